@@ -1,0 +1,4 @@
+import type { Command } from '../command.js';
+
+/** Every CLI command, in the order `atrous --help` lists them. Each lives in its own file beside this one. */
+export const commands: Command[] = [];

@@ -1,0 +1,46 @@
+import { AtrousError } from '../errors.js';
+import { UsageError, processIO, type Command, type CommandIO } from './command.js';
+import { commands } from './commands/index.js';
+
+/**
+ * The `atrous` command line. Returns the exit code: 0 on success, 1 when the input was refused (a typed
+ * atrous error, printed as one line), 2 for a usage mistake.
+ *
+ * @example await main(['rf', '--kernel', '3', '--dilations', '1,2,4,8,16']);
+ */
+export async function main(argv: string[], io: CommandIO = processIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(overview(commands));
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`atrous: unknown command "${name}"; commands: ${commands.map((c) => c.name).join(', ')}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof AtrousError || error instanceof UsageError) {
+      io.err(`atrous ${name}: ${error.message}`);
+      return error instanceof UsageError ? 2 : 1;
+    }
+    throw error;
+  }
+}
+
+function overview(list: readonly Command[]): string {
+  const width = Math.max(...list.map((c) => c.name.length));
+  return [
+    'atrous — dilated convolutions: ops, analysis, pictures, interop',
+    '',
+    'usage: atrous <command> [options]   (atrous <command> --help for its options)',
+    '',
+    ...list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}

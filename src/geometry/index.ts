@@ -1,0 +1,3 @@
+export * from './conv-arithmetic.js';
+export * from './padding.js';
+export * from './conv-geometry.js';

@@ -1,0 +1,52 @@
+import type { ConvGeometry } from '../geometry/conv-geometry.js';
+
+/**
+ * The three primitives every backend implements. Each works on raw row-major buffers with the layouts below and
+ * implicit zero padding (the ops layer materializes reflect/replicate/circular padding before calling them).
+ *
+ * Shapes (per {@link ConvGeometry}): x `[N, Cin, ...inSize]`, w `[Cout, Cin/groups, ...kernelSize]`,
+ * y and dy `[N, Cout, ...outSize]`.
+ */
+export interface ConvKernels {
+  /** Backend name, as passed to `setBackend`. */
+  readonly name: string;
+  /** y = conv(x, w) + bias. */
+  convForward(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null): Float32Array;
+  /** dx = ∂⟨y, dy⟩/∂x: a transposed dilated convolution of dy with w. */
+  convBackwardInput(g: ConvGeometry, dy: Float32Array, w: Float32Array): Float32Array;
+  /** dw = ∂⟨y, dy⟩/∂w: a correlation of x with dy in which stride and dilation swap roles. */
+  convBackwardWeight(g: ConvGeometry, x: Float32Array, dy: Float32Array): Float32Array;
+}
+
+const registry = new Map<string, ConvKernels>();
+let current: ConvKernels | undefined;
+
+/** Makes a backend selectable by name. */
+export function registerBackend(kernels: ConvKernels): void {
+  registry.set(kernels.name, kernels);
+}
+
+/** Names of the registered backends. */
+export function listBackends(): string[] {
+  return [...registry.keys()];
+}
+
+/** The backend the ops dispatch to. */
+export function activeKernels(): ConvKernels {
+  if (!current) throw new Error('atrous: no convolution backend is registered');
+  return current;
+}
+
+/** Selects by name; returns the previous name. */
+export function selectBackend(name: string): string | undefined {
+  const next = registry.get(name);
+  if (!next) throw new Error(`unreachable: backend ${name} checked by the caller`);
+  const previous = current?.name;
+  current = next;
+  return previous;
+}
+
+/** True when `name` is registered. */
+export function hasBackend(name: string): boolean {
+  return registry.has(name);
+}

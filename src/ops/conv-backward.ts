@@ -1,0 +1,54 @@
+import { ShapeError, describeValue } from '../errors.js';
+import { computeConvGeometry, spatialSize } from '../geometry/conv-geometry.js';
+import { activeKernels } from '../kernels/backend.js';
+import { Tensor } from '../tensor/tensor.js';
+import { biasGradient, checkTensor } from './bias.js';
+import { materializePadding, type ConvOptions } from './conv.js';
+import { foldPaddingData } from './pad.js';
+
+/** Options of {@link convBackward}: those of `conv`, and whether the forward pass had a bias. */
+export interface ConvBackwardOptions extends ConvOptions {
+  /** Return the bias gradient even when no `bias` tensor is passed. */
+  hasBias?: boolean;
+}
+
+/** Gradients of a convolution's loss with respect to its three arguments. */
+export interface ConvGradients {
+  input: Tensor;
+  weight: Tensor;
+  /** `[Cout]`, or null when the convolution had no bias. */
+  bias: Tensor | null;
+}
+
+/**
+ * Gradients of `conv(x, w, options)` given the gradient of its output: the input gradient is a transposed
+ * dilated convolution (folded back through reflect/replicate/circular padding), the weight gradient a
+ * correlation of the input with `gradOutput` in which stride and dilation swap roles. Works for dilation > 1,
+ * which tfjs's conv gradients reject.
+ *
+ * @example
+ * const { input, weight, bias } = convBackward(x, w, dy, { dilation: 2, padding: 'same', hasBias: true });
+ */
+export function convBackward(x: Tensor, w: Tensor, gradOutput: Tensor, options: ConvBackwardOptions = {}): ConvGradients {
+  checkTensor('convBackward', 'input', x);
+  checkTensor('convBackward', 'weight', w);
+  checkTensor('convBackward', 'gradOutput', gradOutput);
+  const g = computeConvGeometry('convBackward', x.shape, w.shape, options);
+  const outShape = [g.batch, g.outChannels, ...g.outSize];
+  if (gradOutput.shape.join() !== outShape.join()) {
+    throw new ShapeError('convBackward', 'gradOutput', `gradOutput shape ${describeValue(gradOutput.shape)} must equal the convolution's output shape ${describeValue(outShape)}`);
+  }
+  const kernels = activeKernels();
+  const [input, geometry] = materializePadding(g, x.data);
+  const gradPadded = kernels.convBackwardInput(geometry, gradOutput.data, w.data);
+  const gradInput = g.paddingMode === 'zeros'
+    ? gradPadded
+    : foldPaddingData(gradPadded, g.batch * g.inChannels, g.inSize, g.padBefore, g.padAfter, g.paddingMode);
+  const gradWeight = kernels.convBackwardWeight(geometry, input, gradOutput.data);
+  const withBias = options.hasBias === true || (options.bias !== undefined && options.bias !== null);
+  return {
+    input: new Tensor(gradInput, x.shape),
+    weight: new Tensor(gradWeight, w.shape),
+    bias: withBias ? biasGradient(gradOutput.data, g.batch, g.outChannels, spatialSize(g.outSize)) : null,
+  };
+}

@@ -1,0 +1,41 @@
+import { computeConvGeometry, withMaterializedPadding, type ConvGeometry, type ConvGeometryOptions } from '../geometry/conv-geometry.js';
+import { activeKernels } from '../kernels/backend.js';
+import { Tensor } from '../tensor/tensor.js';
+import { checkBias, checkTensor } from './bias.js';
+import { padData } from './pad.js';
+
+/** Options of {@link conv}: PyTorch's `conv{1,2,3}d` arguments plus `'same'`/`'causal'` padding rules. */
+export interface ConvOptions extends ConvGeometryOptions {
+  /** `[Cout]`, added to every output position. */
+  bias?: Tensor | null;
+}
+
+/**
+ * N-D dilated convolution (cross-correlation, as PyTorch) for 1-, 2- and 3-D inputs `[N, Cin, ...spatial]`
+ * with weights `[Cout, Cin/groups, ...kernel]`. Stride, dilation, padding (all forms), padding modes and groups
+ * combine freely.
+ *
+ * @example
+ * const x = tensor([1, 0, 2, 0, 3, 0, 4, 0, 5], [1, 1, 9]);
+ * conv(x, tensor([1, 1, 1], [1, 1, 3]), { dilation: 2 }).data   // [6, 0, 9, 0, 12]
+ */
+export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
+  checkTensor('conv', 'input', x);
+  checkTensor('conv', 'weight', w);
+  const g = computeConvGeometry('conv', x.shape, w.shape, options);
+  const bias = checkBias('conv', options.bias, g.outChannels);
+  const [input, geometry] = materializePadding(g, x.data);
+  const y = activeKernels().convForward(geometry, input, w.data, bias);
+  return new Tensor(y, [g.batch, g.outChannels, ...g.outSize]);
+}
+
+/**
+ * For reflect/replicate/circular modes, writes the padding into a copy of the input so kernels only ever see
+ * implicit zero padding; for zeros, returns the input as it is.
+ */
+export function materializePadding(g: ConvGeometry, x: Float32Array): [Float32Array, ConvGeometry] {
+  if (g.paddingMode === 'zeros') return [x, g];
+  const padded = padData(x, g.batch * g.inChannels, g.inSize, g.padBefore, g.padAfter, g.paddingMode);
+  return [padded, withMaterializedPadding(g)];
+}
+

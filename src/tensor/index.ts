@@ -1,0 +1,3 @@
+export * from './tensor.js';
+export * from './random.js';
+export * from './npy.js';
