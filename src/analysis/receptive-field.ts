@@ -1,0 +1,189 @@
+import {
+  composeFields, fieldCentre, transposedWindowField, unionFields, upsampleField, windowField, type FieldGeometry,
+} from '../geometry/receptive-field.js';
+import type { Graph } from './graph.js';
+import { resolveGraph, type DimWindow, type ResolvedGraph } from './resolve.js';
+import { traceReceptiveField } from './trace.js';
+
+/** The receptive field of one node's outputs with respect to the graph input, per spatial dimension. */
+export interface NodeField {
+  name: string;
+  op: string;
+  /** `[channels, ...spatial]` when the input size is known (channels `null` when unknown). */
+  outputShape: (number | null)[] | null;
+  /** Receptive field size; for a global node the input size (`null` when unknown). */
+  rf: (number | null)[];
+  /** Effective stride (fractional after upsampling); for a global node the input size. */
+  stride: (number | null)[];
+  /** Effective padding P (Araujo et al.): output `o` sees `o·stride − P … o·stride − P + rf − 1`. */
+  padding: number[];
+  /** Input coordinate of output 0's centre, `(rf − 1)/2 − padding`. */
+  centre: number[];
+  /** True when some path reaches the whole input (global pooling, fully connected). */
+  global: boolean;
+  /** False when branches that meet at or before this node disagree on stride or centre. */
+  aligned: boolean;
+  /**
+   * True when the window is the same for every output. After a fractional stride (upsampling, transposed
+   * convolution) it depends on the output's phase; `rf` and `padding` then give the smallest window, at the
+   * effective stride, that holds every phase's exact window (traced).
+   */
+  phaseInvariant: boolean;
+}
+
+/** Branches that meet with different strides or centres (as Google's `receptive_field` reports). */
+export interface Misalignment {
+  /** The node where the branches meet. */
+  node: string;
+  dim: number;
+  /** Each incoming branch (the node feeding the merge) with its stride and centre. */
+  branches: { input: string; stride: number | null; centre: number; rf: number | null }[];
+}
+
+/** Receptive fields of every node and of the output, with the misaligned merges. */
+export interface ReceptiveFieldReport {
+  rank: number;
+  layers: NodeField[];
+  output: NodeField;
+  misalignments: Misalignment[];
+}
+
+interface Working {
+  fields: FieldGeometry[];
+  global: boolean;
+  aligned: boolean;
+  fractional: boolean;
+  /** Product of the fractional factors upstream: the period of the phase pattern. */
+  period: number;
+}
+
+const TOLERANCE = 1e-9;
+
+/**
+ * Receptive field size, effective stride, effective padding and centre of every node, per spatial dimension,
+ * by the recurrences of Araujo et al. through the whole DAG. Where branches meet, their fields are united when
+ * stride and centre agree and reported in `misalignments` when they do not.
+ *
+ * @example
+ * receptiveField(convStack({ kernel: 3, dilations: [1, 2, 4, 8, 16] })).output.rf // [63]
+ */
+export function receptiveField(graph: Graph | ResolvedGraph): ReceptiveFieldReport {
+  const resolved = 'windows' in (graph.nodes[0] ?? {}) ? graph as ResolvedGraph : resolveGraph(graph as Graph);
+  const { rank, nodes } = resolved;
+  const inputSize = nodes[0].size;
+  const work: Working[] = [];
+  const layers: NodeField[] = [];
+  const misalignments: Misalignment[] = [];
+  for (const rn of nodes) {
+    let state: Working;
+    if (rn.index === 0) {
+      state = { fields: Array.from({ length: rank }, () => ({ rf: 1, stride: 1, padding: 0 })), global: false, aligned: true, fractional: false, period: 1 };
+    } else {
+      const ins = rn.inputs.map((i) => work[i]);
+      const merged = mergeInputs(rn.node.name, rn.inputs.map((i) => nodes[i].node.name), ins, misalignments);
+      const isGlobal = merged.global || rn.windows.some((w) => w.kind === 'global');
+      const fields = isGlobal ? merged.fields : merged.fields.map((f, d) => composeFields(f, localField(rn.windows[d])));
+      const factor = rn.windows.reduce((p, w) => p * fractionalFactor(w), 1);
+      state = { fields, global: isGlobal, aligned: merged.aligned, fractional: merged.fractional || factor > 1, period: merged.period * factor };
+    }
+    work.push(state);
+    layers.push(describe(resolved, rn.index, state, inputSize));
+  }
+  return { rank, layers, output: layers[resolved.output], misalignments };
+}
+
+function mergeInputs(name: string, inputNames: string[], ins: Working[], misalignments: Misalignment[]): Working {
+  if (ins.length === 1) return ins[0];
+  const global = ins.some((w) => w.global);
+  let aligned = ins.every((w) => w.aligned);
+  const live = ins.filter((w) => !w.global);
+  const fields = live.length === 0 ? ins[0].fields : ins[0].fields.map((_, d) => {
+    const branch = live.map((w) => w.fields[d]);
+    const strides = branch.map((f) => f.stride);
+    const centres = branch.map(fieldCentre);
+    const agree = strides.every((s) => Math.abs(s - strides[0]) < TOLERANCE) && centres.every((c) => Math.abs(c - centres[0]) < TOLERANCE);
+    if (!agree) {
+      aligned = false;
+      misalignments.push({
+        node: name, dim: d,
+        branches: ins.map((w, i) => ({
+          input: inputNames[i], stride: w.global ? null : w.fields[d].stride, centre: fieldCentre(w.fields[d]), rf: w.global ? null : w.fields[d].rf,
+        })),
+      });
+    }
+    // Misaligned strides have no common window; the union at output 0 with the largest stride is an envelope.
+    const union = unionFields(branch);
+    return { ...union, stride: Math.max(...strides) };
+  });
+  return {
+    fields, global, aligned,
+    fractional: ins.some((w) => w.fractional),
+    period: ins.reduce((p, w) => lcm(p, w.period), 1),
+  };
+}
+
+function localField(w: DimWindow): FieldGeometry {
+  switch (w.kind) {
+    case 'window': return windowField(w.kernel, w.stride, w.dilation, w.padBefore);
+    case 'transposed': return transposedWindowField(w.kernel, w.stride, w.dilation, w.padBefore);
+    case 'upsample': return upsampleField(w.factor, w.mode);
+    case 'shift': return { rf: 1, stride: w.step, padding: -w.start };
+    case 'global': return { rf: 1, stride: 1, padding: 0 };
+  }
+}
+
+function fractionalFactor(w: DimWindow): number {
+  if (w.kind === 'transposed') return w.stride;
+  if (w.kind === 'upsample') return w.factor;
+  return 1;
+}
+
+function describe(graph: ResolvedGraph, index: number, state: Working, inputSize: number[] | undefined): NodeField {
+  const rn = graph.nodes[index];
+  const outputShape = rn.size ? [rn.channels ?? null, ...rn.size] : null;
+  const base = { name: rn.node.name, op: rn.node.op, outputShape, global: state.global, aligned: state.aligned };
+  if (state.global) {
+    const whole = Array.from({ length: graph.rank }, (_, d) => inputSize?.[d] ?? null);
+    const padding = Array(graph.rank).fill(0);
+    return { ...base, rf: whole, stride: whole, padding, centre: whole.map((n) => (n === null ? 0 : (n - 1) / 2)), phaseInvariant: true };
+  }
+  const fields = state.fractional ? tightFields(graph, index, state) : state.fields;
+  return {
+    ...base, rf: fields.map((f) => f.rf), stride: fields.map((f) => f.stride), padding: fields.map((f) => f.padding),
+    centre: fields.map(fieldCentre), phaseInvariant: !state.fractional,
+  };
+}
+
+/**
+ * After a fractional stride, trace every output phase exactly and fit the smallest window at the effective
+ * stride holding them all: `P = max(o·S − lo(o))`, `rf = max(hi(o) − o·S) + P + 1`.
+ */
+function tightFields(graph: ResolvedGraph, index: number, state: Working): FieldGeometry[] {
+  const lowest = state.fields.map(() => -Infinity);
+  const highest = state.fields.map(() => -Infinity);
+  for (let phase = 0; phase < state.period; phase++) {
+    const ranges = traceReceptiveField(graph, index, state.fields.map(() => phase));
+    if (!ranges) continue;
+    ranges.forEach((range, d) => {
+      if (!range) return;
+      const at = phase * state.fields[d].stride;
+      lowest[d] = Math.max(lowest[d], at - range[0]);
+      highest[d] = Math.max(highest[d], range[1] - at);
+    });
+  }
+  return state.fields.map((f, d) => ({
+    stride: f.stride, padding: round(lowest[d]), rf: round(highest[d] + lowest[d] + 1),
+  }));
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+function lcm(a: number, b: number): number {
+  return (a / gcd(a, b)) * b;
+}

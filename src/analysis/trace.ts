@@ -1,0 +1,84 @@
+import type { DimWindow, ResolvedGraph } from './resolve.js';
+
+/** An inclusive range of indices along one dimension, or `null` when nothing is reached. */
+export type IndexRange = [number, number] | null;
+
+/**
+ * Traces, exactly and without any formula, which input indices one output position of `node` depends on:
+ * walks the graph backward from the output, mapping index ranges through every node's window and taking
+ * hulls where branches meet. Returns one range per spatial dimension at the graph input (±Infinity for a
+ * global node), or `null` when no path reaches the input. This is the brute-force check of the analytical
+ * receptive field and the exact answer where a fractional stride makes the field depend on the output phase.
+ *
+ * @example traceReceptiveField(resolveGraph(convStack({ kernel: 3, dilations: [1, 2] })), 2, [0]) // [[0, 6]]
+ */
+export function traceReceptiveField(graph: ResolvedGraph, node: number, outputIndex: readonly number[]): IndexRange[] | null {
+  const reach: (IndexRange[] | null)[] = Array(node + 1).fill(null);
+  reach[node] = outputIndex.map((o) => [o, o]);
+  for (let n = node; n > 0; n--) {
+    const ranges = reach[n];
+    if (!ranges) continue;
+    const { windows, inputs } = graph.nodes[n];
+    const mapped = ranges.map((range, dim) => readRange(windows[dim], range));
+    if (mapped.some((r) => r === null)) continue;
+    for (const from of inputs) reach[from] = hull(reach[from], mapped);
+  }
+  return reach[0];
+}
+
+/** The hull of the input indices that outputs `lo … hi` read through one window. */
+export function readRange(window: DimWindow, range: IndexRange): IndexRange {
+  if (range === null) return null;
+  const [a, b] = range;
+  switch (window.kind) {
+    case 'window': {
+      const { kernel, stride, dilation, padBefore } = window;
+      return [a * stride - padBefore, b * stride - padBefore + (kernel - 1) * dilation];
+    }
+    case 'shift':
+      return [a * window.step + window.start, b * window.step + window.start];
+    case 'upsample': {
+      const f = window.factor;
+      if (window.mode === 'nearest') return [Math.floor(a / f), Math.floor(b / f)];
+      // Linear reads ⌊x⌋ and, unless x is a whole number, ⌊x⌋+1, with x = (2o + 1 − f)/(2f).
+      const lo = Math.floor((2 * a + 1 - f) / (2 * f));
+      const top = 2 * b + 1 - f;
+      const hi = Math.floor(top / (2 * f)) + (((top % (2 * f)) + 2 * f) % (2 * f) === 0 ? 0 : 1);
+      return [lo, hi];
+    }
+    case 'transposed':
+      return transposedSources(window, a, b);
+    case 'global':
+      return [-Infinity, Infinity];
+  }
+}
+
+/** Input `i` feeds output `i·s − p + t·d`: the smallest and largest `i` feeding any output in `a … b`. */
+function transposedSources(w: Extract<DimWindow, { kind: 'transposed' }>, a: number, b: number): IndexRange {
+  const { kernel, stride, dilation, padBefore } = w;
+  let lo = Infinity;
+  let hi = -Infinity;
+  // Only the first and last `stride` outputs can hold the extremes: further in, the same phases repeat.
+  const scan = (o: number): void => {
+    for (let t = 0; t < kernel; t++) {
+      const shifted = o + padBefore - t * dilation;
+      if (((shifted % stride) + stride) % stride !== 0) continue;
+      const i = shifted / stride;
+      if (i < lo) lo = i;
+      if (i > hi) hi = i;
+    }
+  };
+  for (let o = a; o <= Math.min(b, a + stride - 1); o++) scan(o);
+  for (let o = Math.max(a + stride, b - stride + 1); o <= b; o++) scan(o);
+  return lo === Infinity ? null : [lo, hi];
+}
+
+function hull(current: IndexRange[] | null, add: IndexRange[]): IndexRange[] {
+  if (current === null) return add.map((r) => (r ? [r[0], r[1]] : null));
+  return current.map((r, i) => {
+    const s = add[i];
+    if (r === null) return s;
+    if (s === null) return r;
+    return [Math.min(r[0], s[0]), Math.max(r[1], s[1])];
+  });
+}
