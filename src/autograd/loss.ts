@@ -1,0 +1,24 @@
+/** Tracked losses: mean squared error and cross-entropy (with ignore index). Targets are constants. */
+import { mul } from '../ops/elementwise.js';
+import * as ops from '../ops/loss.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { asVariable, record, type Variable, type VariableLike } from './variable.js';
+
+/** Mean squared error. @example backward(F.mseLoss(model.forward(x), y)) */
+export function mseLoss(input: VariableLike, target: VariableLike, options: ops.MseLossOptions = {}): Variable {
+  const vi = asVariable('mseLoss', input), vt = asVariable('mseLoss', target);
+  return record('mseLoss', ops.mseLoss(vi.value, vt.value, options), [vi, vt], (g) => {
+    const gi = ops.mseLossBackward(vi.value, vt.value, g, options);
+    return [gi, vt.requiresGrad ? mul(gi, -1) : null];
+  });
+}
+
+/**
+ * Cross-entropy of logits `[N, C, ...]` against class indices `[N, ...]`.
+ *
+ * @example F.crossEntropy(logits, labels, { ignoreIndex: 255 })
+ */
+export function crossEntropy(logits: VariableLike, target: Tensor, options: ops.CrossEntropyOptions = {}): Variable {
+  const v = asVariable('crossEntropy', logits);
+  return record('crossEntropy', ops.crossEntropy(v.value, target, options), [v], (g) => [ops.crossEntropyBackward(v.value, target, g, options)]);
+}
