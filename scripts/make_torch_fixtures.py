@@ -231,7 +231,7 @@ def write_npy_fixtures(directory):
         'int32-2x2.npy': np.array([[1, -2], [30000, -2 ** 31]], dtype='<i4'),
         'float32-fortran-2x3x2.npy': np.asfortranarray(np.arange(12, dtype='<f4').reshape(2, 3, 2) - 5.5),
         'float32-bigendian-3x2.npy': np.array([[0.5, -1.0], [2.0, 3.25], [-4.5, 1e6]], dtype='>f4'),
-        'float64-bigendian-fortran-2x3.npy': np.asfortranarray(np.array([[1, 2, 3], [4, 5, 6]], dtype='>f8') / 8),
+        'float64-bigendian-fortran-2x3.npy': np.asfortranarray((np.array([[1, 2, 3], [4, 5, 6]]) / 8).astype('>f8')),
         'float32-scalar.npy': np.array(42.5, dtype='<f4'),
         'float32-1d-5.npy': np.array([0.0, -0.0, 1.0, -1.5, 3.0e-8], dtype='<f4'),
         'float32-empty-0x3.npy': np.zeros((0, 3), dtype='<f4'),

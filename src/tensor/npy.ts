@@ -34,7 +34,8 @@ export function readNpy(bytes: Uint8Array): Tensor {
     if (bytes.length < 12) fail('truncated .npy header');
     headerLength = view.getUint32(8, true); headerStart = 12;
   } else return fail(`.npy format version ${major}.${bytes[7]} is not supported (1.0–3.0 are)`);
-  if (headerLength > MAX_HEADER || headerStart + headerLength > bytes.length) {
+  if (headerLength > MAX_HEADER) fail(`header length ${headerLength} exceeds the ${MAX_HEADER}-byte limit for a .npy header`);
+  if (headerStart + headerLength > bytes.length) {
     fail(`header length ${headerLength} runs past the end of the ${bytes.length}-byte file`);
   }
   const header = new TextDecoder().decode(bytes.subarray(headerStart, headerStart + headerLength));
