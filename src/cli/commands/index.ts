@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { plotCommand } from './plot.js';
 
 /** Every CLI command, in the order `atrous --help` lists them. Each lives in its own file beside this one. */
-export const commands: Command[] = [];
+export const commands: Command[] = [plotCommand];

@@ -1,0 +1,185 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { coverage } from '../../analysis/coverage.js';
+import { convStack } from '../../analysis/graph.js';
+import { receptiveField } from '../../analysis/receptive-field.js';
+import { coverageMap } from '../../viz/ascii/coverage-map.js';
+import { kernelGridPanel, KERNEL_GRID_LEGEND } from '../../viz/ascii/kernel-grid.js';
+import { formatRows, receptiveFieldRow } from '../../viz/ascii/receptive-field-row.js';
+import { coverageHeatmapFigure } from '../../viz/figures/coverage-heatmap.js';
+import { effectiveKernelFigure } from '../../viz/figures/effective-kernel.js';
+import { receptiveFieldGrowthFigure } from '../../viz/figures/rf-growth.js';
+import { svgToPng } from '../../viz/raster.js';
+import { parseArgs, parseInteger, parseIntList, type ParsedArgs } from '../args.js';
+import { UsageError, type Command } from '../command.js';
+
+/** What one figure produces: an SVG (for --out), terminal text (without --out) and the numbers drawn (--json). */
+interface Rendered {
+  svg?: string;
+  ascii?: string;
+  data: Record<string, unknown>;
+}
+
+interface Figure {
+  name: string;
+  summary: string;
+  render(args: ParsedArgs): Rendered;
+}
+
+const DEFAULT_SCHEDULE_LAYERS = 6;
+
+const figures: Figure[] = [
+  {
+    name: 'effective-kernel',
+    summary: 'effective kernel size d(k−1)+1 vs dilation (seed 000); --kernel 3[,5,..] --dilations 1,..,8',
+    render(args) {
+      const kernelSizes = parseIntList('kernel', args.flags.get('kernel') ?? '3');
+      const dilations = parseIntList('dilations', args.flags.get('dilations') ?? '1,2,3,4,5,6,7,8');
+      const ascii = kernelSizes.map((k) => kernelGridPanel(k, dilations.slice(0, 3))).join('\n\n') + `\n\n${KERNEL_GRID_LEGEND}`;
+      return { svg: effectiveKernelFigure({ kernelSizes, dilations }), ascii, data: { kernelSizes, dilations } };
+    },
+  },
+  {
+    name: 'kernel',
+    summary: "seed 001's kernel grids [●][ ][●] (terminal only); --kernel 3 --dilations 1,2,3",
+    render(args) {
+      const kernel = parseInteger('kernel', args.flags.get('kernel') ?? '3');
+      const dilations = parseIntList('dilations', args.flags.get('dilations') ?? '1,2,3');
+      return { ascii: `${kernelGridPanel(kernel, dilations)}\n\n${KERNEL_GRID_LEGEND}`, data: { kernel, dilations } };
+    },
+  },
+  {
+    name: 'rf-growth',
+    summary: 'receptive field per layer: standard, doubling, HDC 1,2,5, base-k; --kernel 3 --layers 6 or --schedules "name:1,2,4;other:1,3,9"',
+    render(args) {
+      const kernel = parseInteger('kernel', args.flags.get('kernel') ?? '3');
+      const schedules = parseSchedules(args, kernel);
+      const series = schedules.map(({ label, dilations }) => {
+        const report = receptiveField(convStack({ kernel, dilations }));
+        const cover = coverage(convStack({ kernel, dilations }));
+        return { label, dilations, receptiveField: report.layers.slice(1).map((l) => l.rf[0] as number), row: receptiveFieldRow(cover.multiplicity), holes: cover.holes };
+      });
+      const ascii = formatRows(series.map((s) => ({ label: s.label, row: s.row })));
+      return {
+        svg: receptiveFieldGrowthFigure({ kernel, series }),
+        ascii,
+        data: { kernel, schedules: series.map(({ label, dilations, receptiveField: rf, holes }) => ({ label, dilations, rf, holes })) },
+      };
+    },
+  },
+  {
+    name: 'coverage',
+    summary: 'paths from each input offset to one output, gridding holes marked; --kernel 3 --dilations 2,2 --dims 2',
+    render(args) {
+      const kernel = parseInteger('kernel', args.flags.get('kernel') ?? '3');
+      const dilations = parseIntList('dilations', args.flags.get('dilations') ?? '2,2');
+      const dims = parseInteger('dims', args.flags.get('dims') ?? '2');
+      if (dims > 2) throw new UsageError('--dims must be 1 or 2 for pictures');
+      const cover = coverage(convStack({ kernel, dilations, rank: dims }));
+      const rows = dims === 1 ? [Array.from(cover.map)] : Array.from({ length: cover.size[0] }, (_, i) => Array.from(cover.map.subarray(i * cover.size[1], (i + 1) * cover.size[1])));
+      const description = `kernel ${dims === 2 ? `${kernel}×${kernel}` : kernel}, dilations ${dilations.join(',')}`;
+      const ascii = dims === 1
+        ? formatRows([{ label: description, row: receptiveFieldRow(rows[0]) }])
+        : `${description}\n${coverageMap(rows)}`;
+      return {
+        svg: coverageHeatmapFigure({ multiplicity: rows, description }),
+        ascii,
+        data: { kernel, dilations, dims, size: cover.size, holes: cover.holes, covered: cover.covered, area: cover.area, multiplicity: rows },
+      };
+    },
+  },
+];
+
+function parseSchedules(args: ParsedArgs, kernel: number): { label: string; dilations: number[] }[] {
+  const text = args.flags.get('schedules');
+  if (text !== undefined) {
+    return text.split(';').filter((s) => s.trim()).map((entry) => {
+      const [label, list] = entry.includes(':') ? entry.split(':', 2) : [entry, entry];
+      return { label: label.trim(), dilations: parseIntList('schedules', list) };
+    });
+  }
+  const layers = parseInteger('layers', args.flags.get('layers') ?? String(DEFAULT_SCHEDULE_LAYERS));
+  const make = (f: (i: number) => number) => Array.from({ length: layers }, (_, i) => f(i));
+  const named = (name: string, dilations: number[]) => ({ label: `${name} ${dilations.join(',')}`, dilations });
+  return [
+    named('standard', make(() => 1)),
+    named('doubling', make((i) => 2 ** i)),
+    named('HDC', make((i) => [1, 2, 5][i % 3])),
+    named(`base-${kernel}`, make((i) => kernel ** i)),
+  ];
+}
+
+/**
+ * Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a reader never sees half
+ * a file and a failed write leaves nothing behind.
+ *
+ * @example writeFileAtomically('coverage.svg', svgText)
+ */
+export function writeFileAtomically(path: string, bytes: string | Uint8Array): void {
+  const temporary = `${path}.${process.pid}.partial`;
+  try {
+    writeFileSync(temporary, bytes);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** `.svg` or `.png` from `--out`, refusing anything else. */
+function outputKind(out: string, allowed: readonly string[]): string {
+  const kind = extname(out).toLowerCase().slice(1);
+  if (!allowed.includes(kind)) throw new UsageError(`--out ${JSON.stringify(out)} must end in ${allowed.map((k) => `.${k}`).join(' or ')}`);
+  return kind;
+}
+
+const usage = `usage: atrous plot <figure> [options] [--out file.svg|file.png] [--scale 2] [--json]
+
+Draws a figure from the analysis's numbers. Without --out, prints the terminal (ASCII) version.
+
+figures:
+${figures.map((f) => `  ${f.name.padEnd(17)} ${f.summary}`).join('\n')}
+
+options:
+  --kernel K          kernel size (effective-kernel: a list, one line each)
+  --dilations LIST    dilation per layer, e.g. 1,2,4,8
+  --dims 1|2          coverage: a 1-D row or a 2-D map (default 2)
+  --layers N          rf-growth: layers per built-in schedule (default ${DEFAULT_SCHEDULE_LAYERS})
+  --schedules S       rf-growth: "label:d1,d2,...;label:..." instead of the built-in four
+  --out FILE          write .svg, or .png (rendered by resvg with the DejaVu fonts)
+  --scale S           PNG zoom factor (default 1)
+  --json              print the numbers drawn as JSON (and where the file went)
+
+examples:
+  atrous plot coverage --dilations 1,2,4,8 --out coverage.svg
+  atrous plot coverage --dilations 2,2            # ASCII map with the holes
+  atrous plot rf-growth --kernel 3 --out rf.png
+  atrous plot kernel --kernel 3 --dilations 1,2,3`;
+
+/** `atrous plot <figure>`: figures as SVG/PNG files, or their ASCII versions on the terminal. */
+export const plotCommand: Command = {
+  name: 'plot',
+  summary: 'draw a figure (coverage, rf-growth, effective-kernel, kernel) as SVG/PNG or ASCII',
+  usage,
+  run(argv, io) {
+    const args = parseArgs(argv, ['kernel', 'dilations', 'dims', 'layers', 'schedules', 'out', 'scale'], ['json']);
+    const [name, ...extra] = args.positional;
+    if (name === undefined) throw new UsageError(`name a figure: ${figures.map((f) => f.name).join(', ')}`);
+    if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+    const figure = figures.find((f) => f.name === name);
+    if (!figure) throw new UsageError(`unknown figure ${JSON.stringify(name)}; figures: ${figures.map((f) => f.name).join(', ')}`);
+    const rendered = figure.render(args);
+    const out = args.flags.get('out');
+    if (out !== undefined) {
+      if (rendered.svg === undefined) throw new UsageError(`figure ${name} is terminal-only; omit --out`);
+      const kind = outputKind(out, ['svg', 'png']);
+      const scale = Number(args.flags.get('scale') ?? '1');
+      if (!(scale > 0 && scale <= 8)) throw new UsageError('--scale must be a number in (0, 8]');
+      writeFileAtomically(out, kind === 'svg' ? rendered.svg : svgToPng(rendered.svg, scale));
+    }
+    if (args.switches.has('json')) io.out(JSON.stringify({ figure: name, out: out ?? null, ...rendered.data }));
+    else if (out !== undefined) io.out(`wrote ${out}`);
+    else io.out(rendered.ascii ?? `figure ${name} has no terminal version; give --out file.svg or file.png`);
+    return 0;
+  },
+};

@@ -1,0 +1,170 @@
+import { OptionError } from '../../errors.js';
+import { computeConvGeometry, inputIndex, spatialSize, type ConvGeometry, type Padding } from '../../geometry/index.js';
+import { CELL_COLOURS } from '../palette.js';
+import { element, svgDocument, text } from '../svg.js';
+import type { AnimationFrame } from '../gif.js';
+
+/** The convolution to animate (one channel; 1-D or 2-D). */
+export interface SlidingKernelOptions {
+  /** Spatial input size: `[length]` or `[height, width]`. */
+  inSize: readonly number[];
+  /** Kernel size per dimension (same length as `inSize`). */
+  kernel: readonly number[];
+  stride?: number | readonly number[];
+  padding?: Padding;
+  dilation?: number | readonly number[];
+  /** Milliseconds per output position (default 600). */
+  delay?: number;
+}
+
+/** Largest padded input side drawn (cells would shrink below legibility beyond it). */
+const MAX_SIDE = 40;
+
+/**
+ * The conv_arithmetic animation with dilation allowed: the kernel's taps (dark blue) slide over the padded
+ * input (light blue; padding white and dashed), the span of the dilated kernel shaded, and the output fills in
+ * (green) one position per frame — so the frame count is the number of output positions. Tap positions come
+ * from `computeConvGeometry` and `inputIndex`, exactly as the kernels read them.
+ *
+ * @example slidingKernelFrames({ inSize: [7, 7], kernel: [3, 3], dilation: 2 }).length // 9 (3×3 outputs)
+ */
+export function slidingKernelFrames(options: SlidingKernelOptions): AnimationFrame[] {
+  const rank = options.inSize.length;
+  if (rank !== 1 && rank !== 2) {
+    throw new OptionError('slidingKernelFrames', 'inSize', `inSize ${JSON.stringify(options.inSize)} must have 1 or 2 entries (a 1-D or 2-D input)`);
+  }
+  const g = computeConvGeometry('slidingKernelFrames', [1, 1, ...options.inSize], [1, 1, ...options.kernel], {
+    stride: options.stride, padding: options.padding, dilation: options.dilation,
+  });
+  const padded = g.inSize.map((n, i) => n + g.padBefore[i] + g.padAfter[i]);
+  if (padded.some((n) => n > MAX_SIDE)) {
+    throw new OptionError('slidingKernelFrames', 'inSize', `the padded input ${padded.join('×')} is too large to animate legibly (at most ${MAX_SIDE} per side)`);
+  }
+  const count = spatialSize(g.outSize);
+  const frames: AnimationFrame[] = [];
+  for (let o = 0; o < count; o++) frames.push({ svg: rank === 1 ? frame1d(g, o) : frame2d(g, o), delay: options.delay ?? 600 });
+  return frames;
+}
+
+/** `conv k=3×3 s=1 p=1 d=2` for captions. */
+function describe(g: ConvGeometry): string {
+  const join = (v: readonly number[]) => (v.every((x) => x === v[0]) ? String(v[0]) : v.join('×'));
+  const pad = g.padBefore.every((p, i) => p === g.padAfter[i]) ? join(g.padBefore) : g.padBefore.map((p, i) => `${p}/${g.padAfter[i]}`).join('×');
+  return `kernel ${g.kernelSize.join('×')}, stride ${join(g.stride)}, padding ${pad}, dilation ${join(g.dilation)}`;
+}
+
+function taps(g: ConvGeometry, dim: number, out: number): number[] {
+  return Array.from({ length: g.kernelSize[dim] }, (_, t) => inputIndex(out, t, g.stride[dim], g.padBefore[dim], g.dilation[dim]));
+}
+
+function inputCell(x: number, y: number, size: number, index: readonly number[], g: ConvGeometry, state: 'plain' | 'span' | 'tap'): string[] {
+  const inside = index.every((v, i) => v >= 0 && v < g.inSize[i]);
+  const fill = state === 'tap' ? CELL_COLOURS.tap : state === 'span' ? CELL_COLOURS.span : inside ? CELL_COLOURS.input : CELL_COLOURS.padding;
+  const cell = element('rect', {
+    x, y, width: size, height: size, fill, stroke: CELL_COLOURS.grid, 'stroke-width': 1,
+    'stroke-dasharray': inside ? undefined : '3 2', class: state === 'tap' ? 'tap' : inside ? 'input' : 'padding',
+  });
+  return state === 'tap' && !inside
+    ? [cell, element('rect', { x: x + size * 0.3, y: y + size * 0.3, width: size * 0.4, height: size * 0.4, fill: '#ffffff' })]
+    : [cell];
+}
+
+function outputCell(x: number, y: number, size: number, position: number, current: number): string {
+  const fill = position < current ? CELL_COLOURS.outputDone : position === current ? CELL_COLOURS.outputCurrent : CELL_COLOURS.output;
+  return element('rect', { x, y, width: size, height: size, fill, stroke: CELL_COLOURS.grid, 'stroke-width': 1, class: position <= current ? 'output-filled' : 'output-empty' });
+}
+
+/** A one-line key of the cell colours, centred at `y`. */
+function key(width: number, y: number): string {
+  const entries: [string, string, boolean][] = [
+    ['input', CELL_COLOURS.input, false], ['padding (reads 0)', CELL_COLOURS.padding, true],
+    ['tap (□: reads padding)', CELL_COLOURS.tap, false], ['dilated span', CELL_COLOURS.span, false],
+    ['output done', CELL_COLOURS.outputDone, false], ['output now', CELL_COLOURS.outputCurrent, false],
+  ];
+  const widths = entries.map(([label]) => 22 + label.length * 6.4 + 14);
+  let x = (width - widths.reduce((a, b) => a + b, 0)) / 2;
+  const parts: string[] = [];
+  entries.forEach(([label, fill, dashed], i) => {
+    parts.push(element('rect', { x, y: y - 10, width: 14, height: 14, fill, stroke: CELL_COLOURS.grid, 'stroke-dasharray': dashed ? '3 2' : undefined }));
+    parts.push(text(x + 20, y + 1, label, { size: 11 }));
+    x += widths[i];
+  });
+  return element('g', { class: 'key' }, ...parts);
+}
+
+function frame2d(g: ConvGeometry, o: number): string {
+  const [outH, outW] = g.outSize;
+  const oy = Math.floor(o / outW);
+  const ox = o % outW;
+  const rows = taps(g, 0, oy);
+  const cols = taps(g, 1, ox);
+  const [padH, padW] = g.inSize.map((n, i) => n + g.padBefore[i] + g.padAfter[i]);
+  const cell = Math.max(10, Math.min(30, Math.floor(380 / Math.max(padH, padW))));
+  const outCell = Math.max(10, Math.min(30, Math.floor(240 / Math.max(outH, outW))));
+  const top = 92;
+  const inLeft = 30;
+  const outLeft = inLeft + padW * cell + 70;
+  const width = Math.max(outLeft + outW * outCell + 30, 640);
+  const height = Math.max(top + Math.max(padH * cell, outH * outCell) + 78, 320);
+  const body: string[] = [
+    text(width / 2, 26, 'Dilated convolution, one output per frame', { size: 17, anchor: 'middle', weight: 'bold' }),
+    text(width / 2, 46, describe(g), { size: 12, anchor: 'middle', fill: '#555' }),
+    text(inLeft, top - 10, `input ${g.inSize.join('×')} (+ padding, dashed)`, { size: 12 }),
+    text(outLeft, top - 10, `output ${g.outSize.join('×')}`, { size: 12 }),
+  ];
+  const cells: string[] = [];
+  for (let r = 0; r < padH; r++) {
+    for (let c = 0; c < padW; c++) {
+      const index = [r - g.padBefore[0], c - g.padBefore[1]];
+      const isTap = rows.includes(index[0]) && cols.includes(index[1]);
+      const inSpan = index[0] >= rows[0] && index[0] <= rows[rows.length - 1] && index[1] >= cols[0] && index[1] <= cols[cols.length - 1];
+      cells.push(...inputCell(inLeft + c * cell, top + r * cell, cell, index, g, isTap ? 'tap' : inSpan ? 'span' : 'plain'));
+    }
+  }
+  for (let r = 0; r < outH; r++) {
+    for (let c = 0; c < outW; c++) cells.push(outputCell(outLeft + c * outCell, top + r * outCell, outCell, r * outW + c, o));
+  }
+  const arrowY = top + Math.min(padH * cell, outH * outCell) / 2;
+  body.push(element('g', { class: 'cells' }, ...cells));
+  body.push(element('path', { d: `M${inLeft + padW * cell + 12} ${arrowY}h46m-8 -6l8 6l-8 6`, stroke: '#333', 'stroke-width': 2, fill: 'none' }));
+  body.push(key(width, height - 16));
+  body.push(text(width / 2, height - 44,
+    `output (${oy}, ${ox}) = Σ w · x[rows ${rows.join(', ')}] × [cols ${cols.join(', ')}]   (frame ${o + 1} of ${outH * outW})`,
+    { size: 12, anchor: 'middle' }));
+  return svgDocument({ width, height, title: `dilated convolution, output ${o + 1} of ${outH * outW}` }, body);
+}
+
+function frame1d(g: ConvGeometry, o: number): string {
+  const [outN] = g.outSize;
+  const positions = taps(g, 0, o);
+  const padN = g.inSize[0] + g.padBefore[0] + g.padAfter[0];
+  const cell = Math.max(12, Math.min(34, Math.floor(640 / padN)));
+  const left = 30;
+  const inTop = 92;
+  const outTop = inTop + cell + 90;
+  const width = Math.max(left * 2 + padN * cell, 640);
+  const height = outTop + cell + 84;
+  const cells: string[] = [];
+  for (let c = 0; c < padN; c++) {
+    const index = c - g.padBefore[0];
+    const state = positions.includes(index) ? 'tap' : index >= positions[0] && index <= positions[positions.length - 1] ? 'span' : 'plain';
+    cells.push(...inputCell(left + c * cell, inTop, cell, [index], g, state));
+  }
+  const outLeft = left + ((g.kernelSize[0] - 1) * g.dilation[0] / 2) * cell;
+  const outX = (p: number) => outLeft + p * g.stride[0] * cell;
+  for (let p = 0; p < outN; p++) cells.push(outputCell(outX(p), outTop, cell, p, o));
+  const lines = positions.map((index) => element('line', {
+    x1: left + (index + g.padBefore[0] + 0.5) * cell, y1: inTop + cell, x2: outX(o) + cell / 2, y2: outTop,
+    stroke: CELL_COLOURS.tap, 'stroke-width': 1.5,
+  }));
+  return svgDocument({ width, height, title: `dilated convolution, output ${o + 1} of ${outN}` }, [
+    text(width / 2, 26, 'Dilated 1-D convolution, one output per frame', { size: 17, anchor: 'middle', weight: 'bold' }),
+    text(width / 2, 46, describe(g), { size: 12, anchor: 'middle', fill: '#555' }),
+    text(left, inTop - 10, `input length ${g.inSize[0]} (+ padding, dashed)`, { size: 12 }),
+    text(left, outTop + cell + 20, `output length ${outN}`, { size: 12 }),
+    element('g', { class: 'cells' }, ...cells),
+    ...lines,
+    key(width, height - 14),
+    text(width / 2, height - 40, `y[${o}] = Σ w[t] · x[${positions.join(', ')}]   (frame ${o + 1} of ${outN})`, { size: 12, anchor: 'middle' }),
+  ]);
+}

@@ -1,0 +1,75 @@
+/**
+ * SVG → pixels through resvg (`@resvg/resvg-js`, a maintained Rust renderer whose binary ships in its npm
+ * package). Text is drawn only with the DejaVu font files found below, never with whatever fonts a machine
+ * happens to have, so a figure rasterizes the same everywhere those files exist.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { OptionError } from '../errors.js';
+import { FONT_FAMILY } from './svg.js';
+
+/** Where Debian's `fonts-dejavu-core` (and most Linux distributions) put DejaVu. */
+const FONT_DIRECTORIES = [
+  '/usr/share/fonts/truetype/dejavu',
+  '/usr/share/fonts/TTF',
+  '/usr/share/fonts/dejavu',
+  '/usr/local/share/fonts',
+  '/Library/Fonts',
+];
+const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSansMono.ttf'];
+
+/** The exact instruction printed when the font is missing. */
+export const FONT_INSTALL_HINT = 'install the DejaVu fonts (Debian/Ubuntu: apt-get install fonts-dejavu-core) or set ATROUS_FONT_DIR to a folder holding DejaVuSans.ttf';
+
+/**
+ * The DejaVu font files that PNG and GIF output render text with: from `ATROUS_FONT_DIR` if set, else the usual
+ * system folders. Throws an `OptionError` that says what to install when `DejaVuSans.ttf` is nowhere.
+ *
+ * @example findFontFiles() // ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', ...]
+ */
+export function findFontFiles(op = 'svgToPng'): string[] {
+  const override = process.env.ATROUS_FONT_DIR;
+  const directories = override ? [override] : FONT_DIRECTORIES;
+  for (const directory of directories) {
+    if (existsSync(join(directory, FONT_FILES[0]))) {
+      return FONT_FILES.map((f) => join(directory, f)).filter((f) => existsSync(f));
+    }
+  }
+  throw new OptionError(op, 'font', `no ${FONT_FILES[0]} in ${directories.join(', ')}; ${FONT_INSTALL_HINT}`);
+}
+
+/** A rasterized image: RGBA bytes, row-major, 4 per pixel. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
+}
+
+function renderer(svg: string, scale: number, op: string): Resvg {
+  return new Resvg(svg, {
+    fitTo: scale === 1 ? { mode: 'original' } : { mode: 'zoom', value: scale },
+    font: { loadSystemFonts: false, fontFiles: findFontFiles(op), defaultFontFamily: FONT_FAMILY, monospaceFamily: 'DejaVu Sans Mono' },
+    shapeRendering: 2,
+    textRendering: 1,
+  });
+}
+
+/**
+ * PNG bytes of an SVG document, optionally zoomed (`scale` 2 for a sharper image).
+ *
+ * @example writeFileSync('figure.png', svgToPng(effectiveKernelFigure()))
+ */
+export function svgToPng(svg: string, scale = 1): Uint8Array {
+  return new Uint8Array(renderer(svg, scale, 'svgToPng').render().asPng());
+}
+
+/**
+ * Raw RGBA pixels of an SVG document (for GIF frames).
+ *
+ * @example const { width, height, pixels } = svgToRgba(svg)
+ */
+export function svgToRgba(svg: string, scale = 1): RgbaImage {
+  const image = renderer(svg, scale, 'svgToRgba').render();
+  return { width: image.width, height: image.height, pixels: new Uint8Array(image.pixels) };
+}
