@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { plotCommand } from './plot.js';
+import { animateCommand } from './animate.js';
 
 /** Every CLI command, in the order `atrous --help` lists them. Each lives in its own file beside this one. */
-export const commands: Command[] = [plotCommand];
+export const commands: Command[] = [plotCommand, animateCommand];

@@ -59,7 +59,7 @@ const figures: Figure[] = [
         const cover = coverage(convStack({ kernel, dilations }));
         return { label, dilations, receptiveField: report.layers.slice(1).map((l) => l.rf[0] as number), row: receptiveFieldRow(cover.multiplicity), holes: cover.holes };
       });
-      const ascii = formatRows(series.map((s) => ({ label: s.label, row: s.row })));
+      const ascii = formatRows(series.map((s) => ({ label: s.label, row: s.row })), { alignLabels: true });
       return {
         svg: receptiveFieldGrowthFigure({ kernel, series }),
         ascii,

@@ -18,16 +18,25 @@ export function receptiveFieldRow(multiplicity: readonly number[]): string {
   return multiplicity.map((m) => (m > 0 ? REACHED : HOLE)).join('');
 }
 
+/** Options of {@link formatRows}. */
+export interface FormatRowsOptions {
+  /** Terminal width (default 80): no line is wider. */
+  width?: number;
+  /** Pad the labels to one width so the rows line up (the seed does not). */
+  alignLabels?: boolean;
+}
+
 /**
- * Labelled rows as seed 003 prints them — `standard (11): ███████████` with the labels padded to one width and
- * the counts right-aligned — wrapped to `width` columns: a row too long continues on indented lines that start
- * with the offset they begin at, so no line is wider than `width`.
+ * Labelled rows as seed 003 prints them — `standard (11): ███████████`, the counts right-aligned to a common
+ * width — wrapped to `width` columns: a row too long continues on indented lines that start with the offset
+ * they begin at.
  *
  * @example formatRows([{ label: 'standard', row: '███' }]) // "standard (3): ███"
  */
-export function formatRows(rows: readonly { label: string; row: string }[], width = 80): string {
+export function formatRows(rows: readonly { label: string; row: string }[], options: FormatRowsOptions = {}): string {
+  const width = options.width ?? 80;
   const countWidth = Math.max(...rows.map((r) => String([...r.row].length).length));
-  const labelWidth = Math.max(...rows.map((r) => r.label.length));
+  const labelWidth = options.alignLabels ? Math.max(...rows.map((r) => r.label.length)) : 0;
   const lines: string[] = [];
   for (const { label, row } of rows) {
     const cells = [...row];
