@@ -59,10 +59,14 @@ const MAX_SPATIAL_DIMS = 3;
 export function computeConvGeometry(
   op: string, xShape: readonly number[], wShape: readonly number[], options: ConvGeometryOptions = {},
 ): ConvGeometry {
+  checkOptions(op, options);
   const rank = checkRanks(op, xShape, wShape);
   const groups = checkGroups(op, options.groups);
   const [batch, inChannels] = xShape;
   const [outChannels, inPerGroup] = wShape;
+  if (inChannels % groups !== 0) {
+    throw new ShapeError(op, 'groups', `groups ${groups} does not divide the ${inChannels} input channels (x shape ${describeValue(xShape)}); use a divisor of ${inChannels}`);
+  }
   if (inPerGroup * groups !== inChannels) {
     throw new ShapeError(op, 'weight', `weight shape ${describeValue(wShape)} expects ${inPerGroup} input channels per group × ${groups} group(s) = ${inPerGroup * groups}, but the input has ${inChannels} channels (x shape ${describeValue(xShape)}); weights are [Cout, Cin/groups, ...kernel]`);
   }
@@ -101,10 +105,15 @@ export function computeConvGeometry(
 export function computeConvTransposeGeometry(
   op: string, xShape: readonly number[], wShape: readonly number[], options: ConvTransposeGeometryOptions = {},
 ): ConvGeometry {
+  checkOptions(op, options);
   const rank = checkRanks(op, xShape, wShape);
   const groups = checkGroups(op, options.groups);
   const [batch, inChannels] = xShape;
   const [weightIn, outPerGroup] = wShape;
+  const paddingMode = (options as { paddingMode?: unknown }).paddingMode;
+  if (paddingMode !== undefined && paddingMode !== 'zeros') {
+    throw new OptionError(op, 'paddingMode', `paddingMode ${describeValue(paddingMode)} is not supported for transposed convolution (as in PyTorch); only "zeros" is`);
+  }
   if (weightIn !== inChannels) {
     throw new ShapeError(op, 'weight', `weight shape ${describeValue(wShape)} has ${weightIn} input channels but the input has ${inChannels} (x shape ${describeValue(xShape)}); transposed weights are [Cin, Cout/groups, ...kernel]`);
   }
@@ -175,7 +184,16 @@ function checkRanks(op: string, xShape: readonly number[], wShape: readonly numb
   if (xShape[1] < 1 || wShape.some((n) => n < 1)) {
     throw new ShapeError(op, 'weight', `input channels and every weight dimension must be at least 1 (x ${describeValue(xShape)}, weight ${describeValue(wShape)})`);
   }
+  if (xShape.slice(2).some((n) => n < 1)) {
+    throw new ShapeError(op, 'input', `input shape ${describeValue(xShape)} has an empty spatial dimension; every spatial size must be at least 1 (only the batch may be 0)`);
+  }
   return xShape.length - 2;
+}
+
+function checkOptions(op: string, options: unknown): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new OptionError(op, 'options', `options ${describeValue(options)} must be an object such as { stride: 2, dilation: 2, padding: "same" }`);
+  }
 }
 
 function checkGroups(op: string, groups: unknown): number {

@@ -116,7 +116,7 @@ export function sourceIndex(index: number, size: number, mode: PaddingMode): num
 
 /**
  * Checks that `mode` can produce the requested padding from an input of `inSize`, with PyTorch's limits:
- * reflect needs padding < size, circular needs padding ≤ size.
+ * reflect needs padding < size, circular needs padding ≤ size, replicate needs a sample to repeat.
  */
 export function checkPaddingMode(op: string, mode: unknown, pads: ResolvedPadding, inSize: readonly number[]): PaddingMode {
   if (typeof mode !== 'string' || !(PADDING_MODES as readonly string[]).includes(mode)) {
@@ -126,6 +126,9 @@ export function checkPaddingMode(op: string, mode: unknown, pads: ResolvedPaddin
     const widest = Math.max(pads.before[i], pads.after[i]);
     if (mode === 'reflect' && widest >= inSize[i]) {
       throw new OptionError(op, 'padding', `reflect padding ${widest} in spatial dimension ${i} must be smaller than the input size ${inSize[i]} there; use "replicate" or less padding`);
+    }
+    if (mode === 'replicate' && widest > 0 && inSize[i] < 1) {
+      throw new OptionError(op, 'padding', `replicate padding ${widest} in spatial dimension ${i} has no sample to repeat: the input size there is ${inSize[i]}`);
     }
     if (mode === 'circular' && widest > inSize[i]) {
       throw new OptionError(op, 'padding', `circular padding ${widest} in spatial dimension ${i} must be at most the input size ${inSize[i]} there`);
