@@ -1,0 +1,12 @@
+export * from './graph.js';
+export { resolveGraph, type DimWindow, type ResolvedGraph, type ResolvedNode } from './resolve.js';
+export * from './receptive-field.js';
+export { traceReceptiveField, type IndexRange } from './trace.js';
+export { coverage, HOLE_LIMIT, type Coverage } from './coverage.js';
+export * from './gridding.js';
+export * from './hdc.js';
+export * from './schedule-design.js';
+export * from './checkerboard.js';
+export * from './cost.js';
+export * from './effective-receptive-field.js';
+export * from './ascii-row.js';
