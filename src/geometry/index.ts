@@ -1,3 +1,4 @@
 export * from './conv-arithmetic.js';
 export * from './padding.js';
 export * from './conv-geometry.js';
+export * from './tap-valid-range.js';

@@ -1,0 +1,140 @@
+/**
+ * Weight gradient: for each tap, a correlation of dy with the input restricted to the tap's valid output box,
+ *
+ *   dW[co, ci, t] = Σ_n Σ_{o in box(t)} dy[n, co, o] · xs[n, ci, o·s + t·d]
+ *
+ * computed 4 output × 2 input channels at a time with vector partial sums over output positions (8 accumulators,
+ * 6 loads per 4 positions), reduced once per tile. A task is (group, block of 4 output channels); every dW element
+ * is owned by one task and summed in a fixed order, so any thread count gives the same bits.
+ */
+import * as p from './params';
+import { madd } from './madd';
+import { stagedPlane } from './stage-input';
+
+export function backwardWeightTasks(params: usize): i32 {
+  return p.slot(params, p.G) * ((p.slot(params, p.COG) + 3) / 4);
+}
+
+export function backwardWeightTask(params: usize, task: i32): void {
+  const COG = p.slot(params, p.COG), CIG = p.slot(params, p.CIG);
+  const blocks = (COG + 3) / 4;
+  const g = task / blocks, co0 = (task % blocks) * 4;
+  const rows = min(4, COG - co0);
+  const T = p.slot(params, p.KD) * p.slot(params, p.KH) * p.slot(params, p.KW);
+  for (let ci = 0; ci < CIG; ci += 2) {
+    const cols = min(2, CIG - ci);
+    for (let t = 0; t < T; t++) {
+      if (rows == 4 && cols == 2) tile4x2(params, g, co0, ci, t);
+      else for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) tile1x1(params, g, co0 + r, ci + c, t);
+    }
+  }
+}
+
+/** Float offset, within one channel plane, of staged row (od, oh) read by tap (kd, kh, ·) at output column 0. */
+// @ts-ignore: decorator
+@inline function stagedRow(params: usize, od: i32, oh: i32, kd: i32, kh: i32, columnOffset: i32): i32 {
+  const rowFloats = p.slot(params, p.SW) * p.slot(params, p.XQ);
+  const dIndex = od * p.slot(params, p.SD) + kd * p.slot(params, p.DD);
+  const hIndex = oh * p.slot(params, p.SH) + kh * p.slot(params, p.DH);
+  return (dIndex * p.slot(params, p.XH) + hIndex) * rowFloats + columnOffset;
+}
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+// @ts-ignore: decorator
+@inline function dwAddress(params: usize, g: i32, co: i32, ci: i32, t: i32): usize {
+  const COG = p.slot(params, p.COG), CIG = p.slot(params, p.CIG);
+  const T = p.slot(params, p.KD) * p.slot(params, p.KH) * p.slot(params, p.KW);
+  return <usize>p.slot(params, p.OUT) + (<usize>(((g * COG + co) * CIG + ci) * T + t) << 2);
+}
+
+function tile4x2(params: usize, g: i32, co: i32, ci: i32, t: i32): void {
+  let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+  let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+  let s00: f32 = 0, s01: f32 = 0, s10: f32 = 0, s11: f32 = 0, s20: f32 = 0, s21: f32 = 0, s30: f32 = 0, s31: f32 = 0;
+  const KH = p.slot(params, p.KH), KW = p.slot(params, p.KW);
+  const kw = t % KW, kh = (t / KW) % KH, kd = t / (KW * KH);
+  const d0 = p.rangeLo(params, 0, kd), d1 = p.rangeHi(params, 0, kd);
+  const h0 = p.rangeLo(params, 1, kh), h1 = p.rangeHi(params, 1, kh);
+  const w0 = p.rangeLo(params, 2, kw), w1 = p.rangeHi(params, 2, kw);
+  const SW = p.slot(params, p.SW), shiftW = kw * p.slot(params, p.DW);
+  const columnOffset = (shiftW % SW) * p.slot(params, p.XQ) + shiftW / SW;
+  if (d0 < d1 && h0 < h1 && w0 < w1) {
+    const N = p.slot(params, p.N), G = p.slot(params, p.G), COG = p.slot(params, p.COG), CIG = p.slot(params, p.CIG);
+    const OH = p.slot(params, p.OH), OW = p.slot(params, p.OW), P = p.slot(params, p.OD) * OH * OW;
+    const dyStride = <usize>P << 2, xStride = <usize>stagedPlane(params) << 2;
+    for (let n = 0; n < N; n++) {
+      const dyBase = <usize>p.slot(params, p.Y) + (<usize>((n * G + g) * COG + co) * <usize>P << 2);
+      const xBase = <usize>p.slot(params, p.XS) + <usize>((n * G + g) * CIG + ci) * xStride;
+      for (let od = d0; od < d1; od++) {
+        for (let oh = h0; oh < h1; oh++) {
+          const dy0 = dyBase + (<usize>((od * OH + oh) * OW) << 2);
+          const dy1 = dy0 + dyStride, dy2 = dy1 + dyStride, dy3 = dy2 + dyStride;
+          const x0 = xBase + (<usize>stagedRow(params, od, oh, kd, kh, columnOffset) << 2), x1 = x0 + xStride;
+          let ow = w0;
+          for (; ow + 4 <= w1; ow += 4) {
+            const at = <usize>ow << 2;
+            const u0 = v128.load(x0 + at), u1 = v128.load(x1 + at);
+            const v0 = v128.load(dy0 + at);
+            a00 = madd(v0, u0, a00); a01 = madd(v0, u1, a01);
+            const v1 = v128.load(dy1 + at);
+            a10 = madd(v1, u0, a10); a11 = madd(v1, u1, a11);
+            const v2 = v128.load(dy2 + at);
+            a20 = madd(v2, u0, a20); a21 = madd(v2, u1, a21);
+            const v3 = v128.load(dy3 + at);
+            a30 = madd(v3, u0, a30); a31 = madd(v3, u1, a31);
+          }
+          for (; ow < w1; ow++) {
+            const at = <usize>ow << 2;
+            const u0 = load<f32>(x0 + at), u1 = load<f32>(x1 + at);
+            const v0 = load<f32>(dy0 + at), v1 = load<f32>(dy1 + at), v2 = load<f32>(dy2 + at), v3 = load<f32>(dy3 + at);
+            s00 += v0 * u0; s01 += v0 * u1; s10 += v1 * u0; s11 += v1 * u1;
+            s20 += v2 * u0; s21 += v2 * u1; s30 += v3 * u0; s31 += v3 * u1;
+          }
+        }
+      }
+    }
+  }
+  store<f32>(dwAddress(params, g, co, ci, t), hsum(a00) + s00);
+  store<f32>(dwAddress(params, g, co, ci + 1, t), hsum(a01) + s01);
+  store<f32>(dwAddress(params, g, co + 1, ci, t), hsum(a10) + s10);
+  store<f32>(dwAddress(params, g, co + 1, ci + 1, t), hsum(a11) + s11);
+  store<f32>(dwAddress(params, g, co + 2, ci, t), hsum(a20) + s20);
+  store<f32>(dwAddress(params, g, co + 2, ci + 1, t), hsum(a21) + s21);
+  store<f32>(dwAddress(params, g, co + 3, ci, t), hsum(a30) + s30);
+  store<f32>(dwAddress(params, g, co + 3, ci + 1, t), hsum(a31) + s31);
+}
+
+function tile1x1(params: usize, g: i32, co: i32, ci: i32, t: i32): void {
+  let acc = f32x4.splat(0);
+  let tail: f32 = 0;
+  const KH = p.slot(params, p.KH), KW = p.slot(params, p.KW);
+  const kw = t % KW, kh = (t / KW) % KH, kd = t / (KW * KH);
+  const d0 = p.rangeLo(params, 0, kd), d1 = p.rangeHi(params, 0, kd);
+  const h0 = p.rangeLo(params, 1, kh), h1 = p.rangeHi(params, 1, kh);
+  const w0 = p.rangeLo(params, 2, kw), w1 = p.rangeHi(params, 2, kw);
+  const SW = p.slot(params, p.SW), shiftW = kw * p.slot(params, p.DW);
+  const columnOffset = (shiftW % SW) * p.slot(params, p.XQ) + shiftW / SW;
+  if (d0 < d1 && h0 < h1 && w0 < w1) {
+    const N = p.slot(params, p.N), G = p.slot(params, p.G), COG = p.slot(params, p.COG), CIG = p.slot(params, p.CIG);
+    const OH = p.slot(params, p.OH), OW = p.slot(params, p.OW), P = p.slot(params, p.OD) * OH * OW;
+    const xStride = <usize>stagedPlane(params) << 2;
+    for (let n = 0; n < N; n++) {
+      const dyBase = <usize>p.slot(params, p.Y) + (<usize>((n * G + g) * COG + co) * <usize>P << 2);
+      const xBase = <usize>p.slot(params, p.XS) + <usize>((n * G + g) * CIG + ci) * xStride;
+      for (let od = d0; od < d1; od++) {
+        for (let oh = h0; oh < h1; oh++) {
+          const dy = dyBase + (<usize>((od * OH + oh) * OW) << 2);
+          const x = xBase + (<usize>stagedRow(params, od, oh, kd, kh, columnOffset) << 2);
+          let ow = w0;
+          for (; ow + 4 <= w1; ow += 4) acc = madd(v128.load(dy + (<usize>ow << 2)), v128.load(x + (<usize>ow << 2)), acc);
+          for (; ow < w1; ow++) tail += load<f32>(dy + (<usize>ow << 2)) * load<f32>(x + (<usize>ow << 2));
+        }
+      }
+    }
+  }
+  store<f32>(dwAddress(params, g, co, ci, t), hsum(acc) + tail);
+}

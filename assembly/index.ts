@@ -1,0 +1,40 @@
+/**
+ * The WebAssembly convolution kernels. The host writes a parameter block (see params.ts) and calls
+ * `run(params, task)` for every task index below `tasks(params)`, from one thread or several sharing the memory;
+ * tasks write disjoint outputs, so the result does not depend on how they are spread over threads.
+ */
+import * as p from './params';
+import { stageChannel } from './stage-input';
+import { forwardTask, forwardTasks } from './conv-forward';
+import { backwardInputTask, backwardInputTasks } from './conv-backward-input';
+import { backwardWeightTask, backwardWeightTasks } from './conv-backward-weight';
+import { depthwiseBackwardInputTask, depthwiseBackwardInputTasks, depthwiseForwardTask, depthwiseForwardTasks } from './conv-depthwise';
+
+export const OP_STAGE: i32 = 1;
+export const OP_FORWARD: i32 = 2;
+export const OP_BACKWARD_INPUT: i32 = 3;
+export const OP_BACKWARD_WEIGHT: i32 = 4;
+export const OP_DEPTHWISE_FORWARD: i32 = 5;
+export const OP_DEPTHWISE_BACKWARD_INPUT: i32 = 6;
+
+/** Number of independent tasks of the job described at `params`. */
+export function tasks(params: usize): i32 {
+  const op = p.slot(params, p.OP);
+  if (op == OP_STAGE) return p.slot(params, p.N) * p.slot(params, p.G) * p.slot(params, p.CIG);
+  if (op == OP_FORWARD) return forwardTasks(params);
+  if (op == OP_BACKWARD_INPUT) return backwardInputTasks(params);
+  if (op == OP_BACKWARD_WEIGHT) return backwardWeightTasks(params);
+  if (op == OP_DEPTHWISE_FORWARD) return depthwiseForwardTasks(params);
+  if (op == OP_DEPTHWISE_BACKWARD_INPUT) return depthwiseBackwardInputTasks(params);
+  return 0;
+}
+
+export function run(params: usize, task: i32): void {
+  const op = p.slot(params, p.OP);
+  if (op == OP_STAGE) stageChannel(params, task);
+  else if (op == OP_FORWARD) forwardTask(params, task);
+  else if (op == OP_BACKWARD_INPUT) backwardInputTask(params, task);
+  else if (op == OP_BACKWARD_WEIGHT) backwardWeightTask(params, task);
+  else if (op == OP_DEPTHWISE_FORWARD) depthwiseForwardTask(params, task);
+  else if (op == OP_DEPTHWISE_BACKWARD_INPUT) depthwiseBackwardInputTask(params, task);
+}

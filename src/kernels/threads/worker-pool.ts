@@ -1,0 +1,85 @@
+import { Control, CONTROL_WORDS } from './control-block.js';
+
+/**
+ * A persistent pool of Node worker threads sharing one WebAssembly.Memory with the host. `execute` is
+ * synchronous: the calling thread publishes the job, runs tasks itself alongside the workers, then blocks in
+ * Atomics.wait until every counted worker has finished (Node allows Atomics.wait on the main thread; browsers
+ * do not, so there the kernels run on the calling thread alone). Workers are unref'd: an idle pool never keeps
+ * the process alive.
+ *
+ * Workers start asynchronously; a job counts only the workers that are already running, so the first calls after
+ * `setThreads` may use fewer threads. Results do not depend on it.
+ */
+export class WorkerPool {
+  private readonly words: Int32Array;
+  private readonly workers: { terminate(): Promise<number> }[] = [];
+
+  constructor(
+    module: WebAssembly.Module, memory: WebAssembly.Memory, control: number, size: number,
+    private readonly runTask: (params: number, task: number) => void,
+  ) {
+    this.words = new Int32Array(memory.buffer, control, CONTROL_WORDS);
+    this.words.fill(0);
+    const { Worker } = nodeWorkerThreads();
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { module, memory, control } });
+      worker.unref();
+      this.workers.push(worker);
+    }
+  }
+
+  /** Workers that have started and will take part in the next job. */
+  get readyWorkers(): number {
+    return Math.min(Atomics.load(this.words, Control.READY), this.workers.length);
+  }
+
+  /** Resolves once every worker has started (or after `timeoutMs`). */
+  async whenReady(timeoutMs = 10_000): Promise<void> {
+    const start = Date.now();
+    while (this.readyWorkers < this.workers.length && Date.now() - start < timeoutMs) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  /** Runs tasks 0 … count−1 of the job at `params`, on this thread and every ready worker; returns when all are done. */
+  execute(params: number, count: number): void {
+    const w = this.words;
+    const participants = count > 1 ? this.readyWorkers : 0;
+    Atomics.store(w, Control.PARTICIPANTS, participants);
+    Atomics.store(w, Control.PARAMS, params);
+    Atomics.store(w, Control.COUNT, count);
+    Atomics.store(w, Control.NEXT, 0);
+    Atomics.store(w, Control.DONE, 0);
+    if (participants > 0) {
+      Atomics.add(w, Control.GENERATION, 1);
+      Atomics.notify(w, Control.GENERATION);
+    }
+    for (let task = Atomics.add(w, Control.NEXT, 1); task < count; task = Atomics.add(w, Control.NEXT, 1)) this.runTask(params, task);
+    for (let done = Atomics.load(w, Control.DONE); done < participants; done = Atomics.load(w, Control.DONE)) {
+      Atomics.wait(w, Control.DONE, done);
+    }
+  }
+
+  /** Stops every worker (the pool is unusable afterwards). */
+  terminate(): void {
+    for (const worker of this.workers) void worker.terminate();
+    this.workers.length = 0;
+  }
+}
+
+/** True where a synchronous worker pool can run: Node's worker_threads. */
+export function workerThreadsAvailable(): boolean {
+  return getBuiltin('node:worker_threads') !== undefined;
+}
+
+function nodeWorkerThreads(): typeof import('node:worker_threads') {
+  const module = getBuiltin('node:worker_threads');
+  if (!module) throw new Error('unreachable: worker pools are only created where worker_threads exists');
+  return module as typeof import('node:worker_threads');
+}
+
+/** Node built-in modules without a static import, so browser bundles never reference them. */
+export function getBuiltin(id: string): object | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => object | undefined } }).process;
+  return proc?.getBuiltinModule?.(id);
+}

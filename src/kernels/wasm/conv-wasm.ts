@@ -1,0 +1,134 @@
+/**
+ * The WebAssembly SIMD backend: each primitive stages its operands in the module's memory, runs one or two jobs
+ * (split into tasks that own disjoint outputs, spread over the worker pool) and copies the result out.
+ *
+ *   forward          stage x → per-tap GEMMs over valid output boxes (4×8 microkernel), or the depthwise kernel
+ *   backward input   per-tap adjoint GEMMs into a staged dx, un-staged per task
+ *   backward weight  stage x → per-tap correlations with dy (4×2 output×input channel tiles)
+ *
+ * Layers too large for the module's 2 GiB memory fall back to the pure-JS kernels.
+ */
+import type { ConvGeometry } from '../../geometry/conv-geometry.js';
+import type { ConvKernels } from '../backend.js';
+import { jsKernels } from '../js/conv-im2col.js';
+import { Slot } from './job-params.js';
+import { stageGeometry, type StagedGeometry } from './staged-geometry.js';
+import { cachedPanels } from './weight-panels.js';
+import { wasmRuntime, type WasmRuntime } from './wasm-runtime.js';
+
+/** Floats of B a microkernel sweep keeps hot per column chunk (64 KiB). */
+const CHUNK_FLOATS = 16384;
+
+function requireRuntime(): WasmRuntime {
+  const rt = wasmRuntime();
+  if (!rt) throw new Error('atrous: the wasm backend was selected but WebAssembly SIMD is unavailable here; call setBackend("js")');
+  return rt;
+}
+
+/** Slots shared by every job of a geometry. */
+function geometrySlots(s: StagedGeometry): Map<number, number> {
+  const slots = new Map<number, number>([
+    [Slot.N, s.N], [Slot.G, s.G], [Slot.CIG, s.Cig], [Slot.COG, s.Cog],
+    [Slot.CIGP, s.depthwise ? s.Cig : roundUp4(s.Cig)], [Slot.COGP, s.depthwise ? s.Cog : roundUp4(s.Cog)],
+    [Slot.XD, s.stagedD], [Slot.XH, s.stagedH], [Slot.XQ, s.stagedQ],
+  ]);
+  const triples: [number, readonly number[]][] = [
+    [Slot.OD, s.outSize], [Slot.KD, s.kernel], [Slot.SD, s.stride], [Slot.DD, s.dilation], [Slot.ID, s.inSize], [Slot.PD, s.padBefore],
+  ];
+  for (const [first, values] of triples) values.forEach((v, i) => slots.set(first + i, v));
+  return slots;
+}
+
+function roundUp4(n: number): number {
+  return Math.ceil(n / 4) * 4;
+}
+
+/** Blocks of 4 channels per task: enough tasks to balance two or more threads, few enough to reuse B. */
+function blocksPerTask(channels: number): number {
+  return Math.max(1, Math.min(8, Math.floor(Math.ceil(channels / 4) / 8)));
+}
+
+function chunkFor(K: number): number {
+  return Math.max(8, Math.floor(CHUNK_FLOATS / Math.max(1, K) / 8) * 8);
+}
+
+export function convForwardWasm(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null): Float32Array {
+  const rt = requireRuntime();
+  const s = stageGeometry(g);
+  const slots = geometrySlots(s);
+  const Cogp = slots.get(Slot.COGP)!;
+  rt.resetArena();
+  const source = rt.allocate(x.length);
+  const staged = rt.allocate(s.N * s.G * s.Cig * s.stagedPlane);
+  const panels = s.depthwise ? w : cachedPanels(s, w, 'forward');
+  const panelsAt = rt.allocate(panels.length);
+  const biasAt = rt.allocate(bias?.length ?? 0);
+  const yAt = rt.allocate(s.N * s.G * Cogp * s.P);
+  const rangesAt = rt.allocate(s.ranges.length);
+  if (!rt.commit()) return jsKernels.convForward(g, x, w, bias);
+  rt.put(x, source);
+  rt.put(panels, panelsAt);
+  rt.put(s.ranges, rangesAt);
+  const common = new Map([...slots, [Slot.SOURCE, source], [Slot.XS, staged], [Slot.PANELS, panelsAt], [Slot.Y, yAt],
+    [Slot.RANGES, rangesAt], [Slot.BIAS, rt.put(bias, biasAt)], [Slot.BLOCKS_PER_TASK, blocksPerTask(s.Cog)], [Slot.CHUNK, chunkFor(s.Cig)]]);
+  rt.runJob('STAGE', common);
+  rt.runJob(s.depthwise ? 'DEPTHWISE_FORWARD' : 'FORWARD', common);
+  const y = new Float32Array(s.N * s.G * s.Cog * s.P);
+  const block = s.Cog * s.P;
+  if (Cogp === s.Cog) {
+    y.set(rt.floats(yAt, y.length));
+  } else {
+    for (let ng = 0; ng < s.N * s.G; ng++) y.set(rt.floats(yAt + ng * Cogp * s.P * 4, block), ng * block);
+  }
+  return y;
+}
+
+export function convBackwardInputWasm(g: ConvGeometry, dy: Float32Array, w: Float32Array): Float32Array {
+  const rt = requireRuntime();
+  const s = stageGeometry(g);
+  const slots = geometrySlots(s);
+  const Cigp = slots.get(Slot.CIGP)!;
+  rt.resetArena();
+  const dyAt = rt.allocate(dy.length);
+  const panels = s.depthwise ? w : cachedPanels(s, w, 'backward-input');
+  const panelsAt = rt.allocate(panels.length);
+  const stagedAt = rt.allocate(s.N * s.G * Cigp * s.stagedPlane);
+  const dxAt = rt.allocate(s.N * s.G * s.Cig * s.I);
+  const rangesAt = rt.allocate(s.ranges.length);
+  if (!rt.commit()) return jsKernels.convBackwardInput(g, dy, w);
+  rt.put(dy, dyAt);
+  rt.put(panels, panelsAt);
+  rt.put(s.ranges, rangesAt);
+  rt.runJob(s.depthwise ? 'DEPTHWISE_BACKWARD_INPUT' : 'BACKWARD_INPUT', new Map([...slots,
+    [Slot.Y, dyAt], [Slot.PANELS, panelsAt], [Slot.XS, stagedAt], [Slot.OUT, dxAt], [Slot.RANGES, rangesAt],
+    [Slot.BLOCKS_PER_TASK, blocksPerTask(s.Cig)], [Slot.CHUNK, chunkFor(s.Cog)]]));
+  return rt.floats(dxAt, s.N * s.G * s.Cig * s.I).slice();
+}
+
+export function convBackwardWeightWasm(g: ConvGeometry, x: Float32Array, dy: Float32Array): Float32Array {
+  const rt = requireRuntime();
+  const s = stageGeometry(g);
+  const slots = geometrySlots(s);
+  rt.resetArena();
+  const source = rt.allocate(x.length);
+  const staged = rt.allocate(s.N * s.G * s.Cig * s.stagedPlane);
+  const dyAt = rt.allocate(dy.length);
+  const dwAt = rt.allocate(s.G * s.Cog * s.Cig * s.T);
+  const rangesAt = rt.allocate(s.ranges.length);
+  if (!rt.commit()) return jsKernels.convBackwardWeight(g, x, dy);
+  rt.put(x, source);
+  rt.put(dy, dyAt);
+  rt.put(s.ranges, rangesAt);
+  const common = new Map([...slots, [Slot.SOURCE, source], [Slot.XS, staged], [Slot.Y, dyAt], [Slot.OUT, dwAt], [Slot.RANGES, rangesAt]]);
+  rt.runJob('STAGE', common);
+  rt.runJob('BACKWARD_WEIGHT', common);
+  return rt.floats(dwAt, s.G * s.Cog * s.Cig * s.T).slice();
+}
+
+/** The WebAssembly SIMD kernels as a backend (`setBackend('wasm')`). */
+export const wasmKernels: ConvKernels = {
+  name: 'wasm',
+  convForward: convForwardWasm,
+  convBackwardInput: convBackwardInputWasm,
+  convBackwardWeight: convBackwardWeightWasm,
+};

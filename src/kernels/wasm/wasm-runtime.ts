@@ -1,0 +1,145 @@
+import { WorkerPool, getBuiltin, workerThreadsAvailable } from '../threads/worker-pool.js';
+import { CONTROL_WORDS } from '../threads/control-block.js';
+import { PARAM_SLOTS, type JobKind } from './job-params.js';
+import { MAXIMUM_PAGES, loadKernelModule, loadKernelModuleSync, type KernelModule } from './wasm-module.js';
+
+/**
+ * One instance of the kernel module on its memory, the bump arena each call lays its buffers out in, and the
+ * worker pool. Memory map: [0, 64 KiB) the module's own data; then pool control blocks (one per pool, so workers
+ * of a replaced pool can never touch the new one's words); the parameter block; from 128 KiB the arena.
+ */
+const CONTROL_BASE = 65536;
+const CONTROL_BYTES = CONTROL_WORDS * 4;
+const CONTROL_SLOTS = 64;
+const PARAMS_BASE = CONTROL_BASE + CONTROL_SLOTS * CONTROL_BYTES;
+const ARENA_BASE = 131072;
+const PAGE = 65536;
+
+export class WasmRuntime {
+  readonly instance: WebAssembly.Instance;
+  private readonly runTask: (params: number, task: number) => void;
+  private readonly countTasks: (params: number) => number;
+  private readonly ops: Record<JobKind, number>;
+  private pool: WorkerPool | null = null;
+  private poolsCreated = 0;
+  private threads = 1;
+  private top = ARENA_BASE;
+
+  constructor(readonly kernel: KernelModule) {
+    this.instance = new WebAssembly.Instance(kernel.module, { env: { memory: kernel.memory } });
+    const exports = this.instance.exports;
+    this.runTask = exports.run as (params: number, task: number) => void;
+    this.countTasks = exports.tasks as (params: number) => number;
+    const op = (name: string): number => (exports[`OP_${name}`] as WebAssembly.Global).value as number;
+    this.ops = {
+      STAGE: op('STAGE'), FORWARD: op('FORWARD'), BACKWARD_INPUT: op('BACKWARD_INPUT'), BACKWARD_WEIGHT: op('BACKWARD_WEIGHT'),
+      DEPTHWISE_FORWARD: op('DEPTHWISE_FORWARD'), DEPTHWISE_BACKWARD_INPUT: op('DEPTHWISE_BACKWARD_INPUT'),
+    };
+  }
+
+  /** Threads that can run kernels: more than one only on shared memory with worker_threads. */
+  static maxUsefulThreads(kernel: KernelModule): number {
+    if (!kernel.shared || !workerThreadsAvailable()) return 1;
+    const os = getBuiltin('node:os') as typeof import('node:os') | undefined;
+    return Math.max(1, os?.availableParallelism?.() ?? 1);
+  }
+
+  get threadCount(): number {
+    return this.threads;
+  }
+
+  /** Uses `n` threads (the caller's plus n − 1 workers) from the next job on. */
+  setThreads(n: number): void {
+    if (n === this.threads) return;
+    this.pool?.terminate();
+    this.pool = null;
+    this.threads = n;
+  }
+
+  /** Resolves once the pool's workers have started. */
+  async whenReady(): Promise<void> {
+    await this.ensurePool()?.whenReady();
+  }
+
+  /** Starts a new layout: every buffer of one call is allocated after this. */
+  resetArena(): void {
+    this.top = ARENA_BASE;
+  }
+
+  /** Reserves `floats` float32s (16-byte aligned) and returns the byte address. */
+  allocate(floats: number): number {
+    const at = (this.top + 15) & ~15;
+    this.top = at + floats * 4;
+    return at;
+  }
+
+  /** Grows the memory to hold everything allocated; false when it would exceed the module's maximum. */
+  commit(): boolean {
+    const needed = Math.ceil(this.top / PAGE);
+    if (needed > MAXIMUM_PAGES) return false;
+    const have = this.kernel.memory.buffer.byteLength / PAGE;
+    if (needed > have) this.kernel.memory.grow(needed - have);
+    return true;
+  }
+
+  floats(address: number, length: number): Float32Array {
+    return new Float32Array(this.kernel.memory.buffer, address, length);
+  }
+
+  /** Copies `data` into the arena and returns its address (0 for null, which the kernels read as "absent"). */
+  put(data: Float32Array | Int32Array | null, address: number): number {
+    if (!data || data.length === 0) return 0;
+    const view = data instanceof Int32Array
+      ? new Int32Array(this.kernel.memory.buffer, address, data.length)
+      : this.floats(address, data.length);
+    view.set(data);
+    return address;
+  }
+
+  /** Writes the parameter block and runs every task of the job, on as many threads as are set. */
+  runJob(kind: JobKind, slots: Map<number, number>): void {
+    const block = new Int32Array(this.kernel.memory.buffer, PARAMS_BASE, PARAM_SLOTS);
+    block.fill(0);
+    for (const [slot, value] of slots) block[slot] = value;
+    block[0] = this.ops[kind];
+    const count = this.countTasks(PARAMS_BASE);
+    const pool = count > 1 ? this.ensurePool() : null;
+    if (pool) pool.execute(PARAMS_BASE, count);
+    else for (let task = 0; task < count; task++) this.runTask(PARAMS_BASE, task);
+  }
+
+  private ensurePool(): WorkerPool | null {
+    if (this.threads <= 1) return null;
+    if (!this.pool) {
+      const control = CONTROL_BASE + (this.poolsCreated++ % CONTROL_SLOTS) * CONTROL_BYTES;
+      this.pool = new WorkerPool(this.kernel.module, this.kernel.memory, control, this.threads - 1, this.runTask);
+    }
+    return this.pool;
+  }
+}
+
+let runtime: WasmRuntime | null | undefined;
+
+/** The runtime, compiled synchronously on first use where possible (Node); null where WASM SIMD is missing. */
+export function wasmRuntime(): WasmRuntime | null {
+  if (runtime === undefined) {
+    const kernel = loadKernelModuleSync();
+    if (kernel) install(kernel);
+    else if (getBuiltin('node:fs')) runtime = null;
+  }
+  return runtime ?? null;
+}
+
+/** Loads the module asynchronously (browsers fetch it); resolves to the runtime or null. */
+export async function loadWasmRuntime(): Promise<WasmRuntime | null> {
+  if (runtime !== undefined) return runtime;
+  const kernel = await loadKernelModule();
+  if (kernel) install(kernel);
+  else runtime = null;
+  return runtime ?? null;
+}
+
+function install(kernel: KernelModule): void {
+  runtime = new WasmRuntime(kernel);
+  runtime.setThreads(WasmRuntime.maxUsefulThreads(kernel));
+}
