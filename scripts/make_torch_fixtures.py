@@ -6,6 +6,8 @@
 Outputs (committed, so the tests never need torch):
   fixtures/torch/conv-cases.json   random conv / convTranspose cases over 1-D, 2-D and 3-D: forward output and
                                    the gradients of input, weight and bias for a random upstream gradient
+                                   (the "cases" list), and pad cases for `pad`/`padBackward` in every mode
+                                   (the "padCases" list)
   fixtures/torch/npy/*.npy         small arrays written by NumPy (dtypes, byte orders, Fortran order, 0-d and
                                    1-d shapes) whose expected values sit in the JSON's "npy" list
 
@@ -33,6 +35,7 @@ SCHEMA_VERSION = 1
 SEED = 20240601
 CONV_CASES = 300
 TRANSPOSE_CASES = 90
+PAD_CASES = 40
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures', 'torch')
 
 CONV_FN = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
@@ -190,6 +193,34 @@ def transpose_case(rng, index):
     return finish('convTranspose', rank, 'F.conv_transpose', options, x, w, b, y, rng)
 
 
+def pad_case(rng, index):
+    """One random `pad` case: F.pad in constant (atrous 'zeros' with a fill value), reflect, replicate or circular."""
+    rank = [1, 2, 3][index % 3]
+    size = [rng.randint(1, MAX_SPATIAL[rank]) for _ in range(rank)]
+    mode = ['zeros', 'reflect', 'replicate', 'circular'][(index // 3) % 4]
+    limit = {'zeros': 3, 'replicate': 3, 'reflect': None, 'circular': None}[mode]
+    pairs = []
+    for n in size:
+        most = limit if limit is not None else (n - 1 if mode == 'reflect' else n)
+        pairs.append([rng.randint(0, most), rng.randint(0, most)])
+    # Constant padding may name only the trailing dimensions; the others keep their size.
+    padded_dims = rng.randint(1, rank) if mode == 'zeros' else rank
+    pairs = pairs[rank - padded_dims:]
+    x = float32_tensor(rng, [rng.randint(1, 2), rng.randint(1, 3)] + size).requires_grad_()
+    options = {'mode': mode}
+    if mode == 'zeros':
+        options['value'] = rng.choice([0, 0, 1.5, -2])
+        y = F.pad(x, torch_pad_list(pairs), mode='constant', value=options['value'])
+    else:
+        y = F.pad(x, torch_pad_list(pairs), mode=mode)
+    grad_output = float32_tensor(rng, list(y.shape))
+    (y * grad_output).sum().backward()
+    return {
+        'op': 'pad', 'rank': rank, 'torch': 'F.pad', 'padding': pairs, 'options': options,
+        'input': encode(x), 'output': encode(y), 'gradOutput': encode(grad_output), 'gradInput': encode(x.grad),
+    }
+
+
 def finish(op, rank, how, options, x, w, b, y, rng):
     """Back-propagates a random upstream gradient and packs the case."""
     grad_output = float32_tensor(rng, list(y.shape))
@@ -257,6 +288,7 @@ def main():
     torch.set_grad_enabled(True)
     rng = random.Random(SEED)
     cases = draw(rng, CONV_CASES, conv_case) + draw(rng, TRANSPOSE_CASES, transpose_case)
+    pad_cases = draw(rng, PAD_CASES, pad_case)
     document = {
         'schemaVersion': SCHEMA_VERSION,
         'generator': 'scripts/make_torch_fixtures.py',
@@ -266,13 +298,14 @@ def main():
         'encoding': 'base64 of little-endian float32, row-major',
         'computedIn': 'float64 from float32 inputs, rounded to float32',
         'cases': cases,
+        'padCases': pad_cases,
         'npy': write_npy_fixtures(os.path.join(ROOT, 'npy')),
     }
     path = os.path.join(ROOT, 'conv-cases.json')
     with open(path, 'w') as f:
         json.dump(document, f, separators=(',', ':'))
         f.write('\n')
-    print(f'{len(cases)} cases, {len(document["npy"])} npy files -> {os.path.relpath(path)} '
+    print(f'{len(cases)} cases, {len(pad_cases)} pad cases, {len(document["npy"])} npy files -> {os.path.relpath(path)} '
           f'({os.path.getsize(path) / 1e6:.2f} MB), torch {torch.__version__}, seed {SEED}', file=sys.stderr)
 
 

@@ -2,7 +2,7 @@ import { ShapeError, describeValue } from '../errors.js';
 import { computeConvGeometry, spatialSize } from '../geometry/conv-geometry.js';
 import { activeKernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor/tensor.js';
-import { biasGradient, checkTensor } from './bias.js';
+import { biasGradient, checkBias, checkTensor } from './bias.js';
 import { materializePadding, type ConvOptions } from './conv.js';
 import { foldPaddingData } from './pad.js';
 
@@ -34,6 +34,7 @@ export function convBackward(x: Tensor, w: Tensor, gradOutput: Tensor, options: 
   checkTensor('convBackward', 'weight', w);
   checkTensor('convBackward', 'gradOutput', gradOutput);
   const g = computeConvGeometry('convBackward', x.shape, w.shape, options);
+  checkBias('convBackward', options.bias, g.outChannels);
   const outShape = [g.batch, g.outChannels, ...g.outSize];
   if (gradOutput.shape.join() !== outShape.join()) {
     throw new ShapeError('convBackward', 'gradOutput', `gradOutput shape ${describeValue(gradOutput.shape)} must equal the convolution's output shape ${describeValue(outShape)}`);

@@ -54,6 +54,7 @@ export function convTransposeBackward(x: Tensor, w: Tensor, gradOutput: Tensor, 
   checkTensor('convTransposeBackward', 'weight', w);
   checkTensor('convTransposeBackward', 'gradOutput', gradOutput);
   const g = computeConvTransposeGeometry('convTransposeBackward', x.shape, w.shape, options);
+  checkBias('convTransposeBackward', options.bias, g.inChannels);
   const outShape = [g.batch, g.inChannels, ...g.inSize];
   if (gradOutput.shape.join() !== outShape.join()) {
     throw new ShapeError('convTransposeBackward', 'gradOutput', `gradOutput shape ${describeValue(gradOutput.shape)} must equal the transposed convolution's output shape ${describeValue(outShape)}`);

@@ -92,6 +92,8 @@ describe('convBackward refuses bad arguments', () => {
     refuses(() => convBackward(x1, w1, ones([1, 4, 5])), ShapeError, 'convBackward', 'gradOutput', '[1, 4, 5]', '[1, 4, 6]'));
   it('a gradOutput that is not a Tensor', () =>
     refuses(() => convBackward(x1, w1, 'dy' as never), ShapeError, 'convBackward', 'gradOutput', '"dy"'));
+  it('a bias of the wrong shape, as conv would refuse it', () =>
+    refuses(() => convBackward(x1, w1, ones([1, 4, 6]), { bias: ones([2]) }), ShapeError, 'convBackward', 'bias', '[2]', '[4]'));
   it('the same option errors as conv, under its own name', () =>
     refuses(() => convBackward(x1, w1, ones([1, 4, 6]), { dilation: 0 }), OptionError, 'convBackward', 'dilation', 'dilation 0'));
   it('reflect padding as large as the input', () =>
@@ -122,6 +124,8 @@ describe('convTranspose refuses bad arguments', () => {
     refuses(() => convTranspose(x1, wt1, { bias: ones([2]) }), ShapeError, 'convTranspose', 'bias', '[2]', '[3]'));
   it('a non-Tensor input', () =>
     refuses(() => convTranspose({ shape: [1, 2, 8] } as never, wt1), ShapeError, 'convTranspose', 'input', 'Tensor'));
+  it('a bias of the wrong shape in convTransposeBackward', () =>
+    refuses(() => convTransposeBackward(x1, wt1, ones([1, 3, 10]), { bias: ones([4]) }), ShapeError, 'convTransposeBackward', 'bias', '[4]', '[3]'));
   it('a gradOutput of the wrong shape in convTransposeBackward', () =>
     refuses(() => convTransposeBackward(x1, wt1, ones([1, 3, 9])), ShapeError, 'convTransposeBackward', 'gradOutput', '[1, 3, 9]', '[1, 3, 10]'));
 });

@@ -26,6 +26,17 @@ export interface TorchCase {
   gradBias: EncodedArray | null;
 }
 
+export interface PadCase {
+  id: string;
+  rank: number;
+  padding: number[][];
+  options: { mode: 'zeros' | 'reflect' | 'replicate' | 'circular'; value?: number };
+  input: EncodedArray;
+  output: EncodedArray;
+  gradOutput: EncodedArray;
+  gradInput: EncodedArray;
+}
+
 export interface NpyFixture { file: string; dtype: string; fortranOrder: boolean; shape: number[]; values: number[] }
 
 export interface TorchFixtures {
@@ -33,6 +44,7 @@ export interface TorchFixtures {
   torchVersion: string;
   seed: number;
   cases: TorchCase[];
+  padCases: PadCase[];
   npy: NpyFixture[];
 }
 
