@@ -153,9 +153,9 @@ function gcd(a: number, b: number): number {
 function explain(gridding: boolean, full: Coverage, dims: DimensionCause[]): string {
   const size = full.size.join('×');
   if (!gridding) {
-    return `no gridding: every one of the ${full.area} offsets of the ${size} receptive field is reached (by ${full.minCovered} to ${full.max} paths)`;
+    return `no gridding: every one of the ${full.area} offsets of the receptive field (${size}) is reached (by ${full.minCovered} to ${full.max} paths)`;
   }
-  const parts = [`gridding: ${full.holes} of ${full.area} offsets of the ${size} receptive field are never read (${(100 * full.coveredFraction).toFixed(1)}% covered)`];
+  const parts = [`gridding: ${full.holes} of ${full.area} offsets of the receptive field (${size}) are never read (${(100 * full.coveredFraction).toFixed(1)}% covered)`];
   for (const c of dims) {
     const where = dims.length > 1 ? ` along dimension ${c.dim}` : '';
     if (c.gcd > 1) {

@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
+import { rfCommand } from './rf.js';
 import { plotCommand } from './plot.js';
 import { animateCommand } from './animate.js';
 
 /** Every CLI command, in the order `atrous --help` lists them. Each lives in its own file beside this one. */
-export const commands: Command[] = [plotCommand, animateCommand];
+export const commands: Command[] = [rfCommand, plotCommand, animateCommand];

@@ -1,0 +1,208 @@
+import { readFileSync } from 'node:fs';
+import { asciiRow } from '../../analysis/ascii-row.js';
+import { checkerboardFrequency } from '../../analysis/checkerboard.js';
+import { coverage, type Coverage } from '../../analysis/coverage.js';
+import { graphFromLayers, convStack, type Graph, type GraphSpec } from '../../analysis/graph.js';
+import { griddingVerdict } from '../../analysis/gridding.js';
+import { hdcCheck, type HdcReport } from '../../analysis/hdc.js';
+import { receptiveField, type NodeField } from '../../analysis/receptive-field.js';
+import { resolveGraph, type ResolvedGraph } from '../../analysis/resolve.js';
+import { designSchedules } from '../../analysis/schedule-design.js';
+import { FormatError } from '../../errors.js';
+import { parseArgs, parseInteger, parseIntList } from '../args.js';
+import { UsageError, type Command, type CommandIO } from '../command.js';
+
+const VALUES = ['kernel', 'kernels', 'dilations', 'strides', 'paddings', 'dims', 'layers', 'count', 'max-dilation', 'target-rf', 'limit'];
+const SWITCHES = ['json', 'hdc', 'design'];
+
+/** Maps are drawn cell by cell up to this size; larger 2-D fields show their centre row. */
+const MAP_LIMIT = 64;
+
+const usage = `atrous rf — receptive field, exact coverage and gridding of a conv stack
+
+usage:
+  atrous rf --kernel 3 --dilations 1,2,4,8,16          1-D stack of 3-tap layers (stride 1, no padding)
+  atrous rf --kernels 3,3,3 --dilations 1,2,5 --strides 1,2,1 --paddings 1,2,5
+  atrous rf --kernel 3 --dilations 2,2 --dims 2        2-D map of path counts
+  atrous rf --layers net.json                          any graph from a JSON layer list
+  atrous rf --kernel 3 --dilations 2,2,2 --hdc         Wang et al.'s HDC rule next to the exact coverage
+  atrous rf --design --kernel 3 --count 3 [--max-dilation 16] [--target-rf 27] [--limit 10]
+                                                       rank hole-free dilation schedules
+
+options:
+  --kernel K             taps of every layer (default 3)
+  --kernels, --strides, --paddings, --dilations   comma-separated, one entry per layer
+  --dims N               spatial dimensions, 1 to 3 (default 1)
+  --json                 machine-readable output: { rf, ascii, multiplicity, holes, gridding, ... }`;
+
+/** `atrous rf`: the seeds' receptive-field calculator, generalized to strides, padding, 2-D/3-D and any graph. */
+export const rfCommand: Command = {
+  name: 'rf',
+  summary: 'receptive field, seed-style ASCII row, exact coverage and gridding verdict of a conv stack',
+  usage,
+  run(args: string[], io: CommandIO): number {
+    const parsed = parseArgs(args, VALUES, SWITCHES);
+    if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positional[0])}; see atrous rf --help`);
+    const flag = (name: string) => parsed.flags.get(name);
+    const json = parsed.switches.has('json');
+    if (parsed.switches.has('design')) return runDesign(flag, json, io);
+    const graph = buildGraph(flag);
+    const resolved = resolveGraph(graph);
+    const fields = receptiveField(resolved);
+    const covered = coverage(resolved);
+    const verdict = griddingVerdict(resolved, covered);
+    let hdc: HdcReport | undefined;
+    if (parsed.switches.has('hdc')) hdc = runHdc(resolved);
+    const layers = layerRows(resolved, fields.layers);
+    const out = fields.output;
+    const scalar = <T>(values: T[]): T | T[] => (resolved.rank === 1 ? values[0] : values);
+    if (json) {
+      io.out(JSON.stringify({
+        rf: scalar(out.rf), stride: scalar(out.stride), padding: scalar(out.padding),
+        ascii: asciiRow(covered.multiplicity), multiplicity: covered.multiplicity,
+        ...(resolved.rank > 1 ? { multiplicityCenterRow: covered.multiplicityCenterRow } : {}),
+        holes: covered.holes, covered: covered.covered, area: covered.area,
+        minPaths: covered.min, maxPaths: covered.max, uniform: covered.uniform, exact: covered.exact,
+        gridding: verdict.gridding, griddingCause: verdict.message, holePositions: verdict.holePositions,
+        aligned: out.aligned, global: out.global,
+        layers,
+        ...(hdc ? { hdc } : {}),
+      }));
+      return 0;
+    }
+    io.out(describe(resolved, layers, out, covered, verdict.message, hdc));
+    return 0;
+  },
+};
+
+function buildGraph(flag: (name: string) => string | undefined): Graph {
+  const file = flag('layers');
+  if (file !== undefined) {
+    for (const other of ['kernels', 'dilations', 'strides', 'paddings']) {
+      if (flag(other) !== undefined) throw new UsageError(`--layers describes the whole graph; drop --${other}`);
+    }
+    let spec: GraphSpec;
+    try {
+      spec = JSON.parse(readFileSync(file, 'utf8')) as GraphSpec;
+    } catch (error) {
+      throw new FormatError('rf', 'layers', `cannot read the layer list ${JSON.stringify(file)}: ${(error as Error).message}; expected JSON { "rank": 1, "layers": [{ "op": "conv", "kernel": 3, "dilation": 2 }, ...] }`);
+    }
+    return graphFromLayers(spec);
+  }
+  const dilationsText = flag('dilations');
+  if (dilationsText === undefined) throw new UsageError('give --dilations d1,d2,... (one per layer), or --layers file.json, or --design');
+  const dilations = parseIntList('dilations', dilationsText);
+  const list = (name: string, min: number) => {
+    const text = flag(name);
+    if (text === undefined) return undefined;
+    const values = parseIntList(name, text, min);
+    if (values.length !== dilations.length) throw new UsageError(`--${name} has ${values.length} entries but --dilations has ${dilations.length}; give one per layer`);
+    return values;
+  };
+  const kernelText = flag('kernel');
+  return convStack({
+    kernel: kernelText === undefined ? 3 : parseInteger('kernel', kernelText),
+    kernels: list('kernels', 1), dilations, strides: list('strides', 1), paddings: list('paddings', 0),
+    rank: flag('dims') === undefined ? 1 : dims(flag('dims')!),
+  });
+}
+
+function dims(text: string): number {
+  const n = parseInteger('dims', text);
+  if (n > 3) throw new UsageError(`--dims ${n} must be 1, 2 or 3`);
+  return n;
+}
+
+function runHdc(graph: ResolvedGraph): HdcReport {
+  const convs = graph.nodes.filter((n) => n.node.op === 'conv');
+  const chain = graph.nodes.every((n, i) => i === 0 || (n.inputs.length === 1 && n.inputs[0] === i - 1));
+  const kernels = convs.map((n) => (n.node as { kernel: number[] }).kernel[0]);
+  const strided = convs.some((n) => (n.node as { stride: number[] }).stride.some((s) => s !== 1));
+  if (!chain || convs.length !== graph.nodes.length - 1 || strided || kernels.some((k) => k !== kernels[0])) {
+    throw new UsageError('--hdc applies to a chain of stride-1 convolutions with one kernel size (the rule of Wang et al.)');
+  }
+  return hdcCheck(kernels[0], convs.map((n) => (n.node as { dilation: number[] }).dilation[0]));
+}
+
+function runDesign(flag: (name: string) => string | undefined, json: boolean, io: CommandIO): number {
+  const countText = flag('count');
+  if (countText === undefined) throw new UsageError('--design needs --count N (the number of layers)');
+  const optional = (name: string) => (flag(name) === undefined ? undefined : parseInteger(name, flag(name)!));
+  const design = designSchedules({
+    kernel: optional('kernel') ?? 3, layers: parseInteger('count', countText),
+    maxDilation: optional('max-dilation'), targetRf: optional('target-rf'), limit: optional('limit'),
+  });
+  if (json) {
+    io.out(JSON.stringify(design));
+    return 0;
+  }
+  const lines = [
+    `hole-free dilation schedules for ${design.layers} layers of ${design.kernel} taps (${design.found} found${design.complete ? '' : ', search budget exhausted: not exhaustive'})`,
+    '',
+    `${'dilations'.padEnd(28)} ${'rf'.padStart(6)}  paths per offset`,
+    ...design.schedules.map((s) => `${s.dilations.join(',').padEnd(28)} ${String(s.rf).padStart(6)}  ${s.minPaths === s.maxPaths ? `exactly ${s.minPaths} (perfect)` : `${s.minPaths}–${s.maxPaths}`}`),
+  ];
+  if (design.schedules.length === 0) lines.push('(none: no schedule meets the constraints without holes)');
+  io.out(lines.join('\n'));
+  return 0;
+}
+
+interface LayerRow {
+  name: string;
+  op: string;
+  kernel: number[] | null;
+  stride: number[] | null;
+  dilation: number[] | null;
+  rf: (number | null)[];
+  effectiveStride: (number | null)[];
+  effectivePadding: number[];
+  /** Distance between taps in input units, `dilation × effective stride below`. */
+  step: number[] | null;
+  /** `gcd(s, d)/d` where the layer is both strided and dilated. */
+  checkerboard: number[] | null;
+}
+
+function layerRows(graph: ResolvedGraph, fields: NodeField[]): LayerRow[] {
+  return graph.nodes.slice(1).map((rn) => {
+    const f = fields[rn.index];
+    const below = fields[rn.inputs[0]];
+    const node = rn.node as { kernel?: number[]; stride?: number[]; dilation?: number[] };
+    const dilation = node.dilation ?? null;
+    const stride = node.stride ?? null;
+    const strided = stride !== null && dilation !== null && stride.some((s, d) => s > 1 && dilation[d] > 1);
+    return {
+      name: rn.node.name, op: rn.node.op, kernel: node.kernel ?? null, stride, dilation,
+      rf: f.rf, effectiveStride: f.stride, effectivePadding: f.padding,
+      step: dilation && below.stride.every((s) => s !== null) ? dilation.map((d, i) => d * (below.stride[i] as number)) : null,
+      checkerboard: strided ? stride!.map((s, d) => checkerboardFrequency(s, dilation![d])) : null,
+    };
+  });
+}
+
+function describe(graph: ResolvedGraph, rows: LayerRow[], out: NodeField, covered: Coverage, cause: string, hdc: HdcReport | undefined): string {
+  const rank = graph.rank;
+  const show = (v: readonly (number | null)[] | null) => (v === null ? '-' : v.map((x) => (x === null ? '?' : String(x))).join('×'));
+  const header = ['layer', 'op', 'k', 's', 'd', 'rf', 'stride', 'padding', 'step', 'checker'];
+  const table = [header, ...rows.map((r) => [
+    r.name, r.op, show(r.kernel), show(r.stride), show(r.dilation), show(r.rf), show(r.effectiveStride),
+    show(r.effectivePadding), show(r.step), show(r.checkerboard),
+  ])];
+  const widths = header.map((_, c) => Math.max(...table.map((row) => row[c].length)));
+  const lines = [
+    `atrous rf: ${rows.length} layer${rows.length === 1 ? '' : 's'}, ${rank}-D`,
+    '',
+    ...table.map((row) => row.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()),
+    '',
+    `receptive field ${show(out.rf)}, effective stride ${show(out.stride)}, effective padding ${show(out.padding)}${out.aligned ? '' : ' (branches misaligned)'}`,
+  ];
+  if (rank === 1) lines.push(asciiRow(covered.multiplicity));
+  else if (rank === 2 && covered.size.every((n) => n <= MAP_LIMIT)) {
+    for (let i = 0; i < covered.size[0]; i++) lines.push(asciiRow(covered.map.subarray(i * covered.size[1], (i + 1) * covered.size[1])));
+  } else lines.push(`centre row: ${asciiRow(covered.multiplicityCenterRow)}`);
+  const counts = covered.multiplicity.length <= MAP_LIMIT ? `: ${covered.multiplicity.join(' ')}` : '';
+  lines.push(`paths per offset${rank > 1 ? ' (centre row)' : ''}${counts}`);
+  lines.push(`coverage: ${covered.covered} of ${covered.area} offsets reached, ${covered.holes} hole${covered.holes === 1 ? '' : 's'}, ${covered.uniform ? `every offset by exactly ${covered.max} path${covered.max === 1 ? '' : 's'}` : `${covered.minCovered}–${covered.max} paths per reached offset`}${covered.exact ? '' : ' (counts above 2^53 rounded)'}`);
+  lines.push(cause);
+  if (hdc) lines.push(`${hdc.message} (M = ${hdc.M.join(', ')})`);
+  return lines.join('\n');
+}
