@@ -22,4 +22,5 @@ export { concat, split } from './ops/concat.js';
 export { slice, sliceBackward, type SliceSpec } from './ops/slice.js';
 export { transpose, transposeBackward } from './ops/transpose.js';
 export { dropout, dropoutMask } from './ops/dropout.js';
+export * from './analysis/index.js';
 export * from './autograd/index.js';
