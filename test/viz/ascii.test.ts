@@ -4,9 +4,10 @@ import { coverage } from '../../src/analysis/coverage.js';
 import { convStack } from '../../src/analysis/graph.js';
 import { coverageMap, coverageShade, COVERAGE_HOLE } from '../../src/viz/ascii/coverage-map.js';
 import { kernelGrid, kernelGridPanel, KERNEL_GRID_LEGEND } from '../../src/viz/ascii/kernel-grid.js';
-import { formatRows, receptiveFieldRow } from '../../src/viz/ascii/receptive-field-row.js';
+import { asciiRow } from '../../src/analysis/ascii-row.js';
+import { formatRows } from '../../src/viz/ascii/labelled-rows.js';
 
-const rowOf = (dilations: number[], kernel = 3) => receptiveFieldRow(coverage(convStack({ kernel, dilations })).multiplicity);
+const rowOf = (dilations: number[], kernel = 3) => asciiRow(coverage(convStack({ kernel, dilations })).multiplicity);
 
 describe('seed 003 rows drawn from the analysis', () => {
   it('prints the seed\'s standard and dilated rows exactly', () => {

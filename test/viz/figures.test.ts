@@ -127,14 +127,16 @@ describe('PNG output', () => {
 });
 
 describe('effective receptive field and cost figures', () => {
-  it('colours each ERF cell by its normalized magnitude and outlines the theoretical RF', () => {
+  it('colours each ERF cell by its normalized magnitude and outlines the mass boxes', () => {
     const gradient = [[0, 1, 0], [1, 4, 1], [0, 1, 0]];
-    const svg = erfHeatmapFigure({ gradient, description: 'one layer', theoretical: [3, 3] });
+    const svg = erfHeatmapFigure({ gradient, description: 'one layer', massBoxes: [{ mass: 0.5, extent: 1 }] });
     parseSvg(svg);
     const fills = [...svg.matchAll(/fill="(#[0-9a-f]{6})" data-value="([\d.]+)"/g)];
     assert.equal(fills.length, 9);
     for (const [, fill, value] of fills) assert.equal(fill, viridis(Number(value)));
-    assert.equal(elementsWithClass(svg, 'rect', 'theoretical-rf').length, 1);
+    const [box] = elementsWithClass(svg, 'rect', 'mass-box');
+    const centre = [...svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)"[^>]*data-value="1"/g)][0];
+    assert.deepEqual([box.x, box.y, box.width], [centre[1], centre[2], centre[3]], 'the 50% box of this map is its centre cell');
   });
 
   it('draws one bar per design in each of the params and MACs panels with its exact value', () => {

@@ -1,13 +1,13 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { coverage } from '../../analysis/coverage.js';
-import { convStack } from '../../analysis/graph.js';
-import { receptiveField } from '../../analysis/receptive-field.js';
+import { asciiRow, convStack, coverage, effectiveReceptiveField, graphCost, GraphBuilder, receptiveField, type Graph } from '../../analysis/index.js';
 import { coverageMap } from '../../viz/ascii/coverage-map.js';
 import { kernelGridPanel, KERNEL_GRID_LEGEND } from '../../viz/ascii/kernel-grid.js';
-import { formatRows, receptiveFieldRow } from '../../viz/ascii/receptive-field-row.js';
+import { formatRows } from '../../viz/ascii/labelled-rows.js';
+import { costBarsFigure, type CostItem } from '../../viz/figures/cost-bars.js';
 import { coverageHeatmapFigure } from '../../viz/figures/coverage-heatmap.js';
 import { effectiveKernelFigure } from '../../viz/figures/effective-kernel.js';
+import { erfHeatmapFigure } from '../../viz/figures/erf-heatmap.js';
 import { receptiveFieldGrowthFigure } from '../../viz/figures/rf-growth.js';
 import { svgToPng } from '../../viz/raster.js';
 import { parseArgs, parseInteger, parseIntList, type ParsedArgs } from '../args.js';
@@ -27,6 +27,7 @@ interface Figure {
 }
 
 const DEFAULT_SCHEDULE_LAYERS = 6;
+const DEFAULT_ERF_SEEDS = 32;
 
 const figures: Figure[] = [
   {
@@ -57,7 +58,7 @@ const figures: Figure[] = [
       const series = schedules.map(({ label, dilations }) => {
         const report = receptiveField(convStack({ kernel, dilations }));
         const cover = coverage(convStack({ kernel, dilations }));
-        return { label, dilations, receptiveField: report.layers.slice(1).map((l) => l.rf[0] as number), row: receptiveFieldRow(cover.multiplicity), holes: cover.holes };
+        return { label, dilations, receptiveField: report.layers.slice(1).map((l) => l.rf[0] as number), row: asciiRow(cover.multiplicity), holes: cover.holes };
       });
       const ascii = formatRows(series.map((s) => ({ label: s.label, row: s.row })), { alignLabels: true });
       return {
@@ -79,7 +80,7 @@ const figures: Figure[] = [
       const rows = dims === 1 ? [Array.from(cover.map)] : Array.from({ length: cover.size[0] }, (_, i) => Array.from(cover.map.subarray(i * cover.size[1], (i + 1) * cover.size[1])));
       const description = `kernel ${dims === 2 ? `${kernel}×${kernel}` : kernel}, dilations ${dilations.join(',')}`;
       const ascii = dims === 1
-        ? formatRows([{ label: description, row: receptiveFieldRow(rows[0]) }])
+        ? formatRows([{ label: description, row: asciiRow(rows[0]) }])
         : `${description}\n${coverageMap(rows)}`;
       return {
         svg: coverageHeatmapFigure({ multiplicity: rows, description }),
@@ -88,7 +89,57 @@ const figures: Figure[] = [
       };
     },
   },
+  {
+    name: 'erf',
+    summary: 'effective receptive field (gradient of the centre output, random weights); --kernel 3 --dilations 1,2,4,8',
+    render(args) {
+      const kernel = parseInteger('kernel', args.flags.get('kernel') ?? '3');
+      const dilations = parseIntList('dilations', args.flags.get('dilations') ?? '1,2,4,8');
+      const dims = parseInteger('dims', args.flags.get('dims') ?? '2');
+      if (dims > 2) throw new UsageError('--dims must be 1 or 2 for pictures');
+      const seeds = parseInteger('seeds', args.flags.get('seeds') ?? String(DEFAULT_ERF_SEEDS));
+      const erf = effectiveReceptiveField({ kernel, dilations, rank: dims as 1 | 2, seeds });
+      const [h, w] = dims === 2 ? erf.rf : [1, erf.rf[0]];
+      const gradient = Array.from({ length: h }, (_, i) => Array.from(erf.map.subarray(i * w, (i + 1) * w)));
+      const massBoxes = erf.shares.filter((s) => s.mass === 0.5 || s.mass === 0.9);
+      const description = `kernel ${kernel}, dilations ${dilations.join(',')}, ReLU, random weights (mean of ${seeds} draws)`;
+      return {
+        svg: erfHeatmapFigure({ gradient, description, massBoxes }),
+        data: { kernel, dilations, rf: erf.rf, shares: erf.shares, gaussian: erf.gaussian },
+      };
+    },
+  },
+  {
+    name: 'cost',
+    summary: 'params and MACs: 31×31 kernel vs 3×3 at d=15, conv→pool→conv vs conv→dilated conv (seed 002); --channels 32,64 --size 32',
+    render(args) {
+      const [cin, cout] = parseIntList('channels', args.flags.get('channels') ?? '32,64');
+      if (cout === undefined) throw new UsageError('--channels needs two values: input,output');
+      const size = parseInteger('size', args.flags.get('size') ?? '32');
+      const items = costDesigns(cin, cout, size).map(({ label, graph }) => {
+        const cost = graphCost(graph);
+        const rf = receptiveField(graph).output.rf as number[];
+        return { label, params: cost.params, macs: cost.macs, receptiveField: `RF ${rf.join('×')}` } satisfies CostItem;
+      });
+      return { svg: costBarsFigure({ items, description: `${cin} → ${cout} channels on a ${size}×${size} input, no bias; MACs for one image` }), data: { channels: [cin, cout], size, items } };
+    },
+  },
 ];
+
+/** The designs seed 002 compares, as graphs the cost and RF analyses read. */
+function costDesigns(cin: number, cout: number, size: number): { label: string; graph: Graph }[] {
+  const build = (label: string, layers: (b: GraphBuilder, x: string) => string) => {
+    const b = new GraphBuilder({ rank: 2, channels: cin, size: [size, size] });
+    layers(b, b.input);
+    return { label, graph: b.build() };
+  };
+  return [
+    build('31×31 conv', (b, x) => b.conv(x, { kernel: 31, padding: 'same', outChannels: cout, bias: false })),
+    build('3×3 conv, d=15', (b, x) => b.conv(x, { kernel: 3, dilation: 15, padding: 'same', outChannels: cout, bias: false })),
+    build('conv→pool→conv', (b, x) => b.conv(b.pool(b.conv(x, { kernel: 3, padding: 1, outChannels: cout, bias: false }), 'maxPool', { kernel: 2 }), { kernel: 3, padding: 1, outChannels: cout, bias: false })),
+    build('conv→conv d=2', (b, x) => b.conv(b.conv(x, { kernel: 3, padding: 1, outChannels: cout, bias: false }), { kernel: 3, dilation: 2, padding: 2, outChannels: cout, bias: false })),
+  ];
+}
 
 function parseSchedules(args: ParsedArgs, kernel: number): { label: string; dilations: number[] }[] {
   const text = args.flags.get('schedules');
@@ -143,7 +194,10 @@ ${figures.map((f) => `  ${f.name.padEnd(17)} ${f.summary}`).join('\n')}
 options:
   --kernel K          kernel size (effective-kernel: a list, one line each)
   --dilations LIST    dilation per layer, e.g. 1,2,4,8
-  --dims 1|2          coverage: a 1-D row or a 2-D map (default 2)
+  --dims 1|2          coverage, erf: a 1-D row or a 2-D map (default 2)
+  --channels CIN,COUT cost: channels in and out (default 32,64)
+  --size N            cost: input height and width (default 32)
+  --seeds N           erf: random weight draws averaged (default ${DEFAULT_ERF_SEEDS})
   --layers N          rf-growth: layers per built-in schedule (default ${DEFAULT_SCHEDULE_LAYERS})
   --schedules S       rf-growth: "label:d1,d2,...;label:..." instead of the built-in four
   --out FILE          write .svg, or .png (rendered by resvg with the DejaVu fonts)
@@ -159,10 +213,10 @@ examples:
 /** `atrous plot <figure>`: figures as SVG/PNG files, or their ASCII versions on the terminal. */
 export const plotCommand: Command = {
   name: 'plot',
-  summary: 'draw a figure (coverage, rf-growth, effective-kernel, kernel) as SVG/PNG or ASCII',
+  summary: 'draw a figure (coverage, rf-growth, effective-kernel, erf, cost, kernel) as SVG/PNG or ASCII',
   usage,
   run(argv, io) {
-    const args = parseArgs(argv, ['kernel', 'dilations', 'dims', 'layers', 'schedules', 'out', 'scale'], ['json']);
+    const args = parseArgs(argv, ['kernel', 'dilations', 'dims', 'layers', 'schedules', 'channels', 'size', 'seeds', 'out', 'scale'], ['json']);
     const [name, ...extra] = args.positional;
     if (name === undefined) throw new UsageError(`name a figure: ${figures.map((f) => f.name).join(', ')}`);
     if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);

@@ -1,22 +1,7 @@
 /**
- * Seed 003's picture of a 1-D receptive field: one character per input offset, `█` where some path reaches the
- * output, `.` for a gridding hole (`███.███.███…` for kernel 3, dilations 1,4,8).
+ * Seed 003's receptive-field rows side by side: `standard (11): ███████████`. The rows themselves (`█` reached,
+ * `.` hole) are the analysis's `asciiRow`; this only labels and wraps them for a terminal.
  */
-
-/** The seed's mark for a reached offset. */
-export const REACHED = '█';
-/** The seed's mark for a hole. */
-export const HOLE = '.';
-
-/**
- * `visualize_receptive_field` of seed 003 drawn from the analysis's multiplicities (paths per offset, left to
- * right): `█` where the count is positive, `.` where it is zero.
- *
- * @example receptiveFieldRow([1, 1, 1, 0, 1]) // "███.█"
- */
-export function receptiveFieldRow(multiplicity: readonly number[]): string {
-  return multiplicity.map((m) => (m > 0 ? REACHED : HOLE)).join('');
-}
 
 /** Options of {@link formatRows}. */
 export interface FormatRowsOptions {

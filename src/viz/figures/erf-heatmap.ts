@@ -1,26 +1,35 @@
 import { OptionError } from '../../errors.js';
-import { titleBlock } from '../chart.js';
+import { legend, titleBlock } from '../chart.js';
 import { cellSizeFor, colourBar, offsetAxes, type GridLayout } from '../heatmap.js';
 import { OKABE_ITO, viridis } from '../palette.js';
-import { element, svgDocument } from '../svg.js';
+import { element, svgDocument, text } from '../svg.js';
+
+/** A centred box holding a share of the gradient mass, as the analysis measured it. */
+export interface MassBox {
+  /** Share of the mass, e.g. 0.5. */
+  mass: number;
+  /** Side of the box in cells (per dimension). */
+  extent: number;
+}
 
 /** What {@link erfHeatmapFigure} draws. */
 export interface ErfHeatmapOptions {
   /** |∂ centre output / ∂ input| per input pixel, rows top to bottom (the analysis's effective receptive field). */
   gradient: readonly (readonly number[])[];
-  /** Names the network, e.g. `5 layers, kernel 3, dilations 1,2,4,8,16`. */
+  /** Names the network, e.g. `kernel 3, dilations 1,2,4,8`. */
   description: string;
-  /** The theoretical receptive field `[rows, cols]`, outlined centred on the map when given. */
-  theoretical?: readonly [number, number];
-  /** Extra caption, e.g. the analysis's mass shares (`50% of the mass within 9×9`). */
-  note?: string;
+  /** Centred boxes holding 50%, 90%… of the mass, outlined (the analysis's mass shares). */
+  massBoxes?: readonly MassBox[];
 }
+
+const BOX_COLOURS = [OKABE_ITO.vermillion, OKABE_ITO.skyBlue, OKABE_ITO.orange, OKABE_ITO.reddishPurple];
 
 /**
  * The effective receptive field (Luo et al. 2016): gradient magnitude of the centre output with respect to each
- * input pixel, normalized to its maximum and coloured with viridis, the theoretical receptive field outlined.
+ * input pixel of the theoretical receptive field, normalized to its maximum and coloured with viridis, with the
+ * centred boxes that hold given shares of the mass outlined — usually far inside the theoretical field.
  *
- * @example erfHeatmapFigure({ gradient: [[0, 1, 0], [1, 4, 1], [0, 1, 0]], description: 'one 3×3 layer' })
+ * @example erfHeatmapFigure({ gradient: [[0, 1, 0], [1, 4, 1], [0, 1, 0]], description: 'one 3×3 layer', massBoxes: [{ mass: 0.5, extent: 1 }] })
  */
 export function erfHeatmapFigure(options: ErfHeatmapOptions): string {
   const grid = options.gradient;
@@ -32,9 +41,9 @@ export function erfHeatmapFigure(options: ErfHeatmapOptions): string {
   const magnitudes = grid.map((r) => r.map(Math.abs));
   const max = Math.max(...magnitudes.map((r) => Math.max(...r))) || 1;
   const cell = cellSizeFor(rows, cols, 540, 500);
-  const layout: GridLayout = { left: 70, top: 78, cell, rows, cols };
-  const width = Math.max(layout.left + cols * cell + 170, 600);
-  const height = Math.max(layout.top + rows * cell + 60 + (options.note ? 10 : 0), 380);
+  const layout: GridLayout = { left: 70, top: 84, cell, rows, cols };
+  const width = Math.max(layout.left + cols * cell + 270, 640);
+  const height = Math.max(layout.top + rows * cell + 60, 400);
   const cells: string[] = [];
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
@@ -44,21 +53,30 @@ export function erfHeatmapFigure(options: ErfHeatmapOptions): string {
       }));
     }
   }
-  const marks: string[] = [];
-  if (options.theoretical) {
-    const [h, w] = options.theoretical;
-    const top = layout.top + (Math.floor(rows / 2) - Math.floor(h / 2)) * cell;
-    const left = layout.left + (Math.floor(cols / 2) - Math.floor(w / 2)) * cell;
-    marks.push(element('rect', { x: left, y: top, width: w * cell, height: h * cell, fill: 'none', stroke: OKABE_ITO.orange, 'stroke-width': 2, 'stroke-dasharray': '6 4', class: 'theoretical-rf' }));
-  }
+  const boxes = (options.massBoxes ?? []).map((box, b) => {
+    const side = Math.min(box.extent, rows, cols);
+    const colour = BOX_COLOURS[b % BOX_COLOURS.length];
+    return {
+      colour,
+      label: `${Math.round(box.mass * 100)}% of the mass: ${box.extent}${rows > 1 ? `×${box.extent}` : ''}`,
+      mark: element('rect', {
+        x: layout.left + (Math.floor(cols / 2) - Math.floor(side / 2)) * cell,
+        y: layout.top + (rows > 1 ? Math.floor(rows / 2) - Math.floor(side / 2) : 0) * cell,
+        width: side * cell, height: (rows > 1 ? side : 1) * cell,
+        fill: 'none', stroke: colour, 'stroke-width': 2.5, 'stroke-dasharray': '6 4', class: 'mass-box',
+      }),
+    };
+  });
   const title = 'Effective receptive field';
-  const rf = options.theoretical ? ` — dashed: theoretical RF ${options.theoretical[0]}×${options.theoretical[1]}` : '';
-  const subtitle = `${options.description}${rf}${options.note ? `; ${options.note}` : ''}`;
+  const barX = layout.left + cols * cell + 40;
+  const barHeight = Math.max(100, Math.min(200, rows * cell - 20));
   return svgDocument({ width, height, title }, [
-    titleBlock(width, title, subtitle),
+    titleBlock(width, title, options.description),
+    text(width / 2, 64, `|∂ centre output / ∂ input| over the theoretical receptive field (${rows}×${cols})`, { size: 12, anchor: 'middle', fill: '#555' }),
     element('g', { class: 'cells' }, ...cells),
-    ...marks,
+    ...boxes.map((b) => b.mark),
     offsetAxes(layout, 'input offset (columns)', 'input offset (rows)'),
-    colourBar(layout.left + cols * cell + 40, layout.top + 20, Math.min(220, rows * cell - 20), 0, 1, '|gradient| / max'),
+    colourBar(barX, layout.top + 20, barHeight, 0, 1, '|gradient| / max'),
+    boxes.length > 0 ? legend(barX, layout.top + barHeight + 50, boxes.map((b) => ({ label: b.label, colour: 'none', stroke: b.colour, kind: 'box' as const })), 'centred boxes') : '',
   ]);
 }
