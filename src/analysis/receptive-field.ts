@@ -25,8 +25,8 @@ export interface NodeField {
   aligned: boolean;
   /**
    * True when the window is the same for every output. After a fractional stride (upsampling, transposed
-   * convolution) it depends on the output's phase; `rf` and `padding` then give the smallest window, at the
-   * effective stride, that holds every phase's exact window (traced).
+   * convolution) it depends on the output's phase; every phase is then traced exactly and `rf` is the widest
+   * phase's window, `padding` the largest lead `o·stride − first index` over the phases.
    */
   phaseInvariant: boolean;
 }
@@ -155,24 +155,23 @@ function describe(graph: ResolvedGraph, index: number, state: Working, inputSize
 }
 
 /**
- * After a fractional stride, trace every output phase exactly and fit the smallest window at the effective
- * stride holding them all: `P = max(o·S − lo(o))`, `rf = max(hi(o) − o·S) + P + 1`.
+ * After a fractional stride, trace every output phase exactly: `rf = max(hi(o) − lo(o) + 1)`,
+ * `P = max(o·S − lo(o))`.
  */
 function tightFields(graph: ResolvedGraph, index: number, state: Working): FieldGeometry[] {
-  const lowest = state.fields.map(() => -Infinity);
-  const highest = state.fields.map(() => -Infinity);
+  const lead = state.fields.map(() => -Infinity);
+  const widest = state.fields.map(() => 0);
   for (let phase = 0; phase < state.period; phase++) {
     const ranges = traceReceptiveField(graph, index, state.fields.map(() => phase));
     if (!ranges) continue;
     ranges.forEach((range, d) => {
       if (!range) return;
-      const at = phase * state.fields[d].stride;
-      lowest[d] = Math.max(lowest[d], at - range[0]);
-      highest[d] = Math.max(highest[d], range[1] - at);
+      lead[d] = Math.max(lead[d], phase * state.fields[d].stride - range[0]);
+      widest[d] = Math.max(widest[d], range[1] - range[0] + 1);
     });
   }
   return state.fields.map((f, d) => ({
-    stride: f.stride, padding: round(lowest[d]), rf: round(highest[d] + lowest[d] + 1),
+    stride: f.stride, padding: round(lead[d]), rf: widest[d],
   }));
 }
 
