@@ -1,0 +1,187 @@
+import { OnnxError, describeValue } from '../../errors.js';
+import { gelu, leakyRelu, relu, sigmoid, tanh } from '../../ops/activations.js';
+import { broadcastShapes, broadcastStrides, forEachBroadcast } from '../../ops/broadcast.js';
+import { add, div, mul, sub } from '../../ops/elementwise.js';
+import { erf } from '../../ops/activations.js';
+import { allocate, fromTensor, toTensor, type ElementType, type OnnxValue } from '../value.js';
+import { checkFloat, constantOf, required, shaped } from './helpers.js';
+import type { NodeContext, Operator, ValueInfo } from './operator.js';
+import type { Tensor } from '../../tensor/tensor.js';
+
+/**
+ * Elementwise operators. Float feature maps go through atrous's ops (`relu`, `add`, ...); integer and boolean
+ * values (shape arithmetic being folded) use the same broadcasting with exact integer semantics.
+ */
+
+function unary(fast: ((x: Tensor, node: NodeContext) => Tensor) | null, scalar: (v: number, node: NodeContext) => number, floatOnly = true): Operator {
+  return {
+    infer(inputs, node) {
+      const x = required(inputs, 0, node, 'X');
+      if (floatOnly) checkFloat(node, x);
+      return [shaped(x, x.shape)];
+    },
+    run(inputs, node) {
+      const x = required(inputs, 0, node, 'X');
+      if (fast && x.type === 'float') return [fromTensor(fast(toTensor(x), node))];
+      const out = allocate(node.name, x.type, x.shape);
+      for (let i = 0; i < x.data.length; i++) out.data[i] = scalar(x.data[i], node);
+      return [out];
+    },
+  };
+}
+
+const geluScalar = (v: number, node: NodeContext): number => (node.attributes.string('approximate', 'none') === 'tanh'
+  ? 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)))
+  : 0.5 * v * (1 + erf(v / Math.SQRT2)));
+
+function clipBounds(inputs: readonly (ValueInfo | OnnxValue | undefined)[], node: NodeContext): [number, number] {
+  const bound = (i: number): number | undefined => {
+    const v = inputs[i];
+    if (v === undefined) return undefined;
+    const data = 'data' in v ? v : constantOf(v, node, i === 1 ? 'min' : 'max')!;
+    return data.data[0];
+  };
+  return [bound(1) ?? -Infinity, bound(2) ?? Infinity];
+}
+
+const clip: Operator = {
+  constantInputs: [1, 2],
+  infer(inputs, node) { const x = required(inputs, 0, node, 'input'); clipBounds(inputs, node); return [shaped(x, x.shape)]; },
+  run(inputs, node) {
+    const x = required(inputs, 0, node, 'input');
+    const [lo, hi] = clipBounds(inputs, node);
+    const out = allocate(node.name, x.type, x.shape);
+    for (let i = 0; i < x.data.length; i++) out.data[i] = Math.min(Math.max(x.data[i], lo), hi);
+    return [out];
+  },
+};
+
+type Combine = (a: number, b: number) => number;
+
+/** Broadcasting binary op on any element type; `resultType` decides the output's type from the inputs'. */
+function binaryValues(node: NodeContext, a: OnnxValue, b: OnnxValue, type: ElementType, combine: Combine): OnnxValue {
+  const shape = broadcastShapes(node.name, a.shape, b.shape);
+  const out = allocate(node.name, type, shape);
+  const A = a.data, B = b.data, O = out.data;
+  forEachBroadcast(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)], (start, length, [oa, ob], [sa, sb]) => {
+    for (let j = 0; j < length; j++) O[start + j] = combine(A[oa + j * sa], B[ob + j * sb]);
+  });
+  return out;
+}
+
+function binary(kind: 'arithmetic' | 'compare' | 'logic', combine: Combine, intCombine: Combine = combine, fast?: (a: Tensor, b: Tensor) => Tensor): Operator {
+  const resultType = (a: ElementType, b: ElementType, node: NodeContext): ElementType => {
+    if (kind === 'logic') return 'bool';
+    if (a !== b && !(kind === 'compare')) {
+      throw new OnnxError(node.name, 'B', `${node.opType} node ${describeValue(node.name)} mixes ${a} and ${b} inputs; ONNX requires one type`);
+    }
+    return kind === 'compare' ? 'bool' : a;
+  };
+  return {
+    infer(inputs, node) {
+      const a = required(inputs, 0, node, 'A'), b = required(inputs, 1, node, 'B');
+      return [{ type: resultType(a.type, b.type, node), shape: broadcastShapes(node.name, a.shape, b.shape) }];
+    },
+    run(inputs, node) {
+      const a = required(inputs, 0, node, 'A'), b = required(inputs, 1, node, 'B');
+      const type = resultType(a.type, b.type, node);
+      if (fast && type === 'float') return [fromTensor(fast(toTensor(a), toTensor(b)))];
+      return [binaryValues(node, a, b, type, type === 'int' ? intCombine : combine)];
+    },
+  };
+}
+
+const where: Operator = {
+  infer(inputs, node) {
+    const c = required(inputs, 0, node, 'condition'), x = required(inputs, 1, node, 'X'), y = required(inputs, 2, node, 'Y');
+    return [{ type: x.type, shape: broadcastShapes(node.name, broadcastShapes(node.name, c.shape, x.shape), y.shape) }];
+  },
+  run(inputs, node) {
+    const c = required(inputs, 0, node, 'condition'), x = required(inputs, 1, node, 'X'), y = required(inputs, 2, node, 'Y');
+    const shape = broadcastShapes(node.name, broadcastShapes(node.name, c.shape, x.shape), y.shape);
+    const out = allocate(node.name, x.type, shape);
+    const strides = [c.shape, x.shape, y.shape].map((s) => broadcastStrides(s, shape));
+    forEachBroadcast(shape, strides, (start, length, [oc, ox, oy], [sc, sx, sy]) => {
+      for (let j = 0; j < length; j++) out.data[start + j] = c.data[oc + j * sc] ? x.data[ox + j * sx] : y.data[oy + j * sy];
+    });
+    return [out];
+  },
+};
+
+/** Variadic Sum/Min/Max/Mean: folds the binary op over the inputs. */
+function variadic(combine: Combine, mean = false): Operator {
+  return {
+    infer(inputs, node) {
+      const present = inputs.filter((v): v is ValueInfo => v !== undefined);
+      if (present.length === 0) throw new OnnxError(node.name, 'inputs', `${node.opType} needs at least one input`);
+      return [{ type: present[0].type, shape: present.reduce((s, v) => broadcastShapes(node.name, s, v.shape), present[0].shape) }];
+    },
+    run(inputs, node) {
+      const present = inputs.filter((v): v is OnnxValue => v !== undefined);
+      let acc = present[0];
+      for (const v of present.slice(1)) acc = binaryValues(node, acc, v, acc.type, combine);
+      if (mean) for (let i = 0; i < acc.data.length; i++) acc.data[i] /= present.length;
+      return [present.length === 1 ? { ...acc, data: acc.data.slice() } : acc];
+    },
+  };
+}
+
+const intDivide: Combine = (a, b) => {
+  if (b === 0) return 0;
+  return Math.trunc(a / b);
+};
+
+/** Elementwise operators: activations, arithmetic, comparisons and logic. */
+export const ELEMENTWISE_OPERATORS: Record<string, Operator> = {
+  Relu: unary((x) => relu(x), (v) => Math.max(v, 0), false),
+  LeakyRelu: unary((x, n) => leakyRelu(x, n.attributes.float('alpha', 0.01)), (v, n) => (v >= 0 ? v : v * n.attributes.float('alpha', 0.01))),
+  Sigmoid: unary((x) => sigmoid(x), (v) => 1 / (1 + Math.exp(-v))),
+  Tanh: unary((x) => tanh(x), Math.tanh),
+  Gelu: unary((x, n) => (n.attributes.string('approximate', 'none') === 'none' ? gelu(x) : fromGeneric(x, n)), geluScalar),
+  Erf: unary(null, erf),
+  Exp: unary(null, Math.exp),
+  Log: unary(null, Math.log),
+  Sqrt: unary(null, Math.sqrt, false),
+  Reciprocal: unary(null, (v) => 1 / v),
+  HardSigmoid: unary(null, (v, n) => Math.min(Math.max(n.attributes.float('alpha', 0.2) * v + n.attributes.float('beta', 0.5), 0), 1)),
+  HardSwish: unary(null, (v) => v * Math.min(Math.max(v / 6 + 0.5, 0), 1)),
+  Softplus: unary(null, (v) => (v > 20 ? v : Math.log1p(Math.exp(v)))),
+  Elu: unary(null, (v, n) => (v >= 0 ? v : n.attributes.float('alpha', 1) * Math.expm1(v))),
+  Neg: unary(null, (v) => -v, false),
+  Abs: unary(null, Math.abs, false),
+  Floor: unary(null, Math.floor),
+  Ceil: unary(null, Math.ceil),
+  Round: unary(null, roundHalfToEven),
+  Not: unary(null, (v) => (v ? 0 : 1), false),
+  Clip: clip,
+  Add: binary('arithmetic', (a, b) => a + b, (a, b) => a + b, add),
+  Sub: binary('arithmetic', (a, b) => a - b, (a, b) => a - b, sub),
+  Mul: binary('arithmetic', (a, b) => a * b, (a, b) => a * b, mul),
+  Div: binary('arithmetic', (a, b) => a / b, intDivide, div),
+  Pow: binary('arithmetic', Math.pow),
+  Mod: binary('arithmetic', (a, b) => a - Math.floor(a / b) * b),
+  Equal: binary('compare', (a, b) => (a === b ? 1 : 0)),
+  Less: binary('compare', (a, b) => (a < b ? 1 : 0)),
+  LessOrEqual: binary('compare', (a, b) => (a <= b ? 1 : 0)),
+  Greater: binary('compare', (a, b) => (a > b ? 1 : 0)),
+  GreaterOrEqual: binary('compare', (a, b) => (a >= b ? 1 : 0)),
+  And: binary('logic', (a, b) => (a && b ? 1 : 0)),
+  Or: binary('logic', (a, b) => (a || b ? 1 : 0)),
+  Where: where,
+  Sum: variadic((a, b) => a + b),
+  Mean: variadic((a, b) => a + b, true),
+  Min: variadic(Math.min),
+  Max: variadic(Math.max),
+};
+
+function fromGeneric(x: Tensor, node: NodeContext): Tensor {
+  const out = x.clone();
+  for (let i = 0; i < out.data.length; i++) out.data[i] = geluScalar(out.data[i], node);
+  return out;
+}
+
+/** ONNX Round: halves go to the even neighbour. */
+function roundHalfToEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}

@@ -1,0 +1,207 @@
+import { OnnxError, describeValue } from '../../errors.js';
+import { batchNorm } from '../../ops/batch-norm.js';
+import { gemmNN } from '../../kernels/js/gemm.js';
+import { matmul } from '../../ops/matmul.js';
+import { mean, sum } from '../../ops/reduce.js';
+import { logSoftmax, softmax } from '../../ops/softmax.js';
+import { pad } from '../../ops/pad.js';
+import type { PaddingMode } from '../../geometry/padding.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { fromTensor, toNumbers, toTensor, type OnnxValue } from '../value.js';
+import { axisIndex, checkFloat, constantOf, required, shaped } from './helpers.js';
+import type { NodeContext, Operator, ValueInfo } from './operator.js';
+
+/** Normalization, softmax, reductions, matrix products and padding on float tensors, through atrous's ops. */
+
+const batchNormalization: Operator = {
+  infer(inputs, node) {
+    const x = required(inputs, 0, node, 'X');
+    checkFloat(node, x);
+    if (node.attributes.int('training_mode', 0) !== 0) {
+      throw new OnnxError(node.name, 'training_mode', 'BatchNormalization in training mode is not supported at inference; export the model in eval mode');
+    }
+    for (const [i, what] of [[1, 'scale'], [2, 'B'], [3, 'input_mean'], [4, 'input_var']] as const) {
+      const v = required(inputs, i, node, what);
+      if (v.shape.length !== 1 || v.shape[0] !== x.shape[1]) {
+        throw new OnnxError(node.name, what, `BatchNormalization ${what} has shape ${describeValue(v.shape)}; expected [${x.shape[1]}] (one per channel)`);
+      }
+    }
+    return [shaped(x, x.shape)];
+  },
+  run(inputs, node) {
+    const [x, weight, bias, runningMean, runningVar] = [0, 1, 2, 3, 4].map((i) => toTensor(required(inputs, i, node, 'input')));
+    return [fromTensor(batchNorm(x, { weight, bias, runningMean, runningVar, eps: node.attributes.float('epsilon', 1e-5), training: false }))];
+  },
+};
+
+/** Softmax before opset 13 flattens to 2-D at `axis` (default 1); from 13 it normalizes one axis (default -1). */
+function softmaxLike(log: boolean): Operator {
+  const apply = log ? logSoftmax : softmax;
+  return {
+    infer(inputs, node) { const x = required(inputs, 0, node, 'input'); checkFloat(node, x); return [shaped(x, x.shape)]; },
+    run(inputs, node) {
+      const x = toTensor(required(inputs, 0, node, 'input'));
+      if (node.opset >= 13) return [fromTensor(apply(x, axisIndex(node, 'axis', node.attributes.int('axis', -1), x.rank)))];
+      const axis = axisIndex(node, 'axis', node.attributes.int('axis', 1), x.rank);
+      const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+      return [fromTensor(apply(x.reshape([outer, x.size / outer]), 1).reshape(x.shape))];
+    },
+  };
+}
+
+function matmulShape(node: NodeContext, a: readonly number[], b: readonly number[]): number[] {
+  if (a.length < 1 || b.length < 1) throw new OnnxError(node.name, 'A', 'MatMul needs operands of rank ≥ 1');
+  const a2 = a.length === 1 ? [1, a[0]] : a, b2 = b.length === 1 ? [b[0], 1] : b;
+  if (a2[a2.length - 1] !== b2[b2.length - 2]) {
+    throw new OnnxError(node.name, 'B', `MatMul of ${describeValue(a)} and ${describeValue(b)}: inner dimensions ${a2[a2.length - 1]} and ${b2[b2.length - 2]} differ`);
+  }
+  const batch = broadcastBatch(node, a2.slice(0, -2), b2.slice(0, -2));
+  const out = [...batch, a2[a2.length - 2], b2[b2.length - 1]];
+  if (a.length === 1) out.splice(out.length - 2, 1);
+  if (b.length === 1) out.splice(out.length - 1, 1);
+  return out;
+}
+
+function broadcastBatch(node: NodeContext, a: number[], b: number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  return Array.from({ length: rank }, (_, i) => {
+    const x = a[a.length - rank + i] ?? 1, y = b[b.length - rank + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) throw new OnnxError(node.name, 'B', `MatMul batch dimensions ${describeValue(a)} and ${describeValue(b)} do not broadcast`);
+    return x === 1 ? y : x;
+  });
+}
+
+const matMul: Operator = {
+  infer(inputs, node) {
+    const a = required(inputs, 0, node, 'A'), b = required(inputs, 1, node, 'B');
+    checkFloat(node, a);
+    return [{ type: 'float', shape: matmulShape(node, a.shape, b.shape) }];
+  },
+  run(inputs, node) {
+    const a = required(inputs, 0, node, 'A'), b = required(inputs, 1, node, 'B');
+    return [fromTensor(matmul(toTensor(a), toTensor(b)).reshape(matmulShape(node, a.shape, b.shape)))];
+  },
+};
+
+/** `alpha·A'·B' + beta·C` with `A'`, `B'` optionally transposed (a fully connected layer when `transB = 1`). */
+const gemm: Operator = {
+  infer(inputs, node) {
+    const a = required(inputs, 0, node, 'A'), b = required(inputs, 1, node, 'B');
+    checkFloat(node, a);
+    const [m, k] = node.attributes.int('transA', 0) ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+    const [k2, n] = node.attributes.int('transB', 0) ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
+    if (a.shape.length !== 2 || b.shape.length !== 2 || k !== k2) {
+      throw new OnnxError(node.name, 'B', `Gemm needs 2-D operands with matching inner sizes, got ${describeValue(a.shape)} and ${describeValue(b.shape)} (transA ${node.attributes.int('transA', 0)}, transB ${node.attributes.int('transB', 0)})`);
+    }
+    return [{ type: 'float', shape: [m, n] }];
+  },
+  run(inputs, node) {
+    const a = toTensor(required(inputs, 0, node, 'A')), b = toTensor(required(inputs, 1, node, 'B'));
+    const A = node.attributes.int('transA', 0) ? transpose2d(a) : a;
+    const B = node.attributes.int('transB', 0) ? transpose2d(b) : b;
+    const [m, k] = A.shape, n = B.shape[1];
+    const alpha = node.attributes.float('alpha', 1), beta = node.attributes.float('beta', 1);
+    const out = new Float32Array(m * n);
+    gemmNN(m, n, k, A.data, 0, k, B.data, 0, n, out, 0, n);
+    if (alpha !== 1) for (let i = 0; i < out.length; i++) out[i] *= alpha;
+    const c = inputs[2];
+    if (c) {
+      const C = toTensor(c);
+      const rows = C.rank === 2 ? C.shape[0] : 1, cols = C.rank === 0 ? 1 : C.shape[C.rank - 1];
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[i * n + j] += beta * C.data[(rows === 1 ? 0 : i) * cols + (cols === 1 ? 0 : j)];
+    }
+    return [fromTensor(new Tensor(out, [m, n]))];
+  },
+};
+
+function transpose2d(t: Tensor): Tensor {
+  const [r, c] = t.shape;
+  const out = new Float32Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = t.data[i * c + j];
+  return new Tensor(out, [c, r]);
+}
+
+/** Reduction axes: attribute before opset 18, input from 18 (ReduceSum: from 13). */
+function reduceAxes(inputs: readonly (ValueInfo | OnnxValue | undefined)[], node: NodeContext, rank: number): number[] | undefined {
+  const fromInput = node.opType === 'ReduceSum' ? node.opset >= 13 : node.opset >= 18;
+  let axes: number[] | undefined;
+  if (fromInput) {
+    const v = inputs[1];
+    axes = v === undefined ? undefined : toNumbers('data' in v ? v : constantOf(v, node, 'axes')!);
+    if (axes?.length === 0) axes = undefined;
+  } else if (node.attributes.has('axes')) {
+    axes = node.attributes.ints('axes');
+  }
+  if (axes === undefined && node.attributes.int('noop_with_empty_axes', 0)) return [];
+  return (axes ?? Array.from({ length: rank }, (_, i) => i)).map((a) => axisIndex(node, 'axes', a, rank));
+}
+
+function reduce(kind: 'mean' | 'sum'): Operator {
+  return {
+    constantInputs: [1],
+    infer(inputs, node) {
+      const x = required(inputs, 0, node, 'data');
+      checkFloat(node, x);
+      const axes = reduceAxes(inputs, node, x.shape.length)!;
+      const keep = node.attributes.int('keepdims', 1) === 1;
+      const shape = x.shape.flatMap((n, i) => (axes.includes(i) ? (keep ? [1] : []) : [n]));
+      return [shaped(x, shape)];
+    },
+    run(inputs, node) {
+      const x = toTensor(required(inputs, 0, node, 'data'));
+      const axes = reduceAxes(inputs, node, x.rank)!;
+      if (axes.length === 0) return [fromTensor(x)];
+      const keepDims = node.attributes.int('keepdims', 1) === 1;
+      return [fromTensor((kind === 'mean' ? mean : sum)(x, { axes, keepDims }))];
+    },
+  };
+}
+
+const PAD_MODES: Record<string, PaddingMode> = { constant: 'zeros', reflect: 'reflect', edge: 'replicate', wrap: 'circular' };
+
+function padPairs(inputs: readonly (ValueInfo | OnnxValue | undefined)[], node: NodeContext, rank: number): [number, number][] {
+  const read = (i: number, what: string): number[] | undefined => {
+    const v = inputs[i];
+    return v === undefined ? undefined : toNumbers('data' in v ? v : constantOf(v, node, what)!);
+  };
+  const pads = read(1, 'pads') ?? [];
+  const axes = (read(3, 'axes') ?? Array.from({ length: rank }, (_, i) => i)).map((a) => axisIndex(node, 'axes', a, rank));
+  if (pads.length !== 2 * axes.length) throw new OnnxError(node.name, 'pads', `pads ${describeValue(pads)} must have ${2 * axes.length} entries (all begins, then all ends)`);
+  if (pads.some((p) => p < 0)) throw new OnnxError(node.name, 'pads', `negative pads ${describeValue(pads)} (cropping) are not supported by Pad; use Slice`);
+  const pairs: [number, number][] = Array.from({ length: rank }, () => [0, 0]);
+  axes.forEach((axis, i) => { pairs[axis] = [pads[i], pads[i + axes.length]]; });
+  return pairs;
+}
+
+const padOperator: Operator = {
+  constantInputs: [1, 2, 3],
+  infer(inputs, node) {
+    const x = required(inputs, 0, node, 'data');
+    checkFloat(node, x);
+    const pairs = padPairs(inputs, node, x.shape.length);
+    modeOf(node);
+    return [shaped(x, x.shape.map((n, i) => n + pairs[i][0] + pairs[i][1]))];
+  },
+  run(inputs, node) {
+    const x = toTensor(required(inputs, 0, node, 'data'));
+    const pairs = padPairs(inputs, node, x.rank);
+    const first = pairs.findIndex(([b, e]) => b !== 0 || e !== 0);
+    if (first === -1) return [fromTensor(x)];
+    const value = inputs[2] ? inputs[2].data[0] : 0;
+    return [fromTensor(pad(x, pairs.slice(first), { mode: modeOf(node), value }))];
+  },
+};
+
+function modeOf(node: NodeContext): PaddingMode {
+  const mode = node.attributes.string('mode', 'constant');
+  const mapped = PAD_MODES[mode];
+  if (!mapped) throw new OnnxError(node.name, 'mode', `Pad mode ${describeValue(mode)} must be constant, reflect, edge or wrap`);
+  return mapped;
+}
+
+/** Normalization, softmax, reductions, matrix products and padding. */
+export const NORMALIZATION_OPERATORS: Record<string, Operator> = {
+  BatchNormalization: batchNormalization, Softmax: softmaxLike(false), LogSoftmax: softmaxLike(true),
+  MatMul: matMul, Gemm: gemm, ReduceMean: reduce('mean'), ReduceSum: reduce('sum'), Pad: padOperator,
+};
+

@@ -1,0 +1,126 @@
+import { OnnxError, describeValue } from '../errors.js';
+import type { OnnxGraph, OnnxNode } from './onnx-graph.js';
+import { OPERATORS, type NodeContext, type Operator, type ValueInfo } from './operators/index.js';
+import { checkedSize, type OnnxValue } from './value.js';
+
+/** One node left to run at run time, with everything about it resolved at load time. */
+export interface PlannedStep {
+  node: OnnxNode;
+  context: NodeContext;
+  operator: Operator;
+  /** Output infos (type and shape) for the planned input shapes. */
+  outputs: ValueInfo[];
+  /** Values whose last reader is this step, freed after it runs. */
+  release: string[];
+}
+
+/**
+ * A graph specialised to concrete input shapes: every value's type and shape, the shape arithmetic folded into
+ * constants, and the remaining nodes in order.
+ */
+export interface Plan {
+  inputShapes: Map<string, number[]>;
+  /** Type, shape and (for constants) data of every value in the graph. */
+  infos: Map<string, ValueInfo>;
+  steps: PlannedStep[];
+  /** How many nodes were evaluated at load time (shape arithmetic, constants, initializer-only subgraphs). */
+  folded: number;
+}
+
+/**
+ * Plans `graph` for the given input shapes: propagates types and shapes node by node, evaluates every node
+ * whose inputs are all known (PyTorch's Shape → Gather → Unsqueeze → Concat chains, ConstantOfShape, Range,
+ * Cast, Constant...), and checks every intermediate size against the allocation bound.
+ *
+ * @example planGraph(graph, new Map([['input', [1, 3, 224, 224]]])).steps.length
+ */
+export function planGraph(graph: OnnxGraph, inputShapes: Map<string, number[]>): Plan {
+  const infos = new Map<string, ValueInfo>();
+  for (const [name, value] of graph.initializers) infos.set(name, { type: value.type, shape: value.shape, value });
+  for (const input of graph.inputs) {
+    const shape = inputShapes.get(input.name);
+    if (!shape) throw new OnnxError(input.name, 'shape', `no shape for graph input ${describeValue(input.name)} (declared ${describeDims(input.dims)}); give one (--input-shape ${input.name}=1,3,224,224)`);
+    checkDeclared(input.name, input.dims, shape);
+    checkedSize(input.name, 'shape', shape);
+    infos.set(input.name, { type: input.type, shape: shape.slice() });
+  }
+  const steps: PlannedStep[] = [];
+  let folded = 0;
+  for (const node of graph.nodes) {
+    const operator = OPERATORS[node.opType];
+    const context: NodeContext = {
+      name: node.name, opType: node.opType, attributes: node.attributes, opset: graph.opset,
+      usedOutputs: node.outputs.map((o) => o !== ''),
+    };
+    const inputs = node.inputs.map((name) => (name === '' ? undefined : infos.get(name)));
+    let outputs: ValueInfo[];
+    if (inputs.every((v) => v === undefined || v.value !== undefined)) {
+      const values = operator.run(inputs.map((v) => v?.value), context);
+      outputs = values.map((value) => ({ type: value.type, shape: value.shape, value }));
+      folded++;
+    } else {
+      outputs = operator.infer(inputs, context);
+      // Shape and Size know their result from shapes alone: folded although their input is not constant.
+      if (outputs.every((o) => o.value !== undefined)) folded++;
+      else steps.push({ node, context, operator, outputs, release: [] });
+    }
+    node.outputs.forEach((name, i) => {
+      if (name === '') return;
+      const info = outputs[i];
+      if (!info) throw new OnnxError(node.name, 'output', `${node.opType} node ${describeValue(node.name)} has no output ${i} (${describeValue(name)}) in atrous`);
+      checkedSize(node.name, 'output', info.shape);
+      infos.set(name, info);
+    });
+  }
+  for (const output of graph.outputs) {
+    if (!infos.has(output.name)) throw new OnnxError(output.name, 'output', `graph output ${describeValue(output.name)} is never computed`);
+  }
+  scheduleReleases(steps, new Set(graph.outputs.map((o) => o.name)));
+  return { inputShapes, infos, steps, folded };
+}
+
+/** Marks each runtime value for release after its last reader, so a deep network holds few activations at once. */
+function scheduleReleases(steps: PlannedStep[], keep: Set<string>): void {
+  const lastReader = new Map<string, number>();
+  steps.forEach((step, i) => step.node.inputs.forEach((name) => { if (name !== '') lastReader.set(name, i); }));
+  for (const [name, i] of lastReader) if (!keep.has(name)) steps[i].release.push(name);
+}
+
+function describeDims(dims: (number | string | null)[] | null): string {
+  return dims ? `[${dims.map((d) => (d === null ? '?' : d)).join(', ')}]` : 'without a shape';
+}
+
+function checkDeclared(name: string, dims: (number | string | null)[] | null, shape: number[]): void {
+  if (!dims) return;
+  const fits = dims.length === shape.length && dims.every((d, i) => typeof d !== 'number' || d === shape[i] || d <= 0);
+  if (!fits) throw new OnnxError(name, 'shape', `input ${describeValue(name)} has shape ${describeValue(shape)} but the model declares ${describeDims(dims)}`);
+}
+
+/** The declared shape of an input when every dimension is a number, else undefined (symbolic dimensions). */
+export function declaredShape(dims: (number | string | null)[] | null): number[] | undefined {
+  if (!dims || dims.some((d) => typeof d !== 'number' || d <= 0)) return undefined;
+  return dims as number[];
+}
+
+/** Runs a plan's steps on the graph inputs and returns every graph output. */
+export function executePlan(graph: OnnxGraph, plan: Plan, feeds: Map<string, OnnxValue>): Map<string, OnnxValue> {
+  const values = new Map<string, OnnxValue>(feeds);
+  const lookup = (name: string): OnnxValue | undefined => {
+    if (name === '') return undefined;
+    return values.get(name) ?? plan.infos.get(name)?.value;
+  };
+  for (const step of plan.steps) {
+    const results = step.operator.run(step.node.inputs.map(lookup), step.context);
+    step.node.outputs.forEach((name, i) => {
+      if (name === '') return;
+      const r = results[i];
+      const expected = step.outputs[i];
+      if (!r || r.shape.length !== expected.shape.length || r.shape.some((n, d) => n !== expected.shape[d])) {
+        throw new OnnxError(step.node.name, 'output', `${step.node.opType} node ${describeValue(step.node.name)} produced ${describeValue(r?.shape)} where the plan expected ${describeValue(expected.shape)}`);
+      }
+      values.set(name, r);
+    });
+    for (const name of step.release) values.delete(name);
+  }
+  return new Map(graph.outputs.map((o) => [o.name, lookup(o.name)!]));
+}
