@@ -24,3 +24,5 @@ export { transpose, transposeBackward } from './ops/transpose.js';
 export { dropout, dropoutMask } from './ops/dropout.js';
 export * from './analysis/index.js';
 export * from './autograd/index.js';
+export * from './nn/index.js';
+export { weightNorm, weightNormBackward, channelNorms } from './ops/weight-norm.js';

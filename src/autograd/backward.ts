@@ -20,7 +20,9 @@ import { Variable } from './variable.js';
 export function backward(output: Variable, gradOutput?: Tensor): void {
   const gradients = propagate('backward', output, gradOutput, null);
   for (const [v, g] of gradients) {
-    if (v.isLeaf && v.requiresGrad) v.grad = v.grad ? add(v.grad, g) : g;
+    // A copy, because a vector-Jacobian product may hand the same tensor to several inputs and optimizers
+    // and clipping change gradients in place.
+    if (v.isLeaf && v.requiresGrad) v.grad = v.grad ? add(v.grad, g) : g.clone();
   }
 }
 

@@ -12,3 +12,4 @@ export { mseLoss, crossEntropy } from './loss.js';
 export { batchNorm, type BatchNormVariableOptions } from './batch-norm.js';
 export { reshape, transpose, concat, slice, pad } from './shape.js';
 export { dropout } from './dropout.js';
+export { weightNorm } from './weight-norm.js';

@@ -1,0 +1,18 @@
+export { Module, expectInput, type StateDict } from './module.js';
+export { StateDictError, type StateDictMismatch } from './state-dict-error.js';
+export { manualSeed, defaultGenerator, fans, uniform, normal, kaimingUniform, kaimingNormalFanOut } from './init.js';
+export { Sequential, ModuleList } from './sequential.js';
+export { ConvNd, Conv1d, Conv2d, Conv3d, ConvTransposeNd, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, type ConvLayerOptions, type ConvTransposeLayerOptions } from './conv.js';
+export { WeightNormConv1d } from './weight-norm-conv.js';
+export { Linear, type LinearOptions } from './linear.js';
+export { BatchNormNd, BatchNorm1d, BatchNorm2d, BatchNorm3d, type BatchNormLayerOptions } from './batch-norm.js';
+export { ReLU, LeakyReLU, Tanh, Sigmoid, GELU, Identity } from './activation.js';
+export { Dropout } from './dropout.js';
+export { Optimizer } from './optim/optimizer.js';
+export { SGD, type SgdOptions } from './optim/sgd.js';
+export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
+export { StepLR, CosineAnnealingLR, type LrSchedule } from './optim/schedule.js';
+export { clipGradNorm, clipGradValue } from './optim/clip.js';
+export { fit, progressLine, type FitOptions, type FitResult } from './optim/fit.js';
+export { DilatedCausalConv1d, buildWavenetStack, type DilatedCausalConv1dOptions } from './blocks/dilated-causal-conv1d.js';
+export { TemporalBlock, TCN, type TemporalBlockOptions, type TcnOptions } from './blocks/tcn.js';

@@ -1,0 +1,33 @@
+/** Fully connected layer `x·Wᵀ + b`, initialized as PyTorch's `nn.Linear`. */
+import { linear } from '../autograd/linear.js';
+import type { Variable, VariableLike } from '../autograd/variable.js';
+import type { Random } from '../tensor/random.js';
+import { defaultGenerator, kaimingUniform, uniform } from './init.js';
+import { Module } from './module.js';
+
+/** Options of {@link Linear}. */
+export interface LinearOptions {
+  inFeatures: number;
+  outFeatures: number;
+  bias?: boolean;
+  random?: Random;
+}
+
+/**
+ * `[..., inFeatures] → [..., outFeatures]`.
+ *
+ * @example new Linear({ inFeatures: 512, outFeatures: 10 }).forward(features)
+ */
+export class Linear extends Module {
+  readonly weight: Variable;
+  readonly bias: Variable | null;
+
+  constructor(options: LinearOptions) {
+    super();
+    const random = options.random ?? defaultGenerator();
+    this.weight = this.registerParameter('weight', kaimingUniform([options.outFeatures, options.inFeatures], Math.sqrt(5), random));
+    this.bias = this.registerParameter('bias', (options.bias ?? true) ? uniform([options.outFeatures], 1 / Math.sqrt(options.inFeatures), random) : null);
+  }
+
+  forward(x: VariableLike): Variable { return linear(x, this.weight, this.bias); }
+}
