@@ -1,6 +1,11 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { asciiRow, convStack, coverage, effectiveReceptiveField, graphCost, GraphBuilder, receptiveField, type Graph } from '../../analysis/index.js';
+import { asciiRow } from '../../analysis/ascii-row.js';
+import { graphCost } from '../../analysis/cost.js';
+import { coverage } from '../../analysis/coverage.js';
+import { effectiveReceptiveField } from '../../analysis/effective-receptive-field.js';
+import { convStack, GraphBuilder, type Graph } from '../../analysis/graph.js';
+import { receptiveField } from '../../analysis/receptive-field.js';
 import { coverageMap } from '../../viz/ascii/coverage-map.js';
 import { kernelGridPanel, KERNEL_GRID_LEGEND } from '../../viz/ascii/kernel-grid.js';
 import { formatRows } from '../../viz/ascii/labelled-rows.js';

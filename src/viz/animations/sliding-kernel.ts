@@ -49,7 +49,7 @@ export function slidingKernelFrames(options: SlidingKernelOptions): AnimationFra
 /** `conv k=3×3 s=1 p=1 d=2` for captions. */
 function describe(g: ConvGeometry): string {
   const join = (v: readonly number[]) => (v.every((x) => x === v[0]) ? String(v[0]) : v.join('×'));
-  const pad = g.padBefore.every((p, i) => p === g.padAfter[i]) ? join(g.padBefore) : g.padBefore.map((p, i) => `${p}/${g.padAfter[i]}`).join('×');
+  const pad = g.padBefore.every((p, i) => p === g.padAfter[i]) ? join(g.padBefore) : g.padBefore.map((p, i) => `${p} before ${g.padAfter[i]} after`).join(' × ');
   return `kernel ${g.kernelSize.join('×')}, stride ${join(g.stride)}, padding ${pad}, dilation ${join(g.dilation)}`;
 }
 
@@ -74,20 +74,22 @@ function outputCell(x: number, y: number, size: number, position: number, curren
   return element('rect', { x, y, width: size, height: size, fill, stroke: CELL_COLOURS.grid, 'stroke-width': 1, class: position <= current ? 'output-filled' : 'output-empty' });
 }
 
-/** A one-line key of the cell colours, centred at `y`. */
+/** A key of the cell colours in two centred lines, the first at `y`. */
 function key(width: number, y: number): string {
-  const entries: [string, string, boolean][] = [
-    ['input', CELL_COLOURS.input, false], ['padding (reads 0)', CELL_COLOURS.padding, true],
-    ['tap (□: reads padding)', CELL_COLOURS.tap, false], ['dilated span', CELL_COLOURS.span, false],
-    ['output done', CELL_COLOURS.outputDone, false], ['output now', CELL_COLOURS.outputCurrent, false],
+  const lines: [string, string, boolean][][] = [
+    [['input', CELL_COLOURS.input, false], ['padding (reads 0)', CELL_COLOURS.padding, true], ['tap (□: reads padding)', CELL_COLOURS.tap, false]],
+    [['dilated span', CELL_COLOURS.span, false], ['output done', CELL_COLOURS.outputDone, false], ['output now', CELL_COLOURS.outputCurrent, false]],
   ];
-  const widths = entries.map(([label]) => 22 + label.length * 6.4 + 14);
-  let x = (width - widths.reduce((a, b) => a + b, 0)) / 2;
   const parts: string[] = [];
-  entries.forEach(([label, fill, dashed], i) => {
-    parts.push(element('rect', { x, y: y - 10, width: 14, height: 14, fill, stroke: CELL_COLOURS.grid, 'stroke-dasharray': dashed ? '3 2' : undefined }));
-    parts.push(text(x + 20, y + 1, label, { size: 11 }));
-    x += widths[i];
+  lines.forEach((entries, line) => {
+    const widths = entries.map(([label]) => 22 + label.length * 6.4 + 16);
+    let x = (width - widths.reduce((a, b) => a + b, 0)) / 2;
+    const ly = y + line * 20;
+    entries.forEach(([label, fill, dashed], i) => {
+      parts.push(element('rect', { x, y: ly - 10, width: 14, height: 14, fill, stroke: CELL_COLOURS.grid, 'stroke-dasharray': dashed ? '3 2' : undefined }));
+      parts.push(text(x + 20, ly + 1, label, { size: 11 }));
+      x += widths[i];
+    });
   });
   return element('g', { class: 'key' }, ...parts);
 }
@@ -105,7 +107,7 @@ function frame2d(g: ConvGeometry, o: number): string {
   const inLeft = 30;
   const outLeft = inLeft + padW * cell + 70;
   const width = Math.max(outLeft + outW * outCell + 30, 640);
-  const height = Math.max(top + Math.max(padH * cell, outH * outCell) + 78, 320);
+  const height = Math.max(top + Math.max(padH * cell, outH * outCell) + 98, 340);
   const body: string[] = [
     text(width / 2, 26, 'Dilated convolution, one output per frame', { size: 17, anchor: 'middle', weight: 'bold' }),
     text(width / 2, 46, describe(g), { size: 12, anchor: 'middle', fill: '#555' }),
@@ -127,8 +129,8 @@ function frame2d(g: ConvGeometry, o: number): string {
   const arrowY = top + Math.min(padH * cell, outH * outCell) / 2;
   body.push(element('g', { class: 'cells' }, ...cells));
   body.push(element('path', { d: `M${inLeft + padW * cell + 12} ${arrowY}h46m-8 -6l8 6l-8 6`, stroke: '#333', 'stroke-width': 2, fill: 'none' }));
-  body.push(key(width, height - 16));
-  body.push(text(width / 2, height - 44,
+  body.push(key(width, height - 34));
+  body.push(text(width / 2, height - 62,
     `output (${oy}, ${ox}) = Σ w · x[rows ${rows.join(', ')}] × [cols ${cols.join(', ')}]   (frame ${o + 1} of ${outH * outW})`,
     { size: 12, anchor: 'middle' }));
   return svgDocument({ width, height, title: `dilated convolution, output ${o + 1} of ${outH * outW}` }, body);
@@ -143,7 +145,7 @@ function frame1d(g: ConvGeometry, o: number): string {
   const inTop = 92;
   const outTop = inTop + cell + 90;
   const width = Math.max(left * 2 + padN * cell, 640);
-  const height = outTop + cell + 84;
+  const height = outTop + cell + 104;
   const cells: string[] = [];
   for (let c = 0; c < padN; c++) {
     const index = c - g.padBefore[0];
@@ -164,7 +166,7 @@ function frame1d(g: ConvGeometry, o: number): string {
     text(left, outTop + cell + 20, `output length ${outN}`, { size: 12 }),
     element('g', { class: 'cells' }, ...cells),
     ...lines,
-    key(width, height - 14),
-    text(width / 2, height - 40, `y[${o}] = Σ w[t] · x[${positions.join(', ')}]   (frame ${o + 1} of ${outN})`, { size: 12, anchor: 'middle' }),
+    key(width, height - 32),
+    text(width / 2, height - 58, `y[${o}] = Σ w[t] · x[${positions.join(', ')}]   (frame ${o + 1} of ${outN})`, { size: 12, anchor: 'middle' }),
   ]);
 }

@@ -35,10 +35,10 @@ export function stackGrowthFrames(options: StackGrowthOptions): AnimationFrame[]
   const widest = Math.max(...layers.map((l) => l.multiplicity.length));
   if (widest > 600) throw new OptionError('stackGrowthFrames', 'layers', `a receptive field of ${widest} is too wide to draw; animate a shorter stack`);
   const max = Math.max(...layers.flatMap((l) => l.multiplicity));
-  const cell = Math.max(1, Math.min(24, Math.floor(680 / widest)));
+  const cell = Math.max(1, Math.min(24, Math.floor(640 / widest)));
   const rowHeight = Math.max(18, Math.min(26, cell + 6));
   const labelWidth = 150;
-  const width = Math.max(labelWidth + widest * cell + 40, 560);
+  const width = Math.max(labelWidth + widest * cell + 130, 560);
   const top = 80;
   const height = top + layers.length * rowHeight + 60;
   const centreX = labelWidth + (widest * cell) / 2;

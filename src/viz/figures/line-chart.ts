@@ -51,6 +51,7 @@ export function lineChart(options: LineChartOptions): string {
   }
   const body = [titleBlock(width, options.title, options.subtitle)];
   const placed: Box[] = [];
+  const labelled = new Set<string>();
   body.push(axes({ area, x, y, xTicks, yTicks, xLabel: options.xLabel, yLabel: options.yLabel, grid: true }));
   options.series.forEach((series, i) => {
     const colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
@@ -58,7 +59,9 @@ export function lineChart(options: LineChartOptions): string {
     const marks = [element('polyline', { points: polylinePoints(pixels), fill: 'none', stroke: colour, 'stroke-width': 2.5 })];
     pixels.forEach(([px, py], j) => {
       marks.push(element('circle', { cx: px, cy: py, r: 4, fill: colour, class: 'point', 'data-x': series.points[j][0], 'data-y': series.points[j][1] }));
-      if (options.labelPoints) {
+      const key = `${series.points[j][0]},${series.points[j][1]}`;
+      if (options.labelPoints && !labelled.has(key)) {
+        labelled.add(key);
         const spot = freeLabelSpot(placed, px, py, String(series.points[j][1]));
         if (spot) marks.push(text(spot[0], spot[1], String(series.points[j][1]), { size: 11, fill: colour, className: 'value' }));
       }

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Regenerates every picture in this folder (run from the repository root after `npm run build`).
+# PNG and GIF text is drawn with the DejaVu fonts: apt-get install fonts-dejavu-core
+set -e
+cd "$(dirname "$0")"
+atrous() { node ../../bin/atrous.js "$@"; }
+atrous plot effective-kernel --kernel 3,5 --out effective-kernel.png
+atrous plot rf-growth --kernel 3 --layers 6 --out rf-growth.png
+atrous plot coverage --dilations 2,2 --out coverage-2-2.png
+atrous plot coverage --dilations 1,2,4,8 --out coverage-1-2-4-8.png
+atrous plot erf --dilations 1,2,4,8 --out erf.png
+atrous plot cost --channels 32,64 --size 32 --out cost.png
+atrous animate slide --input 7,7 --kernel 3 --dilation 2 --out slide-2d.gif
+atrous animate slide --input 10 --kernel 3 --dilation 2 --padding causal --out slide-1d-causal.gif
+atrous animate growth --kernel 3 --dilations 1,2,3,4 --out growth.gif
+atrous animate stack --kernel 3 --dilations 2,4,8,1 --out stack.gif
