@@ -60,8 +60,7 @@ function tile4x2(params: usize, g: i32, co: i32, ci: i32, t: i32): void {
   const d0 = p.rangeLo(params, 0, kd), d1 = p.rangeHi(params, 0, kd);
   const h0 = p.rangeLo(params, 1, kh), h1 = p.rangeHi(params, 1, kh);
   const w0 = p.rangeLo(params, 2, kw), w1 = p.rangeHi(params, 2, kw);
-  const SW = p.slot(params, p.SW), shiftW = kw * p.slot(params, p.DW);
-  const columnOffset = (shiftW % SW) * p.slot(params, p.XQ) + shiftW / SW;
+  const columnOffset = p.columnOffset(params, kw);
   if (d0 < d1 && h0 < h1 && w0 < w1) {
     const N = p.slot(params, p.N), G = p.slot(params, p.G), COG = p.slot(params, p.COG), CIG = p.slot(params, p.CIG);
     const OH = p.slot(params, p.OH), OW = p.slot(params, p.OW), P = p.slot(params, p.OD) * OH * OW;
@@ -116,8 +115,7 @@ function tile1x1(params: usize, g: i32, co: i32, ci: i32, t: i32): void {
   const d0 = p.rangeLo(params, 0, kd), d1 = p.rangeHi(params, 0, kd);
   const h0 = p.rangeLo(params, 1, kh), h1 = p.rangeHi(params, 1, kh);
   const w0 = p.rangeLo(params, 2, kw), w1 = p.rangeHi(params, 2, kw);
-  const SW = p.slot(params, p.SW), shiftW = kw * p.slot(params, p.DW);
-  const columnOffset = (shiftW % SW) * p.slot(params, p.XQ) + shiftW / SW;
+  const columnOffset = p.columnOffset(params, kw);
   if (d0 < d1 && h0 < h1 && w0 < w1) {
     const N = p.slot(params, p.N), G = p.slot(params, p.G), COG = p.slot(params, p.COG), CIG = p.slot(params, p.CIG);
     const OH = p.slot(params, p.OH), OW = p.slot(params, p.OW), P = p.slot(params, p.OD) * OH * OW;

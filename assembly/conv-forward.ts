@@ -60,7 +60,7 @@ export function traverseTaps(
   const OH = p.slot(params, p.OH), OW = p.slot(params, p.OW);
   const KD = p.slot(params, p.KD), KH = p.slot(params, p.KH), KW = p.slot(params, p.KW), T = KD * KH * KW;
   const SD = p.slot(params, p.SD), SH = p.slot(params, p.SH), SW = p.slot(params, p.SW);
-  const DD = p.slot(params, p.DD), DH = p.slot(params, p.DH), DW = p.slot(params, p.DW);
+  const DD = p.slot(params, p.DD), DH = p.slot(params, p.DH);
   const XH = p.slot(params, p.XH), XQ = p.slot(params, p.XQ);
   const chunk = p.slot(params, p.CHUNK);
   const stagedRowFloats = SW * XQ;
@@ -72,8 +72,7 @@ export function traverseTaps(
         const w0 = p.rangeLo(params, 2, kw), w1 = p.rangeHi(params, 2, kw);
         if (d0 >= d1 || h0 >= h1 || w0 >= w1) continue;
         const t = (kd * KH + kh) * KW + kw;
-        const shiftW = kw * DW;
-        const columnOffset = (shiftW % SW) * XQ + shiftW / SW;
+        const columnOffset = p.columnOffset(params, kw);
         for (let od = d0; od < d1; od++) {
           for (let oh = h0; oh < h1; oh++) {
             const stagedRow = staged + (<usize>(((od * SD + kd * DD) * XH + oh * SH + kh * DH) * stagedRowFloats + columnOffset) << 2);

@@ -10,7 +10,8 @@
  *   dy               [N][G·COG][OD·OH·OW]
  *   forward panels   [G][COGP/4][T][CIG][4]        weights packed for the 4×8 microkernel
  *   backward panels  [G][CIGP/4][T][COG][4]
- *   ranges           per dimension and tap: [lo, hi) of output positions whose input lies inside the data
+ *   ranges           per dimension and tap: [lo, hi) of output positions whose input lies inside the data,
+ *                    then per W tap its column offset in a staged row (see columnOffset)
  */
 export const OP = 0;
 export const N = 1;
@@ -70,6 +71,16 @@ export const SLOTS = 40;
 // @ts-ignore: decorator
 @inline export function rangeHi(params: usize, dim: i32, k: i32): i32 {
   return load<i32>(rangeAddress(params, dim, k), 4);
+}
+
+/**
+ * Float offset, within a staged row, of the stride phase and index that tap kw reads at output column 0:
+ * (kw·DW mod SW)·XQ + ⌊kw·DW / SW⌋, precomputed by the host so no kernel divides.
+ */
+// @ts-ignore: decorator
+@inline export function columnOffset(params: usize, kw: i32): i32 {
+  const pairs = slot(params, KD) + slot(params, KH) + slot(params, KW);
+  return load<i32>(<usize>slot(params, RANGES) + (<usize>pairs << 3) + (<usize>kw << 2));
 }
 
 // @ts-ignore: decorator

@@ -19,7 +19,10 @@ export interface StagedGeometry {
   stagedD: number; stagedH: number; stagedQ: number;
   /** Floats per staged channel plane. */
   stagedPlane: number;
-  /** Ranges per dimension D, H, W then per tap: [lo, hi) flattened. */
+  /**
+   * Per dimension D, H, W then per tap: the valid output range [lo, hi); then per W tap the float offset its
+   * reads start at within a staged row (stride phase · stagedQ + index), so the kernels never divide.
+   */
   ranges: Int32Array;
   /** Output positions, input positions and taps per channel. */
   P: number; I: number; T: number;
@@ -45,6 +48,10 @@ export function stageGeometry(g: ConvGeometry): StagedGeometry {
     for (let t = 0; t < kernel[dim]; t++) {
       ranges.push(...tapValidRange(outSize[dim], inSize[dim], t, stride[dim], padBefore[dim], dilation[dim]));
     }
+  }
+  for (let t = 0; t < kernel[2]; t++) {
+    const shift = t * dilation[2];
+    ranges.push((shift % stride[2]) * stagedQ + Math.floor(shift / stride[2]));
   }
   const Cig = g.inChannels / g.groups;
   return {
