@@ -26,3 +26,4 @@ export * from './analysis/index.js';
 export * from './autograd/index.js';
 export * from './nn/index.js';
 export { weightNorm, weightNormBackward, channelNorms } from './ops/weight-norm.js';
+export * from './viz/index.js';

@@ -4,8 +4,9 @@
  * happens to have, so a figure rasterizes the same everywhere those files exist.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
+import type { Resvg } from '@resvg/resvg-js';
 import { OptionError } from '../errors.js';
 import { FONT_FAMILY } from './svg.js';
 
@@ -46,8 +47,12 @@ export interface RgbaImage {
   pixels: Uint8Array;
 }
 
+/** resvg's native binding, loaded on the first rasterization so `import 'atrous'` stays cheap. */
+let ResvgClass: typeof Resvg | undefined;
+
 function renderer(svg: string, scale: number, op: string): Resvg {
-  return new Resvg(svg, {
+  ResvgClass ??= (createRequire(import.meta.url)('@resvg/resvg-js') as { Resvg: typeof Resvg }).Resvg;
+  return new ResvgClass(svg, {
     fitTo: scale === 1 ? { mode: 'original' } : { mode: 'zoom', value: scale },
     font: { loadSystemFonts: false, fontFiles: findFontFiles(op), defaultFontFamily: FONT_FAMILY, monospaceFamily: 'DejaVu Sans Mono' },
     shapeRendering: 2,
