@@ -13,3 +13,5 @@ export { batchNorm, type BatchNormVariableOptions } from './batch-norm.js';
 export { reshape, transpose, concat, slice, pad } from './shape.js';
 export { dropout } from './dropout.js';
 export { weightNorm } from './weight-norm.js';
+export { maxPool, avgPool, adaptiveAvgPool } from './pool.js';
+export { interpolate, type InterpolateOptions } from './interpolate.js';

@@ -9,7 +9,7 @@ import { resolvePadding, type Padding } from '../geometry/padding.js';
 import { poolOutputSize } from '../geometry/pool-arithmetic.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkTensor } from './bias.js';
-import { checkRank } from './shape-checks.js';
+import { checkRank, checkSameShape } from './shape-checks.js';
 
 /** Options of {@link maxPool} and {@link avgPool}. */
 export interface PoolOptions {
@@ -125,4 +125,64 @@ function pool(x: Tensor, g: PoolGeometry, isMax: boolean, includePad: boolean): 
     }
   }
   return new Tensor(out, [x.shape[0], x.shape[1], ...g.outSize.slice(3 - (x.rank - 2))]);
+}
+
+/**
+ * Gradient of {@link maxPool}: each window's output gradient goes to the input that won the max (the first one
+ * on ties, as PyTorch).
+ *
+ * @example maxPoolBackward(x, dy, { kernel: 3, stride: 2, padding: 1 })
+ */
+export function maxPoolBackward(x: Tensor, gradOutput: Tensor, options: PoolOptions): Tensor {
+  const g = poolGeometry('maxPoolBackward', x, options);
+  return poolBackward(x, g, gradOutput, true, true);
+}
+
+/** Gradient of {@link avgPool}: each window's output gradient spread evenly over its divisor. */
+export function avgPoolBackward(x: Tensor, gradOutput: Tensor, options: PoolOptions): Tensor {
+  const g = poolGeometry('avgPoolBackward', x, options);
+  return poolBackward(x, g, gradOutput, false, options.countIncludePad ?? true);
+}
+
+function poolBackward(x: Tensor, g: PoolGeometry, gradOutput: Tensor, isMax: boolean, includePad: boolean): Tensor {
+  const [D, H, W] = g.inSize;
+  const outShape = [x.shape[0], x.shape[1], ...g.outSize.slice(3 - (x.rank - 2))];
+  checkSameShape('poolBackward', 'gradOutput', gradOutput, outShape);
+  const gradInput = new Float32Array(x.size);
+  const X = x.data, G = gradOutput.data;
+  const ranges = [0, 1, 2].map((d) => Array.from({ length: g.outSize[d] }, (_, o) => {
+    const start = o * g.stride[d] - g.padBefore[d];
+    const span = g.dilation[d] * (g.kernel[d] - 1) + 1;
+    return { start, padded: Math.min(start + span, g.inSize[d] + g.padAfter[d]) - start };
+  }));
+  const taps: number[] = [];
+  let o = 0;
+  for (let p = 0; p < g.planes; p++) {
+    const plane = p * D * H * W;
+    for (const rd of ranges[0]) for (const rh of ranges[1]) for (const rw of ranges[2]) {
+      taps.length = 0;
+      for (let kd = 0; kd < g.kernel[0]; kd++) {
+        const id = rd.start + kd * g.dilation[0];
+        if (id < 0 || id >= D) continue;
+        for (let kh = 0; kh < g.kernel[1]; kh++) {
+          const ih = rh.start + kh * g.dilation[1];
+          if (ih < 0 || ih >= H) continue;
+          for (let kw = 0; kw < g.kernel[2]; kw++) {
+            const iw = rw.start + kw * g.dilation[2];
+            if (iw >= 0 && iw < W) taps.push(plane + (id * H + ih) * W + iw);
+          }
+        }
+      }
+      const grad = G[o++];
+      if (isMax) {
+        let best = taps[0];
+        for (const t of taps) if (X[t] > X[best] || (Number.isNaN(X[t]) && !Number.isNaN(X[best]))) best = t;
+        gradInput[best] += grad;
+      } else {
+        const share = grad / (includePad ? rd.padded * rh.padded * rw.padded : taps.length);
+        for (const t of taps) gradInput[t] += share;
+      }
+    }
+  }
+  return new Tensor(gradInput, x.shape);
 }

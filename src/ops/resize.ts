@@ -121,3 +121,55 @@ function resampleAxis(x: Tensor, axis: number, taps: Taps[]): Tensor {
   shape[axis] = m;
   return new Tensor(out, shape);
 }
+
+/**
+ * Gradient of {@link resize} (same options) with respect to its input of `inputShape`: each output's gradient
+ * flows back to the input(s) it was read from, with the interpolation weights, one dimension at a time in reverse.
+ *
+ * @example resizeBackward(dy, [1, 256, 1, 1], { size: [33, 33], mode: 'linear' })
+ */
+export function resizeBackward(gradOutput: Tensor, inputShape: readonly number[], options: ResizeOptions): Tensor {
+  checkTensor('resizeBackward', 'gradOutput', gradOutput);
+  const inSize = inputShape.slice(2);
+  const size = options.size;
+  const expected = [...inputShape.slice(0, 2), ...size];
+  if (gradOutput.shape.join() !== expected.join()) {
+    throw new ShapeError('resizeBackward', 'gradOutput', `gradOutput shape ${describeValue(gradOutput.shape)} must be the resized shape ${describeValue(expected)}`);
+  }
+  const scale = options.scale ?? size.map((n, i) => n / inSize[i]);
+  const mode = options.mode ?? 'nearest';
+  const coordinateMode = options.coordinateMode ?? 'half_pixel';
+  const nearestMode = options.nearestMode ?? 'round_prefer_floor';
+  let current = gradOutput;
+  for (let d = inSize.length - 1; d >= 0; d--) {
+    if (size[d] === inSize[d] && scale[d] === 1) continue;
+    const taps = Array.from({ length: size[d] }, (_, o) => {
+      const c = sourceCoordinate(coordinateMode, o, inSize[d], size[d], scale[d]);
+      return mode === 'nearest' ? nearestTap(c, inSize[d], nearestMode) : linearTaps(c, inSize[d]);
+    });
+    current = scatterAxis(current, d + 2, taps, inSize[d]);
+  }
+  return current === gradOutput ? gradOutput.clone() : current;
+}
+
+/** The transpose of `resampleAxis`: sums each output's gradient into its taps along `axis` (size `n`). */
+function scatterAxis(g: Tensor, axis: number, taps: Taps[], n: number): Tensor {
+  const outer = g.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const inner = g.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const m = taps.length;
+  const out = new Float32Array(outer * n * inner);
+  const G = g.data;
+  for (let p = 0; p < outer; p++) {
+    for (let o = 0; o < m; o++) {
+      const { i0, i1, w } = taps[o];
+      const a = (p * n + i0) * inner, b = (p * n + i1) * inner, src = (p * m + o) * inner;
+      for (let j = 0; j < inner; j++) {
+        out[a + j] += (1 - w) * G[src + j];
+        out[b + j] += w * G[src + j];
+      }
+    }
+  }
+  const shape = g.shape.slice();
+  shape[axis] = n;
+  return new Tensor(out, shape);
+}

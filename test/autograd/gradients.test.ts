@@ -78,4 +78,23 @@ describe('every op\'s gradient matches central finite differences', () => {
     assertGradients(([v]) => F.slice(v, { starts: [1, -3], ends: [3, 100], axes: [1, 2], steps: [1, 2] }), [randn([2, 4, 7], 38)]);
     assertGradients(([v]) => F.pad(v, [[2, 1], [1, 2]], { mode: 'reflect' }), [randn([1, 2, 4, 3], 39)]);
   });
+
+  it('max pooling with dilation, padding and ceil mode; average pooling with and without counting padding', () => {
+    assertGradients(([v]) => F.maxPool(v, { kernel: 3, stride: 2, dilation: 2, padding: 1, ceilMode: true }), [randn([1, 2, 9, 8], 40)]);
+    assertGradients(([v]) => F.avgPool(v, { kernel: [2, 3], stride: 2, padding: 1, ceilMode: true, countIncludePad: false }), [randn([2, 1, 7, 6], 41)]);
+    assertGradients(([v]) => F.avgPool(v, { kernel: 3, stride: 2, padding: 1 }), [randn([1, 2, 5], 42)]);
+    assertGradients(([v]) => F.adaptiveAvgPool(v, [2, 3]), [randn([1, 2, 5, 7], 43)]);
+  });
+
+  it('nearest and linear interpolation, align corners both ways', () => {
+    const x = randn([1, 2, 3, 4], 44);
+    assertGradients(([v]) => F.interpolate(v, { size: [7, 5], mode: 'bilinear' }), [x]);
+    assertGradients(([v]) => F.interpolate(v, { size: [7, 5], mode: 'bilinear', alignCorners: true }), [x]);
+    assertGradients(([v]) => F.interpolate(v, { scaleFactor: 2, mode: 'nearest' }), [x]);
+  });
+
+  it('weight normalization', () => {
+    assertGradients(([v, g]) => F.weightNorm(v, g), [randn([3, 2, 4], 45), randn([3, 1, 1], 46)]);
+  });
 });
+
