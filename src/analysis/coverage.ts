@@ -146,9 +146,42 @@ function applyWindows(rn: ResolvedNode, below: NodeState, rank: number): NodeSta
     const terms = below.paths.terms.map((term) => term.map((p, d) => multiplyTaps(p, kept[d], shifts[d])));
     return { stride, paths: { kind: 'terms', terms } };
   }
+  if (separable) {
+    // One pass per dimension: area × (k₀ + k₁ + …) instead of area × k₀·k₁·….
+    const kept = mask === undefined ? taps : projectMask(mask, (rn.node as { kernel: number[] }).kernel, taps);
+    const offset = 3 - rank;
+    let dense = toDense(below.paths, rank);
+    kept.forEach((axisTaps, d) => { dense = convolveAxis(dense, d + offset, axisTaps, shifts[d]); });
+    return { stride, paths: { kind: 'dense', dense } };
+  }
   const vectors = tapVectors(taps, mask);
   const dense = convolveDense(toDense(below.paths, rank), vectors, shifts);
   return { stride, paths: { kind: 'dense', dense } };
+}
+
+/** Multiplies a dense map by a sparse tap polynomial along one of its three axes. */
+function convolveAxis(input: Dense, axis: number, taps: readonly number[], shift: number): Dense {
+  const span = taps[taps.length - 1];
+  const size = input.size.slice() as [number, number, number];
+  size[axis] += span;
+  const start = input.start.slice() as [number, number, number];
+  start[axis] += shift;
+  const out: Dense = { start, size, data: new Float64Array(size[0] * size[1] * size[2]) };
+  const [n0, n1, n2] = input.size;
+  const src = input.data;
+  const dst = out.data;
+  for (let i = 0; i < n0; i++) {
+    for (let j = 0; j < n1; j++) {
+      const from = (i * n1 + j) * n2;
+      for (const e of taps) {
+        const to = axis === 0 ? ((i + e) * size[1] + j) * size[2]
+          : axis === 1 ? (i * size[1] + j + e) * size[2]
+            : (i * size[1] + j) * size[2] + e;
+        for (let k = 0; k < n2; k++) dst[to + k] += src[from + k];
+      }
+    }
+  }
+  return out;
 }
 
 /** The exponents (relative to `shift`) one output reads through a window, in units of the input's stride. */

@@ -97,6 +97,21 @@ describe('coverage equals path enumeration (properties)', () => {
     }
   });
 
+  it('on residual 2-D networks whose many branches force the dense path', () => {
+    const rng = new Random(5);
+    for (let trial = 0; trial < 20; trial++) {
+      const b = new GraphBuilder({ rank: 2 });
+      let x = b.input;
+      for (let block = 0; block < 6; block++) {
+        const d = [1 + rng.int(3), 1 + rng.int(3)];
+        const inner = b.conv(x, { kernel: [1 + rng.int(3), 1 + rng.int(3)], dilation: d, padding: d });
+        x = b.add([x, inner]);
+      }
+      if (trial % 2) x = b.conv(x, { kernel: 3, stride: 2, dilation: 2 });
+      checkAgainstEnumeration(b.build(), `residual trial ${trial}`);
+    }
+  });
+
   it('on 200 random chains with random (often non-separable) 2-D tap masks', () => {
     const rng = new Random(11);
     for (let trial = 0; trial < 200; trial++) {
