@@ -50,7 +50,7 @@ export function logScale(domain: readonly [number, number], range: readonly [num
  * About `count` round tick values (1, 2 or 5 times a power of ten apart) covering `[min, max]`; integer-only when
  * `integers` is set (layer numbers, kernel sizes).
  *
- * @example niceTicks(0, 63, 6) // [0, 10, 20, 30, 40, 50, 60, 70]
+ * @example niceTicks(0, 63, 6) // [0, 20, 40, 60, 80]
  */
 export function niceTicks(min: number, max: number, count: number, integers = false): number[] {
   const raw = (max - min) / Math.max(1, count);
@@ -179,7 +179,7 @@ export function legend(x: number, y: number, items: readonly LegendItem[], title
   return element('g', { class: 'legend' }, ...parts);
 }
 
-/** Converts a number to a polyline `points` string. */
+/** Pixel points as the `points` attribute of a polyline. */
 export function polylinePoints(points: readonly (readonly [number, number])[]): string {
   return points.map(([px, py]) => `${formatNumber(px)},${formatNumber(py)}`).join(' ');
 }

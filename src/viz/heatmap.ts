@@ -31,18 +31,18 @@ export function cellSizeFor(rows: number, cols: number, maxWidth: number, maxHei
 export function offsetAxes(layout: GridLayout, xLabel: string, yLabel: string): string {
   const { left, top, cell, rows, cols } = layout;
   const parts: string[] = [];
-  const label = (n: number, centre: number) => n - centre;
+  // A tick label is about 24 px wide and 16 px tall; skip offsets until they fit.
   const colStep = niceStep(Math.ceil(24 / cell));
   const rowStep = niceStep(Math.ceil(16 / cell));
   const cx = Math.floor(cols / 2);
   const cy = Math.floor(rows / 2);
   for (let j = 0; j < cols; j++) {
     if ((j - cx) % colStep !== 0) continue;
-    parts.push(text(left + (j + 0.5) * cell, top + rows * cell + 15, String(label(j, cx)), { size: 10, anchor: 'middle', className: 'tick' }));
+    parts.push(text(left + (j + 0.5) * cell, top + rows * cell + 15, String(j - cx), { size: 10, anchor: 'middle', className: 'tick' }));
   }
   for (let i = 0; i < rows; i++) {
     if ((i - cy) % rowStep !== 0) continue;
-    parts.push(text(left - 5, top + (i + 0.5) * cell + 3.5, String(label(i, cy)), { size: 10, anchor: 'end', className: 'tick' }));
+    parts.push(text(left - 5, top + (i + 0.5) * cell + 3.5, String(i - cy), { size: 10, anchor: 'end', className: 'tick' }));
   }
   parts.push(text(left + (cols * cell) / 2, top + rows * cell + 34, xLabel, { size: 12, anchor: 'middle', className: 'axis-label' }));
   parts.push(text(left - 34, top + (rows * cell) / 2, yLabel, { size: 12, anchor: 'middle', rotate: -90, className: 'axis-label' }));

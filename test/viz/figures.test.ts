@@ -152,3 +152,12 @@ describe('effective receptive field and cost figures', () => {
     assert.ok(svg.includes('1,968,128'));
   });
 });
+
+describe('determinism across figures', () => {
+  it('renders the same coverage figure byte for byte twice, and the same PNG bytes', () => {
+    const { rows } = coverage2d([1, 2, 5]);
+    const a = coverageHeatmapFigure({ multiplicity: rows, description: 'HDC' });
+    assert.equal(a, coverageHeatmapFigure({ multiplicity: rows, description: 'HDC' }));
+    assert.deepEqual(svgToPng(a), svgToPng(a));
+  });
+});
