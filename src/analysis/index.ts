@@ -10,3 +10,4 @@ export * from './checkerboard.js';
 export * from './cost.js';
 export * from './effective-receptive-field.js';
 export * from './ascii-row.js';
+export * from './analyze.js';
