@@ -1,6 +1,7 @@
 /**
  * Animated GIFs through `gifenc` (a maintained, dependency-free encoder). Each frame is an SVG document rasterized
- * by resvg, so animations share the figures' drawing code, fonts and colours. All frames share one palette, and a
+ * by resvg, so animations share the figures' drawing code, fonts and colours. All frames share one palette (chosen
+ * from a sample of frames spread over the animation), and a
  * frame stores only the pixels that changed since the previous one (the rest transparent over the kept frame):
  * an animation where one cell changes per frame costs little more than its first frame.
  */
@@ -15,6 +16,8 @@ export interface AnimationFrame {
   delay: number;
 }
 
+/** Frames whose pixels choose the shared palette (spread evenly over the animation; bounds memory). */
+const PALETTE_SAMPLE_FRAMES = 8;
 /** Palette entries for colours; the last index of the 256 marks "unchanged" (transparent). */
 const COLOURS = 255;
 const UNCHANGED = 255;
@@ -35,7 +38,9 @@ export function encodeGif(frames: readonly AnimationFrame[]): Uint8Array {
       throw new OptionError('encodeGif', 'frames', `frame ${i} is ${image.width}×${image.height} but frame 0 is ${width}×${height}; every frame must have the same size`);
     }
   });
-  const palette = gifenc.quantize(concatenate(images), COLOURS);
+  const step = Math.max(1, Math.ceil(images.length / PALETTE_SAMPLE_FRAMES));
+  const sample = images.filter((_, i) => i % step === 0 || i === images.length - 1);
+  const palette = gifenc.quantize(concatenate(sample), COLOURS);
   while (palette.length < 256) palette.push([0, 0, 0]);
   const encoder = gifenc.GIFEncoder();
   let previous: Uint8Array | undefined;

@@ -95,3 +95,10 @@ describe('a stack\'s receptive field layer by layer', () => {
     assert.match(frames[2].svg, new RegExp(`RF 27, ${coverage(graph).holes} holes`));
   });
 });
+
+describe('animation limits', () => {
+  it('refuses more frames than can be watched instead of exhausting memory', () => {
+    assert.throws(() => slidingKernelFrames({ inSize: [30, 30], kernel: [3, 3], padding: 1 }), (e: unknown) =>
+      e instanceof OptionError && /900 output positions/.test(e.message));
+  });
+});

@@ -17,8 +17,10 @@ export interface SlidingKernelOptions {
   delay?: number;
 }
 
-/** Largest padded input side drawn (cells would shrink below legibility beyond it). */
-const MAX_SIDE = 40;
+/** Largest padded input side drawn per rank (cells would shrink below legibility beyond it). */
+const MAX_SIDE = { 1: 64, 2: 32 } as const;
+/** Most frames (output positions) in one animation: beyond it the GIF is too long to watch and too large. */
+export const MAX_SLIDING_FRAMES = 400;
 
 /**
  * The conv_arithmetic animation with dilation allowed: the kernel's taps (dark blue) slide over the padded
@@ -37,10 +39,14 @@ export function slidingKernelFrames(options: SlidingKernelOptions): AnimationFra
     stride: options.stride, padding: options.padding, dilation: options.dilation,
   });
   const padded = g.inSize.map((n, i) => n + g.padBefore[i] + g.padAfter[i]);
-  if (padded.some((n) => n > MAX_SIDE)) {
-    throw new OptionError('slidingKernelFrames', 'inSize', `the padded input ${padded.join('×')} is too large to animate legibly (at most ${MAX_SIDE} per side)`);
+  const maxSide = MAX_SIDE[rank];
+  if (padded.some((n) => n > maxSide)) {
+    throw new OptionError('slidingKernelFrames', 'inSize', `the padded input ${padded.join('×')} is too large to animate legibly (at most ${maxSide} per side in ${rank}-D)`);
   }
   const count = spatialSize(g.outSize);
+  if (count > MAX_SLIDING_FRAMES) {
+    throw new OptionError('slidingKernelFrames', 'inSize', `${count} output positions would make ${count} frames (at most ${MAX_SLIDING_FRAMES}); use a smaller input or a larger stride`);
+  }
   const frames: AnimationFrame[] = [];
   for (let o = 0; o < count; o++) frames.push({ svg: rank === 1 ? frame1d(g, o) : frame2d(g, o), delay: options.delay ?? 600 });
   return frames;
