@@ -94,6 +94,8 @@ export function coverage(graph: Graph | ResolvedGraph, options: { node?: string 
 /**
  * Path-count maps of every node up to `last`, forward from the input (the polynomial of a node is its
  * window's tap polynomial, in the variable scaled by its input's stride, times its input's polynomial).
+ *
+ * @example pathCounts(resolveGraph(convStack({ kernel: 3, dilations: [1, 2] })), 2)[2].stride // [1]
  */
 export function pathCounts(graph: ResolvedGraph, last: number): NodeState[] {
   const rank = graph.rank;

@@ -152,12 +152,12 @@ export interface GlobalNode extends NodeBase {
  * { "op": "conv", "kernel": 3, "dilation": 2, "padding": 2, "outChannels": 64 }
  */
 export type LayerSpec =
-  | ({ op: 'conv' } & ConvOptions & SpecBase)
-  | ({ op: 'convTranspose' } & ConvTransposeOptions & SpecBase)
-  | ({ op: 'maxPool' | 'avgPool' } & PoolOptions & SpecBase)
-  | ({ op: 'upsample' } & UpsampleOptions & SpecBase)
+  | ({ op: 'conv' } & ConvNodeOptions & SpecBase)
+  | ({ op: 'convTranspose' } & ConvTransposeNodeOptions & SpecBase)
+  | ({ op: 'maxPool' | 'avgPool' } & PoolNodeOptions & SpecBase)
+  | ({ op: 'upsample' } & UpsampleNodeOptions & SpecBase)
   | ({ op: 'pad'; pads: number | number[] | [number, number][] } & SpecBase)
-  | ({ op: 'slice' } & SliceOptions & SpecBase)
+  | ({ op: 'slice' } & SliceNodeOptions & SpecBase)
   | ({ op: 'elementwise'; kind?: string } & SpecBase)
   | ({ op: 'add' | 'concat' } & SpecBase)
   | ({ op: 'globalPool' } & SpecBase)
@@ -171,7 +171,8 @@ interface SpecBase {
 /** A number for every dimension, or one per dimension. */
 export type PerDim = number | number[];
 
-export interface ConvOptions {
+/** Options of a `conv` node (PyTorch's Conv arguments; `taps` marks absent taps). */
+export interface ConvNodeOptions {
   kernel: PerDim;
   stride?: PerDim;
   dilation?: PerDim;
@@ -182,7 +183,8 @@ export interface ConvOptions {
   taps?: boolean[];
 }
 
-export interface ConvTransposeOptions {
+/** Options of a `convTranspose` node (PyTorch's ConvTranspose arguments). */
+export interface ConvTransposeNodeOptions {
   kernel: PerDim;
   stride?: PerDim;
   dilation?: PerDim;
@@ -193,7 +195,8 @@ export interface ConvTransposeOptions {
   bias?: boolean;
 }
 
-export interface PoolOptions {
+/** Options of a `maxPool` / `avgPool` node. */
+export interface PoolNodeOptions {
   kernel: PerDim;
   /** Defaults to the kernel size, as PyTorch. */
   stride?: PerDim;
@@ -202,12 +205,14 @@ export interface PoolOptions {
   ceilMode?: boolean;
 }
 
-export interface UpsampleOptions {
+/** Options of an `upsample` node: an integer factor per dimension. */
+export interface UpsampleNodeOptions {
   factor: PerDim;
   mode?: 'nearest' | 'linear';
 }
 
-export interface SliceOptions {
+/** Options of a `slice` node: first kept index and step per dimension. */
+export interface SliceNodeOptions {
   start?: PerDim;
   step?: PerDim;
   size?: PerDim;
@@ -256,7 +261,7 @@ export class GraphBuilder {
   }
 
   /** A convolution reading `from`. */
-  conv(from: string, options: ConvOptions, name?: string): string {
+  conv(from: string, options: ConvNodeOptions, name?: string): string {
     const id = this.claim(name, 'conv');
     const kernel = perDim(id, 'kernel', options.kernel, this.rank, 1);
     const node: ConvNode = {
@@ -273,7 +278,7 @@ export class GraphBuilder {
   }
 
   /** A transposed convolution reading `from`. */
-  convTranspose(from: string, options: ConvTransposeOptions, name?: string): string {
+  convTranspose(from: string, options: ConvTransposeNodeOptions, name?: string): string {
     const id = this.claim(name, 'convTranspose');
     const stride = perDim(id, 'stride', options.stride ?? 1, this.rank, 1);
     const dilation = perDim(id, 'dilation', options.dilation ?? 1, this.rank, 1);
@@ -290,7 +295,7 @@ export class GraphBuilder {
   }
 
   /** Max or average pooling reading `from`; the stride defaults to the kernel size. */
-  pool(from: string, op: 'maxPool' | 'avgPool', options: PoolOptions, name?: string): string {
+  pool(from: string, op: 'maxPool' | 'avgPool', options: PoolNodeOptions, name?: string): string {
     const id = this.claim(name, op);
     const kernel = perDim(id, 'kernel', options.kernel, this.rank, 1);
     const dilation = perDim(id, 'dilation', options.dilation ?? 1, this.rank, 1);
@@ -305,7 +310,7 @@ export class GraphBuilder {
   }
 
   /** Resize by an integer factor. */
-  upsample(from: string, options: UpsampleOptions, name?: string): string {
+  upsample(from: string, options: UpsampleNodeOptions, name?: string): string {
     const id = this.claim(name, 'upsample');
     const mode = options.mode ?? 'nearest';
     if (mode !== 'nearest' && mode !== 'linear') {
@@ -321,7 +326,7 @@ export class GraphBuilder {
   }
 
   /** Keep positions `start + o·step`. */
-  slice(from: string, options: SliceOptions, name?: string): string {
+  slice(from: string, options: SliceNodeOptions, name?: string): string {
     const id = this.claim(name, 'slice');
     const node: SliceNode = {
       op: 'slice', name: id, inputs: [this.known(id, from)],

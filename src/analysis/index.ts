@@ -1,3 +1,4 @@
+export * from '../geometry/receptive-field.js';
 export * from './graph.js';
 export { resolveGraph, type DimWindow, type ResolvedGraph, type ResolvedNode } from './resolve.js';
 export * from './receptive-field.js';

@@ -1,5 +1,5 @@
 import {
-  composeFields, fieldCentre, transposedWindowField, unionFields, upsampleField, windowField, type FieldGeometry,
+  IDENTITY_FIELD, composeFields, fieldCentre, transposedWindowField, unionFields, upsampleField, windowField, type FieldGeometry,
 } from '../geometry/receptive-field.js';
 import type { Graph } from './graph.js';
 import { resolveGraph, type DimWindow, type ResolvedGraph } from './resolve.js';
@@ -77,7 +77,7 @@ export function receptiveField(graph: Graph | ResolvedGraph): ReceptiveFieldRepo
   for (const rn of nodes) {
     let state: Working;
     if (rn.index === 0) {
-      state = { fields: Array.from({ length: rank }, () => ({ rf: 1, stride: 1, padding: 0 })), global: false, aligned: true, fractional: false, period: 1 };
+      state = { fields: Array.from({ length: rank }, () => ({ ...IDENTITY_FIELD })), global: false, aligned: true, fractional: false, period: 1 };
     } else {
       const ins = rn.inputs.map((i) => work[i]);
       const merged = mergeInputs(rn.node.name, rn.inputs.map((i) => nodes[i].node.name), ins, misalignments);

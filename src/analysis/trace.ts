@@ -26,7 +26,11 @@ export function traceReceptiveField(graph: ResolvedGraph, node: number, outputIn
   return reach[0];
 }
 
-/** The hull of the input indices that outputs `lo … hi` read through one window. */
+/**
+ * The hull of the input indices that outputs `lo … hi` read through one window.
+ *
+ * @example readRange({ kind: 'window', kernel: 3, stride: 2, dilation: 2, padBefore: 1 }, [0, 1]) // [-1, 5]
+ */
 export function readRange(window: DimWindow, range: IndexRange): IndexRange {
   if (range === null) return null;
   const [a, b] = range;
