@@ -8,6 +8,7 @@ atrous plot effective-kernel --kernel 3,5 --out effective-kernel.png
 atrous plot rf-growth --kernel 3 --layers 6 --out rf-growth.png
 atrous plot coverage --dilations 2,2 --out coverage-2-2.png
 atrous plot coverage --dilations 1,2,4,8 --out coverage-1-2-4-8.png
+atrous plot coverage --dilations 1,4,8 --dims 1 --out coverage-1-4-8-1d.png
 atrous plot erf --dilations 1,2,4,8 --out erf.png
 atrous plot cost --channels 32,64 --size 32 --out cost.png
 atrous animate slide --input 7,7 --kernel 3 --dilation 2 --out slide-2d.gif

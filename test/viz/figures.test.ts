@@ -161,3 +161,22 @@ describe('determinism across figures', () => {
     assert.deepEqual(svgToPng(a), svgToPng(a));
   });
 });
+
+describe('1-D maps as bars', () => {
+  it('draws seed 003\'s [1, 4, 8] row with hole columns exactly at the analysis\'s zeros', () => {
+    const c = coverage(convStack({ kernel: 3, dilations: [1, 4, 8] }));
+    const svg = coverageHeatmapFigure({ multiplicity: [c.multiplicity], description: 'kernel 3, dilations 1,4,8' });
+    parseSvg(svg);
+    const holes = elementsWithClass(svg, 'rect', 'hole').map((h) => Number(h['data-col']));
+    assert.deepEqual(holes, c.multiplicity.flatMap((m, i) => (m === 0 ? [i] : [])));
+    const bars = elementsWithClass(svg, 'rect', 'covered');
+    assert.deepEqual(bars.map((b) => Number(b['data-value'])), c.multiplicity.filter((m) => m > 0));
+  });
+
+  it('brackets the ERF mass spans under a 1-D profile', () => {
+    const svg = erfHeatmapFigure({ gradient: [[1, 2, 4, 2, 1]], description: '1-D', massBoxes: [{ mass: 0.5, extent: 1 }, { mass: 0.9, extent: 5 }] });
+    parseSvg(svg);
+    assert.equal(elementsWithClass(svg, 'path', 'span').length, 2);
+    assert.match(svg, /90% of the mass: 5</);
+  });
+});

@@ -3,6 +3,7 @@ import { legend, titleBlock, type LegendItem } from '../chart.js';
 import { cellSizeFor, colourBar, offsetAxes, type GridLayout } from '../heatmap.js';
 import { HOLE_COLOUR, OKABE_ITO, textColourOn, viridis } from '../palette.js';
 import { element, svgDocument, text } from '../svg.js';
+import { profileFigure } from './profile.js';
 
 /** Largest map side drawn as SVG cells; beyond it the file would be megabytes. */
 export const MAX_COVERAGE_SIDE = 400;
@@ -22,7 +23,8 @@ export interface CoverageHeatmapOptions {
 /**
  * The 2-D coverage heatmap: every cell of the receptive field coloured by how many paths reach it (viridis), the
  * gridding holes in light grey with a red cross (`class="hole"`, `data-row`/`data-col`), multiplicities printed in
- * the cells when they fit. Draws the numbers it is given; counts only what it shows (holes, covered cells).
+ * the cells when they fit; a single row is drawn as bars instead (`profileFigure`). Draws the numbers it is given;
+ * counts only what it shows (holes, covered cells).
  *
  * @example coverageHeatmapFigure({ multiplicity: [[1, 0, 1], [0, 0, 0], [1, 0, 1]], description: 'kernel 2, dilation 2' })
  */
@@ -39,6 +41,16 @@ export function coverageHeatmapFigure(options: CoverageHeatmapOptions): string {
   const max = Math.max(...grid.map((r) => Math.max(...r)));
   let holes = 0;
   for (const r of grid) for (const m of r) if (m === 0) holes++;
+  const total = rows * cols;
+  const verdict = holes === 0 ? 'no holes' : `${holes} gridding hole${holes === 1 ? '' : 's'}`;
+  const subtitle = `${options.description} — ${verdict}, ${total - holes}/${total} cells reached, paths per cell 1…${max}`;
+  const colourOf = (m: number) => viridis(max === 1 ? 0.55 : (m - 1) / (max - 1));
+  if (rows === 1) {
+    return profileFigure({
+      title: options.title ?? `Coverage of one output's receptive field (${cols} offsets)`,
+      subtitles: [subtitle], values: grid[0], yLabel: 'paths from the offset to the output', colourOf, markHoles: true, labelValues: true,
+    });
+  }
   const cell = cellSizeFor(rows, cols, 560, 520);
   const layout: GridLayout = { left: 70, top: 78, cell, rows, cols };
   const width = Math.max(layout.left + cols * cell + 290, 640);
@@ -60,7 +72,7 @@ export function coverageHeatmapFigure(options: CoverageHeatmapOptions): string {
           }));
         }
       } else {
-        const fill = viridis(max === 1 ? 0.55 : (m - 1) / (max - 1));
+        const fill = colourOf(m);
         cells.push(element('rect', { x, y, width: cell, height: cell, fill, class: 'covered', 'data-row': i, 'data-col': j, 'data-m': m }));
         if (showNumbers) cells.push(text(x + cell / 2, y + cell / 2 + 4, String(m), { size: Math.min(11, cell * 0.55), anchor: 'middle', fill: textColourOn(fill) }));
       }
@@ -73,10 +85,7 @@ export function coverageHeatmapFigure(options: CoverageHeatmapOptions): string {
     x: layout.left + Math.floor(cols / 2) * cell, y: layout.top + Math.floor(rows / 2) * cell, width: cell, height: cell,
     fill: 'none', stroke: OKABE_ITO.orange, 'stroke-width': Math.max(1.5, cell / 8), class: 'centre',
   });
-  const total = rows * cols;
-  const verdict = holes === 0 ? 'no holes' : `${holes} gridding hole${holes === 1 ? '' : 's'}`;
   const title = options.title ?? `Coverage of one output's receptive field (${rows}×${cols})`;
-  const subtitle = `${options.description} — ${verdict}, ${total - holes}/${total} cells reached, paths per cell 1…${max}`;
   const barX = layout.left + cols * cell + 40;
   const barHeight = Math.max(100, Math.min(200, rows * cell - 20));
   const items: LegendItem[] = [

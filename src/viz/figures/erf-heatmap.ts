@@ -3,6 +3,7 @@ import { legend, titleBlock } from '../chart.js';
 import { cellSizeFor, colourBar, offsetAxes, type GridLayout } from '../heatmap.js';
 import { OKABE_ITO, viridis } from '../palette.js';
 import { element, svgDocument, text } from '../svg.js';
+import { profileFigure } from './profile.js';
 
 /** A centred box holding a share of the gradient mass, as the analysis measured it. */
 export interface MassBox {
@@ -27,7 +28,8 @@ const BOX_COLOURS = [OKABE_ITO.vermillion, OKABE_ITO.skyBlue, OKABE_ITO.orange, 
 /**
  * The effective receptive field (Luo et al. 2016): gradient magnitude of the centre output with respect to each
  * input pixel of the theoretical receptive field, normalized to its maximum and coloured with viridis, with the
- * centred boxes that hold given shares of the mass outlined — usually far inside the theoretical field.
+ * centred boxes that hold given shares of the mass outlined — usually far inside the theoretical field. A single
+ * row is drawn as bars with the spans bracketed below (`profileFigure`).
  *
  * @example erfHeatmapFigure({ gradient: [[0, 1, 0], [1, 4, 1], [0, 1, 0]], description: 'one 3×3 layer', massBoxes: [{ mass: 0.5, extent: 1 }] })
  */
@@ -40,6 +42,15 @@ export function erfHeatmapFigure(options: ErfHeatmapOptions): string {
   }
   const magnitudes = grid.map((r) => r.map(Math.abs));
   const max = Math.max(...magnitudes.map((r) => Math.max(...r))) || 1;
+  const title = 'Effective receptive field';
+  const boxLabel = (box: MassBox) => `${Math.round(box.mass * 100)}% of the mass: ${box.extent}${rows > 1 ? `×${box.extent}` : ''}`;
+  if (rows === 1) {
+    return profileFigure({
+      title, subtitles: [options.description, `|∂ centre output / ∂ input| over the theoretical receptive field (${cols} offsets)`],
+      values: magnitudes[0].map((v) => v / max), yLabel: '|gradient| / max', colourOf: viridis, markHoles: false, labelValues: false,
+      spans: (options.massBoxes ?? []).map((box, b) => ({ extent: box.extent, label: boxLabel(box), colour: BOX_COLOURS[b % BOX_COLOURS.length] })),
+    });
+  }
   const cell = cellSizeFor(rows, cols, 540, 500);
   const layout: GridLayout = { left: 70, top: 84, cell, rows, cols };
   const width = Math.max(layout.left + cols * cell + 270, 640);
@@ -58,16 +69,15 @@ export function erfHeatmapFigure(options: ErfHeatmapOptions): string {
     const colour = BOX_COLOURS[b % BOX_COLOURS.length];
     return {
       colour,
-      label: `${Math.round(box.mass * 100)}% of the mass: ${box.extent}${rows > 1 ? `×${box.extent}` : ''}`,
+      label: boxLabel(box),
       mark: element('rect', {
         x: layout.left + (Math.floor(cols / 2) - Math.floor(side / 2)) * cell,
-        y: layout.top + (rows > 1 ? Math.floor(rows / 2) - Math.floor(side / 2) : 0) * cell,
-        width: side * cell, height: (rows > 1 ? side : 1) * cell,
+        y: layout.top + (Math.floor(rows / 2) - Math.floor(side / 2)) * cell,
+        width: side * cell, height: side * cell,
         fill: 'none', stroke: colour, 'stroke-width': 2.5, 'stroke-dasharray': '6 4', class: 'mass-box',
       }),
     };
   });
-  const title = 'Effective receptive field';
   const barX = layout.left + cols * cell + 40;
   const barHeight = Math.max(100, Math.min(200, rows * cell - 20));
   return svgDocument({ width, height, title }, [
