@@ -6,6 +6,7 @@ import { coverage } from '../../analysis/coverage.js';
 import { effectiveReceptiveField } from '../../analysis/effective-receptive-field.js';
 import { convStack, GraphBuilder, type Graph } from '../../analysis/graph.js';
 import { receptiveField } from '../../analysis/receptive-field.js';
+import { effectiveKernelSize } from '../../geometry/index.js';
 import { coverageMap } from '../../viz/ascii/coverage-map.js';
 import { kernelGridPanel, KERNEL_GRID_LEGEND } from '../../viz/ascii/kernel-grid.js';
 import { formatRows } from '../../viz/ascii/labelled-rows.js';
@@ -41,7 +42,12 @@ const figures: Figure[] = [
     render(args) {
       const kernelSizes = parseIntList('kernel', args.flags.get('kernel') ?? '3');
       const dilations = parseIntList('dilations', args.flags.get('dilations') ?? '1,2,3,4,5,6,7,8');
-      const ascii = kernelSizes.map((k) => kernelGridPanel(k, dilations.slice(0, 3))).join('\n\n') + `\n\n${KERNEL_GRID_LEGEND}`;
+      const width = Math.max(...kernelSizes.map((k) => String(effectiveKernelSize(k, Math.max(...dilations))).length), 2) + 1;
+      const table = [
+        `dilation d   ${dilations.map((d) => String(d).padStart(width)).join('')}`,
+        ...kernelSizes.map((k) => `k_eff (k=${k})`.padEnd(13) + dilations.map((d) => String(effectiveKernelSize(k, d)).padStart(width)).join('')),
+      ];
+      const ascii = `${table.join('\n')}\n\n(atrous plot kernel --kernel K --dilations D shows the grids)`;
       return { svg: effectiveKernelFigure({ kernelSizes, dilations }), ascii, data: { kernelSizes, dilations } };
     },
   },
