@@ -50,9 +50,11 @@ describe('atrous plot', () => {
     assert.equal(existsSync(out), false);
   });
 
-  it('leaves no file at all when the folder does not exist', async () => {
+  it('reports an unwritable --out in one line (exit 1) and leaves no file at all', async () => {
     const out = join(folder, 'missing', 'x.svg');
-    await assert.rejects(run(['plot', 'coverage', '--out', out]));
+    const { code, err } = await run(['plot', 'coverage', '--out', out]);
+    assert.equal(code, 1);
+    assert.match(err, /atrous plot: plot: cannot write .*missing\/x\.svg/);
     assert.equal(existsSync(join(folder, 'missing')), false);
   });
 });

@@ -105,7 +105,7 @@ export const animateCommand: Command = {
     const delay = delayText === undefined ? undefined : parseInteger('delay', delayText, 10);
     const { frames, data } = animation.frames(args, delay);
     const bytes = encodeGif(frames);
-    writeFileAtomically(out, bytes);
+    writeFileAtomically(out, bytes, 'animate');
     if (args.switches.has('json')) io.out(JSON.stringify({ animation: name, out, frames: frames.length, bytes: bytes.length, ...data }));
     else io.out(`wrote ${out} (${frames.length} frames, ${bytes.length} bytes)`);
     return 0;

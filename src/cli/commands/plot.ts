@@ -6,6 +6,7 @@ import { coverage } from '../../analysis/coverage.js';
 import { effectiveReceptiveField } from '../../analysis/effective-receptive-field.js';
 import { convStack, GraphBuilder, type Graph } from '../../analysis/graph.js';
 import { receptiveField } from '../../analysis/receptive-field.js';
+import { OptionError } from '../../errors.js';
 import { effectiveKernelSize } from '../../geometry/index.js';
 import { coverageMap } from '../../viz/ascii/coverage-map.js';
 import { kernelGridPanel, KERNEL_GRID_LEGEND } from '../../viz/ascii/kernel-grid.js';
@@ -173,18 +174,18 @@ function parseSchedules(args: ParsedArgs, kernel: number): { label: string; dila
 
 /**
  * Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a reader never sees half
- * a file and a failed write leaves nothing behind.
+ * a file and a failed write leaves nothing behind (and is reported as an `OptionError` on `--out`).
  *
  * @example writeFileAtomically('coverage.svg', svgText)
  */
-export function writeFileAtomically(path: string, bytes: string | Uint8Array): void {
+export function writeFileAtomically(path: string, bytes: string | Uint8Array, op = 'plot'): void {
   const temporary = `${path}.${process.pid}.partial`;
   try {
     writeFileSync(temporary, bytes);
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw error;
+    throw new OptionError(op, 'out', `cannot write ${JSON.stringify(path)} (${(error as Error).message}); give a path in a folder that exists and is writable`);
   }
 }
 
