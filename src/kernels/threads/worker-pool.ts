@@ -3,7 +3,7 @@ import { Control, CONTROL_WORDS } from './control-block.js';
 /**
  * A persistent pool of Node worker threads sharing one WebAssembly.Memory with the host. `execute` is
  * synchronous: the calling thread publishes the job, runs tasks itself alongside the workers, then blocks in
- * Atomics.wait until every counted worker has finished (Node allows Atomics.wait on the main thread; browsers
+ * Atomics.wait until every task has finished (Node allows Atomics.wait on the main thread; browsers
  * do not, so there the kernels run on the calling thread alone). Workers are unref'd: an idle pool never keeps
  * the process alive.
  *
@@ -28,7 +28,11 @@ export class WorkerPool {
     }
   }
 
-  /** Workers that have started and will take part in the next job. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Workers that have started and can take part in the next job. */
   get readyWorkers(): number {
     return Math.min(Atomics.load(this.words, Control.READY), this.workers.length);
   }
@@ -41,22 +45,28 @@ export class WorkerPool {
     }
   }
 
-  /** Runs tasks 0 … count−1 of the job at `params`, on this thread and every ready worker; returns when all are done. */
-  execute(params: number, count: number): void {
+  /**
+   * Runs tasks 0 … count−1 of the job at `params` on this thread and up to `helpers` ready workers; returns when
+   * all are done.
+   */
+  execute(params: number, count: number, helpers: number): void {
     const w = this.words;
-    const participants = count > 1 ? this.readyWorkers : 0;
-    Atomics.store(w, Control.PARTICIPANTS, participants);
+    const woken = Math.min(helpers, this.readyWorkers);
     Atomics.store(w, Control.PARAMS, params);
     Atomics.store(w, Control.COUNT, count);
+    Atomics.store(w, Control.COMPLETED, 0);
+    Atomics.store(w, Control.HELPERS, woken);
     Atomics.store(w, Control.NEXT, 0);
-    Atomics.store(w, Control.DONE, 0);
-    if (participants > 0) {
+    if (woken > 0) {
       Atomics.add(w, Control.GENERATION, 1);
       Atomics.notify(w, Control.GENERATION);
     }
-    for (let task = Atomics.add(w, Control.NEXT, 1); task < count; task = Atomics.add(w, Control.NEXT, 1)) this.runTask(params, task);
-    for (let done = Atomics.load(w, Control.DONE); done < participants; done = Atomics.load(w, Control.DONE)) {
-      Atomics.wait(w, Control.DONE, done);
+    for (let task = Atomics.add(w, Control.NEXT, 1); task < count; task = Atomics.add(w, Control.NEXT, 1)) {
+      this.runTask(params, task);
+      Atomics.add(w, Control.COMPLETED, 1);
+    }
+    for (let done = Atomics.load(w, Control.COMPLETED); done < count; done = Atomics.load(w, Control.COMPLETED)) {
+      Atomics.wait(w, Control.COMPLETED, done);
     }
   }
 

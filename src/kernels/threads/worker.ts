@@ -1,7 +1,7 @@
 /**
  * A pool worker (Node worker_threads): instantiates the kernel module on the shared memory, then sleeps on the
  * control block's generation word and helps with every job it is counted in. It never posts messages; the host
- * waits on the DONE word.
+ * waits on the COMPLETED word.
  */
 import { workerData } from 'node:worker_threads';
 import { Control, CONTROL_WORDS } from './control-block.js';
@@ -18,10 +18,12 @@ const index = Atomics.add(words, Control.READY, 1);
 for (;;) {
   Atomics.wait(words, Control.GENERATION, seen);
   seen = Atomics.load(words, Control.GENERATION);
-  if (index >= Atomics.load(words, Control.PARTICIPANTS)) continue;
-  const params = Atomics.load(words, Control.PARAMS);
-  const count = Atomics.load(words, Control.COUNT);
-  for (let task = Atomics.add(words, Control.NEXT, 1); task < count; task = Atomics.add(words, Control.NEXT, 1)) run(params, task);
-  Atomics.add(words, Control.DONE, 1);
-  Atomics.notify(words, Control.DONE);
+  if (index >= Atomics.load(words, Control.HELPERS)) continue;
+  for (;;) {
+    const task = Atomics.add(words, Control.NEXT, 1);
+    const count = Atomics.load(words, Control.COUNT);
+    if (task >= count) break;
+    run(Atomics.load(words, Control.PARAMS), task);
+    if (Atomics.add(words, Control.COMPLETED, 1) + 1 === count) Atomics.notify(words, Control.COMPLETED);
+  }
 }

@@ -25,6 +25,11 @@ function requireRuntime(): WasmRuntime {
   return rt;
 }
 
+/** Multiply-adds of one pass (padding included): decides whether a job is worth spreading over threads. */
+function multiplyAdds(s: StagedGeometry): number {
+  return s.N * s.G * s.Cog * s.Cig * s.T * s.P;
+}
+
 /** Slots shared by every job of a geometry. */
 function geometrySlots(s: StagedGeometry): Map<number, number> {
   const slots = new Map<number, number>([
@@ -71,8 +76,8 @@ export function convForwardWasm(g: ConvGeometry, x: Float32Array, w: Float32Arra
   rt.put(s.ranges, rangesAt);
   const common = new Map([...slots, [Slot.SOURCE, source], [Slot.XS, staged], [Slot.PANELS, panelsAt], [Slot.Y, yAt],
     [Slot.RANGES, rangesAt], [Slot.BIAS, rt.put(bias, biasAt)], [Slot.BLOCKS_PER_TASK, blocksPerTask(s.Cog)], [Slot.CHUNK, chunkFor(s.Cig)]]);
-  rt.runJob('STAGE', common);
-  rt.runJob(s.depthwise ? 'DEPTHWISE_FORWARD' : 'FORWARD', common);
+  rt.runJob('STAGE', common, s.N * s.G * s.Cig * s.stagedPlane);
+  rt.runJob(s.depthwise ? 'DEPTHWISE_FORWARD' : 'FORWARD', common, multiplyAdds(s));
   const y = new Float32Array(s.N * s.G * s.Cog * s.P);
   const block = s.Cog * s.P;
   if (Cogp === s.Cog) {
@@ -101,7 +106,7 @@ export function convBackwardInputWasm(g: ConvGeometry, dy: Float32Array, w: Floa
   rt.put(s.ranges, rangesAt);
   rt.runJob(s.depthwise ? 'DEPTHWISE_BACKWARD_INPUT' : 'BACKWARD_INPUT', new Map([...slots,
     [Slot.Y, dyAt], [Slot.PANELS, panelsAt], [Slot.XS, stagedAt], [Slot.OUT, dxAt], [Slot.RANGES, rangesAt],
-    [Slot.BLOCKS_PER_TASK, blocksPerTask(s.Cig)], [Slot.CHUNK, chunkFor(s.Cog)]]));
+    [Slot.BLOCKS_PER_TASK, blocksPerTask(s.Cig)], [Slot.CHUNK, chunkFor(s.Cog)]]), multiplyAdds(s));
   return rt.floats(dxAt, s.N * s.G * s.Cig * s.I).slice();
 }
 
@@ -120,8 +125,8 @@ export function convBackwardWeightWasm(g: ConvGeometry, x: Float32Array, dy: Flo
   rt.put(dy, dyAt);
   rt.put(s.ranges, rangesAt);
   const common = new Map([...slots, [Slot.SOURCE, source], [Slot.XS, staged], [Slot.Y, dyAt], [Slot.OUT, dwAt], [Slot.RANGES, rangesAt]]);
-  rt.runJob('STAGE', common);
-  rt.runJob('BACKWARD_WEIGHT', common);
+  rt.runJob('STAGE', common, s.N * s.G * s.Cig * s.stagedPlane);
+  rt.runJob('BACKWARD_WEIGHT', common, multiplyAdds(s));
   return rt.floats(dwAt, s.G * s.Cog * s.Cig * s.T).slice();
 }
 

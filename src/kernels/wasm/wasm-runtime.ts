@@ -14,6 +14,7 @@ const CONTROL_SLOTS = 64;
 const PARAMS_BASE = CONTROL_BASE + CONTROL_SLOTS * CONTROL_BYTES;
 const ARENA_BASE = 131072;
 const PAGE = 65536;
+const PARALLEL_WORK = 1 << 21;
 
 export class WasmRuntime {
   readonly instance: WebAssembly.Instance;
@@ -24,6 +25,8 @@ export class WasmRuntime {
   private poolsCreated = 0;
   private threads = 1;
   private top = ARENA_BASE;
+  /** Jobs with fewer multiply-adds run on the calling thread alone (tests lower it to exercise the pool). */
+  parallelThreshold = PARALLEL_WORK;
 
   constructor(readonly kernel: KernelModule) {
     this.instance = new WebAssembly.Instance(kernel.module, { env: { memory: kernel.memory } });
@@ -48,11 +51,15 @@ export class WasmRuntime {
     return this.threads;
   }
 
-  /** Uses `n` threads (the caller's plus n − 1 workers) from the next job on. */
+  /**
+   * Uses `n` threads (the caller's plus n − 1 workers) from the next job on. The pool only grows: going back to
+   * fewer threads leaves the extra workers asleep, so switching costs nothing.
+   */
   setThreads(n: number): void {
-    if (n === this.threads) return;
-    this.pool?.terminate();
-    this.pool = null;
+    if (n - 1 > (this.pool?.size ?? 0)) {
+      this.pool?.terminate();
+      this.pool = null;
+    }
     this.threads = n;
   }
 
@@ -96,15 +103,18 @@ export class WasmRuntime {
     return address;
   }
 
-  /** Writes the parameter block and runs every task of the job, on as many threads as are set. */
-  runJob(kind: JobKind, slots: Map<number, number>): void {
+  /**
+   * Writes the parameter block and runs every task of the job, on as many threads as are set when the job is
+   * worth it (`multiplyAdds` ≥ 2²¹, about 0.1 ms on one core: below that, waking a worker costs more than it saves).
+   */
+  runJob(kind: JobKind, slots: Map<number, number>, multiplyAdds: number): void {
     const block = new Int32Array(this.kernel.memory.buffer, PARAMS_BASE, PARAM_SLOTS);
     block.fill(0);
     for (const [slot, value] of slots) block[slot] = value;
     block[0] = this.ops[kind];
     const count = this.countTasks(PARAMS_BASE);
-    const pool = count > 1 ? this.ensurePool() : null;
-    if (pool) pool.execute(PARAMS_BASE, count);
+    const pool = count > 1 && multiplyAdds >= this.parallelThreshold ? this.ensurePool() : null;
+    if (pool) pool.execute(PARAMS_BASE, count, this.threads - 1);
     else for (let task = 0; task < count; task++) this.runTask(PARAMS_BASE, task);
   }
 

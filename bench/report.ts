@@ -1,0 +1,34 @@
+import type { BenchRow } from './harness.js';
+import type { BenchSummary } from './summary.js';
+
+const fixed = (v: number, digits = 1): string => (Number.isFinite(v) ? v.toFixed(digits) : '–');
+const times = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–');
+
+/** The benchmark as text: one block per layer, then the ratios of the summary. */
+export function formatReport(rows: BenchRow[], summary: BenchSummary, header: string[]): string {
+  const lines = [...header, ''];
+  const shapes = [...new Set(rows.map((r) => r.shape))];
+  const nameWidth = Math.max(...rows.map((r) => r.contestant.length), 10);
+  for (const shape of shapes) {
+    const group = rows.filter((r) => r.shape === shape);
+    lines.push(`${shape}: ${group[0].layer}`);
+    lines.push(`  ${'contestant'.padEnd(nameWidth)}  ${'GFLOP/s'.padStart(8)}  ${'IQR'.padStart(13)}  ${'min–max'.padStart(13)}  ${'ms'.padStart(9)}  n`);
+    for (const r of group) {
+      if (r.unsupported || r.samplesMs.length === 0) {
+        lines.push(`  ${r.contestant.padEnd(nameWidth)}  ${'unsupported'.padStart(8)}  (${r.unsupported ?? 'no samples'})`);
+        continue;
+      }
+      lines.push(`  ${r.contestant.padEnd(nameWidth)}  ${fixed(r.gflops).padStart(8)}  ${`${fixed(r.q1)}–${fixed(r.q3)}`.padStart(13)}  ${`${fixed(r.min)}–${fixed(r.max)}`.padStart(13)}  ${fixed(r.medianMs, 2).padStart(9)}  ${r.samplesMs.length}`);
+    }
+    lines.push('');
+  }
+  lines.push('ratios (default backend = the atrous row marked default; GFLOP/s are nominal, backward counts 2× forward)');
+  lines.push(`  ${'layer'.padEnd(10)}  ${'default'.padStart(8)}  ${'best web peer'.padStart(22)}  ${'÷peer'.padStart(7)}  ${'÷native'.padStart(7)}  ${'bwd÷fwd'.padStart(7)}  ${'js÷tfjs-cpu'.padStart(11)}  ${'js÷ref'.padStart(7)}`);
+  for (const s of summary.perShape) {
+    const peer = s.bestPeer ? `${s.bestPeer} ${fixed(s.bestPeerGflops)}` : '–';
+    lines.push(`  ${s.shape.padEnd(10)}  ${fixed(s.defaultGflops).padStart(8)}  ${peer.padStart(22)}  ${times(s.vsBestPeer).padStart(7)}  ${times(s.vsNative).padStart(7)}  ${times(s.backwardOverForward).padStart(7)}  ${times(s.jsVsTfjsCpu).padStart(11)}  ${times(s.jsVsReference).padStart(7)}`);
+  }
+  const g = summary.geomean;
+  lines.push(`  ${'geomean'.padEnd(10)}  ${''.padStart(8)}  ${''.padStart(22)}  ${times(g.vsBestPeer).padStart(7)}  ${times(g.vsNative).padStart(7)}  ${times(g.backwardOverForward).padStart(7)}  ${times(g.jsVsTfjsCpu).padStart(11)}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,78 @@
+/**
+ * The benchmark as one call, shared by `npm run bench` (bench/run.ts) and `atrous bench` (src/cli/commands/bench.ts).
+ */
+import { getThreads, ready, setBackend, setThreads, wasmBuild, listBackends } from '../src/kernels/index.js';
+import type { Contestant } from './contestant.js';
+import { atrousContestant } from './contestants/atrous.js';
+import { onnxruntimeNodeContestant, onnxruntimeWebContestant } from './contestants/onnxruntime.js';
+import { tfjsContestant } from './contestants/tfjs.js';
+import { runBench, type BenchRow } from './harness.js';
+import { formatReport } from './report.js';
+import { BENCH_SHAPES, TINY_SHAPE, type BenchShape } from './shapes.js';
+import { summarize, type BenchSummary } from './summary.js';
+
+export interface SuiteOptions {
+  /** A fast smoke run: fewer rounds and warm-up calls. */
+  quick?: boolean;
+  /** Layers by name (default: the six of the issue; 'tiny' selects the smoke-test layer). */
+  shapes?: string[];
+  /** Leave out the peer libraries (atrous only). */
+  atrousOnly?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface SuiteResult {
+  environment: Record<string, string | number | null>;
+  rows: BenchRow[];
+  summary: BenchSummary;
+  text: string;
+}
+
+/** The layer the core issue quotes the pure-JS path against the reference kernel on. */
+const REFERENCE_LAYER = 'context';
+
+export async function runSuite(options: SuiteOptions = {}): Promise<SuiteResult> {
+  await ready();
+  const defaultThreads = getThreads();
+  const shapes = selectShapes(options.shapes);
+  const wasm = listBackends().includes('wasm');
+  const threadCounts = [...new Set([1, Math.max(2, defaultThreads)])];
+  const contestants: Contestant[] = [];
+  for (const n of threadCounts) if (wasm) contestants.push(atrousContestant('wasm', n, 'forward', n === defaultThreads));
+  contestants.push(atrousContestant('js', 1, 'forward', !wasm));
+  contestants.push(atrousContestant('reference', 1, 'forward', false, (s) => s.name === REFERENCE_LAYER || s.name === TINY_SHAPE.name));
+  if (!options.atrousOnly) {
+    contestants.push(tfjsContestant('wasm'), tfjsContestant('cpu'), onnxruntimeWebContestant(1), onnxruntimeWebContestant(2), onnxruntimeNodeContestant());
+  }
+  for (const n of threadCounts) if (wasm) contestants.push(atrousContestant('wasm', n, 'backward', n === defaultThreads));
+  contestants.push(atrousContestant('js', 1, 'backward', !wasm));
+  const environment = {
+    node: process.version,
+    cores: (await import('node:os')).availableParallelism(),
+    wasmBuild: wasmBuild(),
+    defaultThreads,
+    date: new Date().toISOString(),
+    rounds: options.quick ? 3 : 9,
+  };
+  const rows = await runBench({
+    shapes, contestants, rounds: environment.rounds, warmup: options.quick ? 1 : 2, seed: 2024, log: options.log,
+  });
+  setBackend(wasm ? 'wasm' : 'js');
+  setThreads(defaultThreads);
+  const summary = summarize(rows);
+  const header = [
+    `atrous bench — ${environment.date}, Node ${environment.node}, ${environment.cores} cores, wasm build ${environment.wasmBuild ?? 'none'}, default threads ${defaultThreads}`,
+    `median of ${environment.rounds} interleaved rounds, seeded data; nominal GFLOP/s = 2·N·Cout·(Cin/groups)·taps·outputs / time`,
+  ];
+  return { environment, rows, summary, text: formatReport(rows, summary, header) };
+}
+
+function selectShapes(names?: string[]): BenchShape[] {
+  if (!names || names.length === 0) return BENCH_SHAPES;
+  const all = [...BENCH_SHAPES, TINY_SHAPE];
+  return names.map((name) => {
+    const shape = all.find((s) => s.name === name);
+    if (!shape) throw new Error(`unknown bench layer "${name}"; valid: ${all.map((s) => s.name).join(', ')}`);
+    return shape;
+  });
+}
