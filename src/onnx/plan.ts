@@ -39,7 +39,10 @@ export function planGraph(graph: OnnxGraph, inputShapes: Map<string, number[]>):
   for (const [name, value] of graph.initializers) infos.set(name, { type: value.type, shape: value.shape, value });
   for (const input of graph.inputs) {
     const shape = inputShapes.get(input.name);
-    if (!shape) throw new OnnxError(input.name, 'shape', `no shape for graph input ${describeValue(input.name)} (declared ${describeDims(input.dims)}); give one (--input-shape ${input.name}=1,3,224,224)`);
+    if (!shape) {
+      const example = (input.dims ?? [1, 3, 224, 224]).map((d, i) => (typeof d === 'number' && d > 0 ? d : i === 0 ? 1 : 224));
+      throw new OnnxError(input.name, 'shape', `no shape for graph input ${describeValue(input.name)} (declared ${describeDims(input.dims)}); give one, e.g. --input-shape ${input.name}=${example.join(',')} (or plan({ ${input.name}: [${example.join(', ')}] }))`);
+    }
     checkDeclared(input.name, input.dims, shape);
     checkedSize(input.name, 'shape', shape);
     infos.set(input.name, { type: input.type, shape: shape.slice() });

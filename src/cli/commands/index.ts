@@ -2,6 +2,8 @@ import type { Command } from '../command.js';
 import { rfCommand } from './rf.js';
 import { plotCommand } from './plot.js';
 import { animateCommand } from './animate.js';
+import { analyzeCommand } from './analyze.js';
+import { runCommand } from './run.js';
 
 /** Every CLI command, in the order `atrous --help` lists them. Each lives in its own file beside this one. */
-export const commands: Command[] = [rfCommand, plotCommand, animateCommand];
+export const commands: Command[] = [rfCommand, plotCommand, animateCommand, analyzeCommand, runCommand];

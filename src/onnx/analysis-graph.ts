@@ -1,0 +1,184 @@
+import { GraphBuilder, type Graph } from '../analysis/graph.js';
+import { OnnxError, describeValue } from '../errors.js';
+import type { OnnxModel } from './model.js';
+import { convTransposeOptions, windowAttributes } from './operators/conv.js';
+import { axisIndex } from './operators/helpers.js';
+import { sliceWindowOf } from './operators/layout.js';
+import { resizePlan } from './operators/resize.js';
+import type { ValueInfo } from './operators/index.js';
+import type { PlannedStep } from './plan.js';
+
+/** The analysis graph of an ONNX model, and what could not be represented in it. */
+export interface OnnxAnalysisGraph {
+  graph: Graph;
+  /** Nodes after which the analysis stops (e.g. a resize by a non-integer factor), with the reason. */
+  notes: string[];
+}
+
+/** Ops that map each output position to the same input position (activations, normalization, casts...). */
+const POINTWISE = new Set([
+  'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Gelu', 'Erf', 'Exp', 'Log', 'Sqrt', 'Reciprocal', 'HardSigmoid',
+  'HardSwish', 'Softplus', 'Elu', 'Neg', 'Abs', 'Floor', 'Ceil', 'Round', 'Not', 'Clip', 'BatchNormalization',
+  'Dropout', 'Identity', 'Cast', 'CastLike',
+]);
+/** Binary and variadic ops: branches meet when two or more inputs come from the network input. */
+const MERGING = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Mod', 'Where', 'Sum', 'Mean', 'Min', 'Max', 'Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'And', 'Or']);
+
+/**
+ * Builds the analysis graph IR (receptive field, coverage, cost) of an ONNX model for concrete input shapes:
+ * every node that depends on the chosen input becomes an IR node with its window, padding, channels and
+ * output shape; constant subgraphs and folded shape arithmetic disappear. Nodes whose geometry the IR cannot
+ * express (a resize by a non-integer factor, a flatten followed by more layers) end the analysed path and are
+ * listed in `notes`; the analysed output is the requested output or the last node before them.
+ *
+ * @example onnxAnalysisGraph(loadOnnxFile('vgg16.onnx'), { input: [1, 3, 224, 224] }).graph.nodes.length
+ */
+export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, readonly number[]> = {}, outputName?: string): OnnxAnalysisGraph {
+  const plan = model.plan(shapes);
+  const input = model.graph.inputs.find((i) => i.type === 'float' && (plan.inputShapes.get(i.name)?.length ?? 0) >= 3);
+  if (!input) throw new OnnxError('analyze', 'input', `the model has no float input of shape [N, C, ...spatial] to analyse (inputs: ${model.inputNames.join(', ')})`);
+  const inShape = plan.inputShapes.get(input.name)!;
+  const rank = inShape.length - 2;
+  if (rank > 3) throw new OnnxError('analyze', 'input', `input ${describeValue(input.name)} has ${rank} spatial dimensions; the analysis handles 1 to 3`);
+  const builder = new GraphBuilder({ rank, channels: inShape[1], size: inShape.slice(2), name: uniqueName(input.name, new Set()) });
+  const producer = new Map<string, string>([[input.name, builder.input]]);
+  const used = new Set<string>([builder.input]);
+  const stopped = new Map<string, string>();
+  const notes: string[] = [];
+  const infoOf = (name: string): ValueInfo | undefined => (name === '' ? undefined : plan.infos.get(name));
+  for (const step of plan.steps) {
+    const fed = step.node.inputs.filter((n) => n !== '' && producer.has(n));
+    const blocked = step.node.inputs.find((n) => stopped.has(n));
+    if (blocked) { for (const o of step.node.outputs) stopped.set(o, stopped.get(blocked)!); continue; }
+    if (fed.length === 0) continue;
+    const name = uniqueName(step.node.name, used);
+    let added: string | null;
+    try {
+      added = addNode(builder, step, name, fed.map((n) => producer.get(n)!), step.node.inputs.map(infoOf), rank);
+    } catch (error) {
+      if (!(error instanceof NotRepresentable)) throw error;
+      notes.push(`${step.node.name} (${step.node.opType}): ${error.message}; the analysis stops before it`);
+      for (const o of step.node.outputs) stopped.set(o, step.node.name);
+      continue;
+    }
+    if (added !== null) used.add(added);
+    step.node.outputs.forEach((o, i) => { if (o !== '' && (i === 0 || step.node.opType !== 'Dropout')) producer.set(o, added ?? producer.get(fed[0])!); });
+  }
+  const wanted = outputName ?? model.outputNames[0];
+  if (!model.outputNames.includes(wanted) && !producer.has(wanted)) {
+    throw new OnnxError('analyze', 'output', `no value named ${describeValue(wanted)}; outputs: ${model.outputNames.join(', ')}`);
+  }
+  const target = producer.get(wanted) ?? lastBefore(stopped.get(wanted), plan.steps, producer) ?? builder.input;
+  return { graph: builder.build(target), notes };
+}
+
+class NotRepresentable extends Error {}
+
+function lastBefore(stoppedAt: string | undefined, steps: PlannedStep[], producer: Map<string, string>): string | undefined {
+  if (!stoppedAt) return undefined;
+  const step = steps.find((s) => s.node.name === stoppedAt);
+  const fed = step?.node.inputs.find((n) => producer.has(n));
+  return fed && producer.get(fed);
+}
+
+function uniqueName(name: string, used: Set<string>): string {
+  let candidate = name || 'node';
+  for (let i = 1; used.has(candidate); i++) candidate = `${name}#${i}`;
+  return candidate;
+}
+
+/** Adds the IR node for one step; returns its name, or null when the step passes its input through unchanged. */
+function addNode(b: GraphBuilder, step: PlannedStep, name: string, from: string[], inputs: (ValueInfo | undefined)[], rank: number): string | null {
+  const node = step.context;
+  const x = inputs[0];
+  const out = step.outputs[0];
+  const spatial = (shape: readonly number[] | undefined): boolean => shape !== undefined && shape.length === rank + 2;
+  switch (node.opType) {
+    case 'Conv': {
+      const w = inputs[1]!;
+      const a = windowAttributes(node, x!.shape.slice(2), w.shape.slice(2));
+      return b.conv(from[0], {
+        kernel: a.kernel, stride: a.stride, dilation: a.dilation, padding: a.padding,
+        groups: node.attributes.int('group', 1), outChannels: w.shape[0], bias: inputs[2] !== undefined,
+      }, name);
+    }
+    case 'ConvTranspose': {
+      const w = inputs[1]!;
+      const o = convTransposeOptions(node, x!.shape, w.shape);
+      return b.convTranspose(from[0], {
+        kernel: w.shape.slice(2), stride: o.stride, dilation: o.dilation, padding: o.padding,
+        outputPadding: o.outputPadding, groups: o.groups, outChannels: w.shape[1] * o.groups, bias: inputs[2] !== undefined,
+      }, name);
+    }
+    case 'MaxPool': case 'AveragePool': {
+      const a = windowAttributes(node, x!.shape.slice(2));
+      return b.pool(from[0], node.opType === 'MaxPool' ? 'maxPool' : 'avgPool', {
+        kernel: a.kernel, stride: a.stride, dilation: a.dilation, padding: a.padding,
+        ceilMode: node.attributes.int('ceil_mode', 0) === 1,
+      }, name);
+    }
+    case 'GlobalAveragePool': case 'GlobalMaxPool':
+      return b.global(from[0], 'globalPool', {}, name);
+    case 'ReduceMean': case 'ReduceSum': {
+      const keepsGrid = out.shape.length === x!.shape.length && out.shape.slice(2).every((n, i) => n === x!.shape[i + 2]);
+      return keepsGrid ? b.elementwise(from[0], node.opType, name) : b.global(from[0], 'globalPool', {}, name);
+    }
+    case 'Resize': {
+      const p = resizePlan(inputs, node, x!.shape);
+      const factor = p.size.slice(2).map((n, i) => n / x!.shape[i + 2]);
+      if (factor.every((f) => f === 1)) return b.elementwise(from[0], 'Resize', name);
+      if (factor.some((f) => !Number.isInteger(f))) {
+        throw new NotRepresentable(`resize from ${x!.shape.slice(2).join('×')} to ${p.size.slice(2).join('×')} is not by an integer factor`);
+      }
+      return b.upsample(from[0], { factor, mode: p.mode }, name);
+    }
+    case 'Pad': {
+      if (out.shape[0] !== x!.shape[0] || out.shape[1] !== x!.shape[1]) throw new NotRepresentable('padding of the batch or channel axis');
+      return b.pad(from[0], spatialPads(inputs, rank), name);
+    }
+    case 'Slice': {
+      const w = sliceWindowOf(inputs, node, x!.shape);
+      if (w.step.some((s) => s < 1)) throw new NotRepresentable('a slice with a negative step (a flip)');
+      if (w.step.slice(2).every((s) => s === 1) && w.start.slice(2).every((s) => s === 0) && w.size.slice(2).every((n, i) => n === x!.shape[i + 2])) {
+        return b.elementwise(from[0], 'Slice', name);
+      }
+      return b.slice(from[0], { start: w.start.slice(2), step: w.step.slice(2), size: w.size.slice(2) }, name);
+    }
+    case 'Concat': {
+      const axis = axisIndex(node, 'axis', node.attributes.int('axis'), x?.shape.length ?? out.shape.length);
+      if (axis !== 1) throw new NotRepresentable(`concatenation along axis ${axis} (only channel concatenation keeps the spatial grid)`);
+      return from.length === 1 ? b.elementwise(from[0], 'Concat', name) : b.merge(from, 'concat', name);
+    }
+    case 'Softmax': case 'LogSoftmax': {
+      // Before opset 13 the normalization runs over every axis from `axis` on; from 13 over `axis` alone.
+      const axis = axisIndex(node, 'axis', node.attributes.int('axis', node.opset >= 13 ? -1 : 1), x!.shape.length);
+      const lastAxis = node.opset >= 13 ? axis : x!.shape.length - 1;
+      return lastAxis >= 2 ? b.global(from[0], 'globalPool', {}, name) : b.elementwise(from[0], node.opType, name);
+    }
+    case 'Gemm': case 'MatMul':
+      return b.global(from[0], 'fullyConnected', { outFeatures: out.shape[out.shape.length - 1], bias: inputs[2] !== undefined }, name);
+    case 'Flatten': case 'Reshape': case 'Squeeze': case 'Unsqueeze': case 'Transpose': case 'Expand': case 'Tile': case 'Gather':
+      if (spatial(out.shape) && x && out.shape.every((n, i) => n === x.shape[i])) return null;
+      if (!spatial(out.shape)) return b.global(from[0], 'fullyConnected', { bias: false }, name);
+      throw new NotRepresentable(`${node.opType} rearranges the spatial grid ${describeValue(x?.shape)} → ${describeValue(out.shape)}`);
+    default:
+      if (POINTWISE.has(node.opType)) return b.elementwise(from[0], node.opType, name);
+      if (MERGING.has(node.opType)) {
+        if (from.length === 1) return b.elementwise(from[0], node.opType, name);
+        const sizes = inputs.filter((v) => v !== undefined && v.shape.length === rank + 2).map((v) => v!.shape.slice(2).join('×'));
+        if (new Set(sizes).size > 1) throw new NotRepresentable(`${node.opType} broadcasts feature maps of different sizes (${sizes.join(', ')})`);
+        return b.merge(from, 'add', name);
+      }
+      throw new NotRepresentable(`${node.opType} has no receptive-field model`);
+  }
+}
+
+/** A Pad node's `[before, after]` per spatial dimension (its `pads` and `axes` inputs are load-time constants). */
+function spatialPads(inputs: (ValueInfo | undefined)[], rank: number): [number, number][] {
+  const fullRank = rank + 2;
+  const pads = inputs[1]?.value ? Array.from(inputs[1].value.data) : [];
+  const axes = inputs[3]?.value ? Array.from(inputs[3].value.data).map((a) => (a < 0 ? a + fullRank : a)) : Array.from({ length: fullRank }, (_, i) => i);
+  const pairs: [number, number][] = Array.from({ length: rank }, () => [0, 0]);
+  axes.forEach((axis, i) => { if (axis >= 2) pairs[axis - 2] = [pads[i], pads[i + axes.length]]; });
+  return pairs;
+}
