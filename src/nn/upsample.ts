@@ -1,0 +1,14 @@
+/** `Upsample`: PyTorch's `nn.Upsample` (nearest, (bi/tri)linear with `alignCorners` either way). */
+import { interpolate, type InterpolateOptions } from '../autograd/interpolate.js';
+import type { Variable, VariableLike } from '../autograd/variable.js';
+import { Module } from './module.js';
+
+/**
+ * Resizes its input by `scaleFactor` or to `size`.
+ *
+ * @example new Upsample({ scaleFactor: 8, mode: 'bilinear', alignCorners: false }) // DeepLab's decoder
+ */
+export class Upsample extends Module {
+  constructor(readonly options: InterpolateOptions) { super(); }
+  forward(x: VariableLike): Variable { return interpolate(x, this.options); }
+}
