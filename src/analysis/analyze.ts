@@ -44,7 +44,7 @@ export interface AnalysisReport {
  * Everything `atrous analyze` prints for a graph, in DESIGN.md's JSON shape: the output's receptive field,
  * the per-layer table with cost, the exact coverage of an interior output, and warnings (gridding with its
  * cause, misaligned branches, strided dilated layers with a checkerboard frequency below 1, and why coverage
- * could not be counted for global or upsampling graphs).
+ * could not be counted for a global head). After upsampling, coverage is that of output 0 (it depends on the phase).
  *
  * @example analyzeGraph(convStack({ kernel: 3, dilations: [2, 2] })).warnings[0].kind // 'gridding'
  */

@@ -1,6 +1,7 @@
 import { OptionError } from '../errors.js';
 import type { Graph } from './graph.js';
 import { receptiveField } from './receptive-field.js';
+import { backwardPathCounts } from './backward-path-counts.js';
 import { resolveGraph, type DimWindow, type ResolvedGraph, type ResolvedNode } from './resolve.js';
 import { addPolys, equalPolys, multiplyTaps, shiftPoly, unitPoly, type Poly } from './tap-polynomial.js';
 
@@ -14,7 +15,9 @@ export interface Coverage {
   node: string;
   /** Receptive field box per dimension (the map's shape). */
   size: number[];
-  /** Input index of the box's first cell for output 0 (`−padding`). */
+  /** The output position counted (every interior output has the same map, shifted by its position × stride). */
+  outputIndex: number[];
+  /** Input index of the box's first cell (`outputIndex·stride − padding`). */
   start: number[];
   /** Path counts over the box, row-major (last dimension fastest). A zero is a gridding hole. */
   map: Float64Array;
@@ -72,23 +75,38 @@ interface NodeState {
  * as products of sparse tap polynomials through the DAG: each layer multiplies by Σ x^{t·d·S}, branches add.
  * Separable layers stay factorized per dimension, so a 2048×2048 map costs one outer product.
  *
- * Refused (typed error) where the counts are not one map: fractional strides (upsampling, strided transposed
- * convolution: the counts depend on the output's phase), global nodes, and branches meeting with different
- * strides.
+ * Where the map depends on which output is looked at — after upsampling or a strided transposed convolution,
+ * or where branches of different strides meet — the counts are taken for output `outputIndex` (default 0)
+ * by walking the graph backward instead ({@link backwardPathCounts}). A global node has no map (typed error).
  *
  * @example coverage(convStack({ kernel: 3, dilations: [1, 4, 8] })).holes // 6
  */
-export function coverage(graph: Graph | ResolvedGraph, options: { node?: string } = {}): Coverage {
+export function coverage(graph: Graph | ResolvedGraph, options: { node?: string; outputIndex?: number[] } = {}): Coverage {
   const resolved = 'windows' in (graph.nodes[0] ?? {}) ? graph as ResolvedGraph : resolveGraph(graph as Graph);
   const target = options.node === undefined ? resolved.output : resolved.nodes.findIndex((n) => n.node.name === options.node);
   if (target < 0) throw new OptionError('coverage', 'node', `no node named ${JSON.stringify(options.node)}`);
-  const states = pathCounts(resolved, target);
-  const report = receptiveField(resolved).layers[target];
   const rank = resolved.rank;
+  const fields = receptiveField(resolved);
+  const report = fields.layers[target];
+  if (report.global) {
+    throw new OptionError('coverage', 'graph', `${JSON.stringify(report.name)} is global: every output reads the whole input, so there is no receptive-field map to count paths over`);
+  }
+  const phaseDependent = !report.phaseInvariant || fields.misalignments.some((m) => m.branches.some((b) => b.stride !== m.branches[0].stride));
+  const outputIndex = options.outputIndex ?? Array(rank).fill(0);
+  if (outputIndex.length !== rank || !outputIndex.every(Number.isInteger)) {
+    throw new OptionError('coverage', 'outputIndex', `outputIndex ${JSON.stringify(options.outputIndex)} must be ${rank} integer(s), one per spatial dimension`);
+  }
+  if (phaseDependent) {
+    const box = backwardPathCounts(resolved, target, outputIndex);
+    return summarize(report.name, rank, outputIndex, box.start, box.size, box.data);
+  }
+  const states = pathCounts(resolved, target);
   const size = report.rf as number[];
   const start = report.padding.map((p) => -p);
   const dense = materialize(states[target].paths, start, size);
-  return summarize(resolved.nodes[target].node.name, rank, start, size, dense.data);
+  // Output o's map is output 0's shifted by o·stride: report it at the requested position.
+  const shifted = start.map((s, d) => s + outputIndex[d] * (report.stride[d] as number));
+  return summarize(report.name, rank, outputIndex, shifted, size, dense.data);
 }
 
 /**
@@ -352,7 +370,7 @@ function convolveDense(input: Dense, vectors: number[][], shifts: number[]): Den
   return out;
 }
 
-function summarize(node: string, rank: number, start: number[], size: number[], map: Float64Array): Coverage {
+function summarize(node: string, rank: number, outputIndex: number[], start: number[], size: number[], map: Float64Array): Coverage {
   let covered = 0;
   let max = 0;
   let minCovered = Infinity;
@@ -374,7 +392,7 @@ function summarize(node: string, rank: number, start: number[], size: number[], 
   const row = Array.from(map.subarray(rowStart, rowStart + rowLength));
   const holes = area - covered;
   return {
-    rank, node, size, start, map,
+    rank, node, outputIndex, size, start, map,
     multiplicity: rank === 1 ? Array.from(map) : row,
     multiplicityCenterRow: row,
     covered, area, holes, coveredFraction: covered / area,

@@ -4,6 +4,7 @@ export { resolveGraph, type DimWindow, type ResolvedGraph, type ResolvedNode } f
 export * from './receptive-field.js';
 export { traceReceptiveField, type IndexRange } from './trace.js';
 export { coverage, HOLE_LIMIT, type Coverage } from './coverage.js';
+export { backwardPathCounts, type PathCountBox } from './backward-path-counts.js';
 export * from './gridding.js';
 export * from './hdc.js';
 export * from './schedule-design.js';

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { asciiRow } from '../../src/analysis/ascii-row.js';
+import { backwardPathCounts } from '../../src/analysis/backward-path-counts.js';
 import { coverage } from '../../src/analysis/coverage.js';
 import { GraphBuilder, convStack, type Graph } from '../../src/analysis/graph.js';
 import { resolveGraph, type ResolvedGraph } from '../../src/analysis/resolve.js';
@@ -81,10 +82,54 @@ describe('2-D and 3-D coverage maps', () => {
     assert.deepEqual(c.multiplicityCenterRow, [1, 2, 5, 2, 1]);
   });
 
-  it('refuses an upsampled graph, whose counts depend on the output phase', () => {
+});
+
+describe('coverage where the map depends on the output (fractional strides)', () => {
+  const upsampled = () => {
     const b = new GraphBuilder({ rank: 1 });
-    b.upsample(b.conv(b.input, { kernel: 3 }), { factor: 2 });
-    assert.throws(() => coverage(b.build()), (e: unknown) => e instanceof OptionError && /upsamples by 2/.test(e.message));
+    let x = b.conv(b.input, { kernel: 3, stride: 2, padding: 1 });
+    x = b.upsample(x, { factor: 2 });
+    b.conv(x, { kernel: 3, padding: 1 });
+    return b.build();
+  };
+
+  it('counts conv(s=2) → nearest ×2 → conv per output phase, by hand', () => {
+    const even = coverage(upsampled(), { outputIndex: [0] });
+    assert.deepEqual([even.start, even.multiplicity], [[-3], [1, 1, 3, 2, 2]]);
+    const odd = coverage(upsampled(), { outputIndex: [1] });
+    assert.deepEqual([odd.start, odd.multiplicity], [[-1], [2, 2, 3, 1, 1]]);
+  });
+
+  it('reads the two neighbours of linear upsampling and the phase taps of a transposed conv', () => {
+    const b = new GraphBuilder({ rank: 1 });
+    b.upsample(b.input, { factor: 2, mode: 'linear' });
+    assert.deepEqual(coverage(b.build(), { outputIndex: [1] }).start, [0]);
+    assert.deepEqual(coverage(b.build(), { outputIndex: [1] }).multiplicity, [1, 1]);
+    const t = new GraphBuilder({ rank: 1 });
+    t.convTranspose(t.input, { kernel: 4, stride: 2, padding: 1 });
+    const c = coverage(t.build(), { outputIndex: [0] });
+    assert.deepEqual([c.start, c.multiplicity], [[-1], [1, 1]]);
+  });
+
+  it('refuses a global head, which has no map', () => {
+    const b = new GraphBuilder({ rank: 1 });
+    b.global(b.conv(b.input, { kernel: 3 }), 'globalPool');
+    assert.throws(() => coverage(b.build()), (e: unknown) => e instanceof OptionError && /global/.test(e.message));
+  });
+});
+
+describe('the backward path count agrees with the forward polynomial product', () => {
+  it('on 400 random graphs at random output positions', () => {
+    const rng = new Random(99);
+    for (let trial = 0; trial < 400; trial++) {
+      const rank = 1 + (trial % 2);
+      const resolved = resolveGraph(randomGraph(rng, rank, { layers: 1 + rng.int(5) }));
+      const o = Array.from({ length: rank }, () => rng.int(9) - 4);
+      const forward = coverage(resolved, { outputIndex: o });
+      const backward = backwardPathCounts(resolved, resolved.output, o);
+      assert.deepEqual([backward.start, backward.size], [forward.start, forward.size], `trial ${trial}`);
+      assert.deepEqual(Array.from(backward.data), Array.from(forward.map), `trial ${trial}`);
+    }
   });
 });
 
