@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { analyzeGraph } from '../../src/analysis/analyze.js';
+import { loadOnnx } from '../../src/onnx/model.js';
+import { onnxAnalysisGraph } from '../../src/onnx/analysis-graph.js';
+import { buildModel } from './build-model.js';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'onnx');
+const analyse = (file: string, shape?: number[]) => {
+  const model = loadOnnx(readFileSync(join(FIXTURES, file)));
+  const { graph, notes } = onnxAnalysisGraph(model, shape ? { input: shape } : {});
+  return { report: analyzeGraph(graph), notes, model, graph };
+};
+
+describe('receptive fields of imported real architectures (narrow copies with the real geometry)', () => {
+  // The PyTorch-measured values the issue states for torchvision's networks.
+  const cases: [string, number, number, number][] = [
+    ['vgg16-narrow.onnx', 212, 32, 90],
+    ['resnet18-narrow.onnx', 435, 32, 217],
+    ['resnet50-narrow.onnx', 427, 32, 213],
+  ];
+  for (const [file, rf, stride, padding] of cases) {
+    test(`${file}: rf ${rf}, stride ${stride}, padding ${padding}`, () => {
+      const { report, notes } = analyse(file);
+      assert.deepEqual(report.output, { rf: [rf, rf], stride: [stride, stride], padding: [padding, padding], global: false, aligned: true });
+      assert.deepEqual(notes, []);
+    });
+  }
+
+  test('the dilated ResNet-50 (output stride 8) keeps the 427 field at stride 8', () => {
+    const { report } = analyse('dilated-resnet50-narrow.onnx');
+    assert.deepEqual([report.output.rf, report.output.stride, report.output.padding], [[427, 427], [8, 8], [213, 213]]);
+  });
+
+  test('the causal WaveNet trimmed by Slice sees only the past: padding = rf − 1', () => {
+    const { report } = analyse('wavenet.onnx');
+    assert.deepEqual(report.output.rf, [127]);
+    assert.deepEqual(report.output.padding, [126]);
+    assert.equal(report.output.global, false);
+  });
+
+  test('ASPP with image pooling is global; without it the widest branch (rate 18) sets the field', () => {
+    assert.equal(analyse('aspp.onnx', [1, 16, 33, 33]).report.output.global, true);
+    const plain = analyse('aspp-no-pooling.onnx').report;
+    assert.deepEqual([plain.output.rf, plain.output.stride, plain.output.padding, plain.output.global], [[37, 37], [1, 1], [18, 18], false]);
+    assert.ok(plain.warnings.some((w) => w.kind === 'gridding'), 'rates 6/12/18 leave holes');
+  });
+
+  test('the context module covers 67×67 without holes', () => {
+    const { report } = analyse('context-module.onnx');
+    assert.deepEqual(report.output.rf, [67, 67]);
+    assert.equal(report.coverage?.holes, 0);
+  });
+
+  test('every analysed layer has the output shape the executor plans, and convs carry their parameter count', () => {
+    const { report, model } = analyse('resnet18-narrow.onnx');
+    const plan = model.plan();
+    const byNode = new Map(plan.steps.map((s) => [s.node.name, s.outputs[0].shape]));
+    for (const layer of report.layers.slice(1)) {
+      assert.deepEqual(layer.outputShape, byNode.get(layer.name)!.slice(1), layer.name);
+    }
+    const stem = report.layers.find((l) => l.op === 'conv')!;
+    assert.equal(stem.params, 4 * 3 * 7 * 7 + 4, 'BatchNorm folded into the conv bias by the exporter');
+  });
+
+  test('a resize by a non-integer factor ends the analysed path with a note', () => {
+    const bytes = buildModel({
+      inputs: [{ name: 'x', dims: [1, 1, 10, 10] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], name: 'conv', attributes: { strides: { ints: [2, 2] } } },
+        { op: 'Resize', inputs: ['c', '', '', 'sizes'], outputs: ['r'], name: 'resize', attributes: { mode: { s: 'linear' } } },
+        { op: 'Relu', inputs: ['r'], outputs: ['y'] },
+      ],
+      initializers: [{ name: 'w', dims: [1, 1, 3, 3], values: Array(9).fill(1) }, { name: 'sizes', dims: [4], dataType: 7, values: [1, 1, 10, 10] }],
+    });
+    const { graph, notes } = onnxAnalysisGraph(loadOnnx(bytes));
+    assert.equal(graph.output, 'conv');
+    assert.match(notes[0], /resize \(Resize\): resize from 4×4 to 10×10 is not by an integer factor/);
+  });
+});
