@@ -3,7 +3,7 @@ import type { Graph } from './graph.js';
 import { receptiveField } from './receptive-field.js';
 import { backwardPathCounts } from './backward-path-counts.js';
 import { resolveGraph, type DimWindow, type ResolvedGraph, type ResolvedNode } from './resolve.js';
-import { addPolys, equalPolys, multiplyTaps, shiftPoly, unitPoly, type Poly } from './tap-polynomial.js';
+import { addPolys, equalPolys, multiplyTaps, unitPoly, type Poly } from './tap-polynomial.js';
 
 /**
  * Exact tap coverage of one interior output (its field touches no padding): how many distinct paths lead from

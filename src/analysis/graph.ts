@@ -478,7 +478,7 @@ export function convStack(options: ConvStackOptions): Graph {
   return builder.build();
 }
 
-/** The node with this name. */
+/** The node with this name (a typed error listing the names when there is none). @example nodeByName(g, 'conv1').op // 'conv' */
 export function nodeByName(graph: Graph, name: string): GraphNode {
   const node = graph.nodes.find((n) => n.name === name);
   if (!node) throw new OptionError(OP, 'node', `no node named ${describeValue(name)}; nodes: ${graph.nodes.map((n) => n.name).join(', ')}`);

@@ -11,7 +11,7 @@ export interface Poly {
   coeffs: Float64Array;
 }
 
-/** The polynomial 1 (one path, to offset 0). */
+/** The polynomial 1 (one path, to offset 0). @example unitPoly().coeffs // Float64Array [1] */
 export function unitPoly(): Poly {
   return { start: 0, coeffs: Float64Array.of(1) };
 }
@@ -31,12 +31,7 @@ export function multiplyTaps(p: Poly, taps: readonly number[], shift: number): P
   return { start: p.start + shift, coeffs: out };
 }
 
-/** `p·x^shift`. */
-export function shiftPoly(p: Poly, shift: number): Poly {
-  return { start: p.start + shift, coeffs: p.coeffs };
-}
-
-/** `p + q`, on the hull of their exponents. */
+/** `p + q`, on the hull of their exponents. @example addPolys(unitPoly(), { start: 2, coeffs: Float64Array.of(1) }).coeffs // [1, 0, 1] */
 export function addPolys(p: Poly, q: Poly): Poly {
   const start = Math.min(p.start, q.start);
   const end = Math.max(p.start + p.coeffs.length, q.start + q.coeffs.length);
@@ -47,7 +42,7 @@ export function addPolys(p: Poly, q: Poly): Poly {
   return { start, coeffs: out };
 }
 
-/** Whether two polynomials are equal coefficient by coefficient. */
+/** Whether two polynomials are equal coefficient by coefficient. @example equalPolys(unitPoly(), unitPoly()) // true */
 export function equalPolys(p: Poly, q: Poly): boolean {
   if (p.start !== q.start || p.coeffs.length !== q.coeffs.length) return false;
   for (let i = 0; i < p.coeffs.length; i++) if (p.coeffs[i] !== q.coeffs[i]) return false;
