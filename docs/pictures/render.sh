@@ -1,6 +1,6 @@
 #!/bin/sh
 # Regenerates every picture in this folder (run from the repository root after `npm run build`).
-# PNG and GIF text is drawn with the DejaVu fonts: apt-get install fonts-dejavu-core
+# PNG and GIF text is drawn with the DejaVu fonts of the dejavu-fonts-ttf package (installed by npm install).
 set -e
 cd "$(dirname "$0")"
 atrous() { node ../../bin/atrous.js "$@"; }

@@ -1,37 +1,39 @@
 /**
  * SVG → pixels through resvg (`@resvg/resvg-js`, a maintained Rust renderer whose binary ships in its npm
- * package). Text is drawn only with the DejaVu font files found below, never with whatever fonts a machine
- * happens to have, so a figure rasterizes the same everywhere those files exist.
+ * package). Text is drawn only with the DejaVu font files of the `dejavu-fonts-ttf` npm package (a dependency,
+ * so a fresh `npm install` has them), never with whatever fonts a machine happens to have, so a figure
+ * rasterizes the same everywhere.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Resvg } from '@resvg/resvg-js';
 import { OptionError } from '../errors.js';
 import { FONT_FAMILY } from './svg.js';
 
-/** Where Debian's `fonts-dejavu-core` (and most Linux distributions) put DejaVu. */
-const FONT_DIRECTORIES = [
-  '/usr/share/fonts/truetype/dejavu',
-  '/usr/share/fonts/TTF',
-  '/usr/share/fonts/dejavu',
-  '/usr/local/share/fonts',
-  '/Library/Fonts',
-];
 const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSansMono.ttf'];
 
 /** The exact instruction printed when the font is missing. */
-export const FONT_INSTALL_HINT = 'install the DejaVu fonts (Debian/Ubuntu: apt-get install fonts-dejavu-core) or set ATROUS_FONT_DIR to a folder holding DejaVuSans.ttf';
+export const FONT_INSTALL_HINT = 'reinstall the dependencies (npm install brings dejavu-fonts-ttf) or set ATROUS_FONT_DIR to a folder holding DejaVuSans.ttf';
+
+/** The `ttf/` folder of the `dejavu-fonts-ttf` package, or undefined when it is not installed. */
+function packagedFontDirectory(): string | undefined {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+  } catch {
+    return undefined;
+  }
+}
 
 /**
- * The DejaVu font files that PNG and GIF output render text with: from `ATROUS_FONT_DIR` if set, else the usual
- * system folders. Throws an `OptionError` that says what to install when `DejaVuSans.ttf` is nowhere.
+ * The DejaVu font files that PNG and GIF output render text with: from `ATROUS_FONT_DIR` if set, else the
+ * `dejavu-fonts-ttf` package. Throws an `OptionError` that says what to do when `DejaVuSans.ttf` is nowhere.
  *
- * @example findFontFiles() // ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', ...]
+ * @example findFontFiles() // ['.../node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf', ...]
  */
 export function findFontFiles(op = 'svgToPng'): string[] {
   const override = process.env.ATROUS_FONT_DIR;
-  const directories = override ? [override] : FONT_DIRECTORIES;
+  const directories = (override ? [override] : [packagedFontDirectory()]).filter((d): d is string => d !== undefined);
   for (const directory of directories) {
     if (existsSync(join(directory, FONT_FILES[0]))) {
       return FONT_FILES.map((f) => join(directory, f)).filter((f) => existsSync(f));

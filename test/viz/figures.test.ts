@@ -119,7 +119,7 @@ describe('PNG output', () => {
     process.env.ATROUS_FONT_DIR = '/nonexistent-font-dir';
     try {
       assert.throws(() => svgToPng(effectiveKernelFigure()), (e: unknown) =>
-        e instanceof OptionError && /apt-get install fonts-dejavu-core/.test(e.message));
+        e instanceof OptionError && /dejavu-fonts-ttf/.test(e.message));
     } finally {
       if (saved === undefined) delete process.env.ATROUS_FONT_DIR; else process.env.ATROUS_FONT_DIR = saved;
     }
