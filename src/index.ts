@@ -28,3 +28,4 @@ export * from './nn/index.js';
 export { weightNorm, weightNormBackward, channelNorms } from './ops/weight-norm.js';
 export * from './viz/index.js';
 export { readSafetensors, readSafetensorsHeader, writeSafetensors, type SafetensorsEntry, type SafetensorsHeader } from './tensor/safetensors.js';
+export * from './onnx/index.js';
