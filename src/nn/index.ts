@@ -21,5 +21,5 @@ export { Upsample } from './upsample.js';
 export { ASPP, type AsppOptions } from './blocks/aspp.js';
 export { WaveNet, WaveNetLayer, WaveNetStream, type WaveNetOptions } from './blocks/wavenet.js';
 export { ContextModule, type ContextModuleOptions } from './blocks/context-module.js';
-export { ResNet, BasicBlock, Bottleneck, dilatedResNet, type ResNetOptions } from './blocks/resnet.js';
+export { ResNet, BasicBlock, Bottleneck, dilatedResNet, type ResNetOptions, type ResidualBlockOptions } from './blocks/resnet.js';
 export { convParameterCount, compareDilatedToStandard, type ConvCountOptions, type ConvSummary } from './parameter-count.js';

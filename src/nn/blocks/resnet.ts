@@ -24,7 +24,16 @@ import { expectInput, Module } from '../module.js';
 import { AdaptiveAvgPool2d, MaxPool2d } from '../pool.js';
 import { Sequential } from '../sequential.js';
 
-interface BlockOptions { inplanes: number; planes: number; stride: number; dilation: number; downsample: Sequential | null; random: Random }
+/** Options of {@link BasicBlock} and {@link Bottleneck}, as torchvision's constructor arguments. */
+export interface ResidualBlockOptions {
+  inplanes: number;
+  planes: number;
+  stride?: number;
+  dilation?: number;
+  /** Projection of the shortcut when shape changes (conv1x1 + BN). */
+  downsample?: Sequential | null;
+  random?: Random;
+}
 
 /** ResNet-18/34's block: two 3×3 convolutions (expansion 1). */
 export class BasicBlock extends Module {
@@ -32,8 +41,9 @@ export class BasicBlock extends Module {
   readonly conv1: Conv2d; readonly bn1: BatchNorm2d; readonly conv2: Conv2d; readonly bn2: BatchNorm2d;
   readonly downsample: Sequential | null;
 
-  constructor(o: BlockOptions) {
+  constructor(options: ResidualBlockOptions) {
     super();
+    const o = withBlockDefaults(options);
     this.conv1 = this.registerModule('conv1', conv3x3(o.inplanes, o.planes, o.stride, o.dilation, o.random));
     this.bn1 = this.registerModule('bn1', new BatchNorm2d({ numFeatures: o.planes }));
     this.conv2 = this.registerModule('conv2', conv3x3(o.planes, o.planes, 1, o.dilation, o.random));
@@ -55,8 +65,9 @@ export class Bottleneck extends Module {
   readonly conv3: Conv2d; readonly bn3: BatchNorm2d;
   readonly downsample: Sequential | null;
 
-  constructor(o: BlockOptions) {
+  constructor(options: ResidualBlockOptions) {
     super();
+    const o = withBlockDefaults(options);
     this.conv1 = this.registerModule('conv1', conv1x1(o.inplanes, o.planes, 1, o.random));
     this.bn1 = this.registerModule('bn1', new BatchNorm2d({ numFeatures: o.planes }));
     this.conv2 = this.registerModule('conv2', conv3x3(o.planes, o.planes, o.stride, o.dilation, o.random));
@@ -195,6 +206,10 @@ function resolveDilation(options: ResNetOptions): readonly [boolean, boolean, bo
     case 32: return [false, false, false];
     default: throw new OptionError('ResNet', 'outputStride', `outputStride ${describeValue(options.outputStride)} must be 8, 16 or 32`);
   }
+}
+
+function withBlockDefaults(o: ResidualBlockOptions): Required<ResidualBlockOptions> {
+  return { inplanes: o.inplanes, planes: o.planes, stride: o.stride ?? 1, dilation: o.dilation ?? 1, downsample: o.downsample ?? null, random: o.random ?? defaultGenerator() };
 }
 
 /** torchvision's `conv3x3`: padding = dilation keeps the size at stride 1; weights kaiming-normal (fan-out). */
