@@ -5,6 +5,7 @@ import { convBackward } from '../ops/conv-backward.js';
 import { randn } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { convStack } from './graph.js';
+import { ERF_MASSES, fitGaussian, massShare, type MassShare } from './erf-statistics.js';
 import { receptiveField } from './receptive-field.js';
 
 /** A stack of convolutions whose effective receptive field is measured. */
@@ -24,17 +25,7 @@ export interface ErfOptions {
   activation?: 'relu' | 'linear';
 }
 
-/** The smallest centred box holding a share of the gradient mass. */
-export interface MassShare {
-  /** The share of the gradient mass, e.g. 0.5. */
-  mass: number;
-  /** Side of the centred box (cells per dimension). */
-  extent: number;
-  /** Box volume over the theoretical receptive field's volume (RepLKNet's "area ratio"). */
-  share: number;
-}
-
-/** The measured effective receptive field of a conv stack. */
+/** A measured effective receptive field. */
 export interface EffectiveReceptiveField {
   /** Theoretical receptive field per dimension (the map's shape). */
   rf: number[];
@@ -45,8 +36,6 @@ export interface EffectiveReceptiveField {
   /** A Gaussian fitted by moments to each dimension's marginal: centre and standard deviation in cells. */
   gaussian: { mean: number[]; sigma: number[] };
 }
-
-const MASSES = [0.2, 0.5, 0.9, 0.99];
 
 /**
  * The effective receptive field (Luo, Li, Urtasun & Zemel, NeurIPS 2016) of a stack of convolutions: the
@@ -82,7 +71,7 @@ export function effectiveReceptiveField(options: ErfOptions): EffectiveReceptive
   }
   const sum = total.reduce((a, b) => a + b, 0);
   const map = total.map((v) => (sum > 0 ? v / sum : 0));
-  return { rf, map, shares: MASSES.map((mass) => massShare(map, rf, mass)), gaussian: fitGaussian(map, rf) };
+  return { rf, map, shares: ERF_MASSES.map((mass) => massShare(map, rf, mass)), gaussian: fitGaussian(map, rf) };
 }
 
 function centreGradient(
@@ -113,46 +102,4 @@ function centreGradient(
     grad = convBackward(inputs[l], weights[l], grad, options(l)).input;
   }
   return grad.data;
-}
-
-function massShare(map: Float64Array, rf: number[], mass: number): MassShare {
-  const largest = Math.max(...rf);
-  const volume = rf.reduce((a, b) => a * b, 1);
-  for (let extent = 1; extent <= largest; extent++) {
-    const box = rf.map((r) => Math.min(r, extent));
-    if (boxMass(map, rf, box) >= mass - 1e-12) {
-      return { mass, extent, share: box.reduce((a, b) => a * b, 1) / volume };
-    }
-  }
-  return { mass, extent: largest, share: 1 };
-}
-
-/** Mass inside the centred box (a box of even side in an odd field leans to the start). */
-function boxMass(map: Float64Array, rf: number[], box: number[]): number {
-  const lo = rf.map((r, d) => Math.floor((r - box[d]) / 2));
-  if (rf.length === 1) {
-    let s = 0;
-    for (let i = lo[0]; i < lo[0] + box[0]; i++) s += map[i];
-    return s;
-  }
-  let s = 0;
-  for (let i = lo[0]; i < lo[0] + box[0]; i++) {
-    for (let j = lo[1]; j < lo[1] + box[1]; j++) s += map[i * rf[1] + j];
-  }
-  return s;
-}
-
-function fitGaussian(map: Float64Array, rf: number[]): { mean: number[]; sigma: number[] } {
-  const marginals = rf.map((r) => new Float64Array(r));
-  const inner = rf.length === 2 ? rf[1] : 1;
-  map.forEach((v, i) => {
-    if (rf.length === 1) marginals[0][i] += v;
-    else {
-      marginals[0][Math.floor(i / inner)] += v;
-      marginals[1][i % inner] += v;
-    }
-  });
-  const mean = marginals.map((m) => m.reduce((acc, v, i) => acc + v * i, 0));
-  const sigma = marginals.map((m, d) => Math.sqrt(m.reduce((acc, v, i) => acc + v * (i - mean[d]) ** 2, 0)));
-  return { mean, sigma };
 }

@@ -11,5 +11,7 @@ export * from './schedule-design.js';
 export * from './checkerboard.js';
 export * from './cost.js';
 export * from './effective-receptive-field.js';
+export * from './graph-effective-receptive-field.js';
+export type { MassShare } from './erf-statistics.js';
 export * from './ascii-row.js';
 export * from './analyze.js';
