@@ -1,3 +1,4 @@
+import { OptionError } from '../errors.js';
 import type { Graph } from './graph.js';
 import { coverage, pathCounts, type Coverage } from './coverage.js';
 import { resolveGraph, type ResolvedGraph, type ResolvedNode } from './resolve.js';
@@ -41,6 +42,7 @@ export interface GriddingVerdict {
   coveredFraction: number;
   /** The first hole offsets inside the field, per dimension. */
   holePositions: number[][];
+  /** Causes per dimension; empty where the map depends on the output phase (after upsampling). */
   dims: DimensionCause[];
   /** One paragraph a user can act on. */
   message: string;
@@ -59,8 +61,15 @@ const POSITION_LIMIT = 32;
 export function griddingVerdict(graph: Graph | ResolvedGraph, covered?: Coverage): GriddingVerdict {
   const resolved = 'windows' in (graph.nodes[0] ?? {}) ? graph as ResolvedGraph : resolveGraph(graph as Graph);
   const full = covered ?? coverage(resolved);
-  const dims = Array.from({ length: resolved.rank }, (_, d) => dimensionCause(resolved, d));
   const gridding = full.holes > 0;
+  let dims: DimensionCause[] = [];
+  try {
+    dims = Array.from({ length: resolved.rank }, (_, d) => dimensionCause(resolved, d));
+  } catch (error) {
+    // The per-layer cause is read off the forward product, which needs one stride per node: after upsampling
+    // the verdict (from the exact backward count) stands without it.
+    if (!(error instanceof OptionError)) throw error;
+  }
   return {
     gridding, holes: full.holes, coveredFraction: full.coveredFraction,
     holePositions: full.holePositions.slice(0, POSITION_LIMIT),

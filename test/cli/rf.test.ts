@@ -72,6 +72,24 @@ describe('atrous rf --json (DESIGN.md contract)', () => {
   });
 });
 
+describe('atrous rf on graphs without a single coverage map', () => {
+  it('reports a global head as global, with no row or holes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atrous-rf-'));
+    const file = join(dir, 'global.json');
+    writeFileSync(file, JSON.stringify({ rank: 2, input: { channels: 3, size: [32, 32] }, layers: [{ op: 'conv', kernel: 3, padding: 1 }, { op: 'globalPool' }] }));
+    const r = await json(['--layers', file]);
+    assert.deepEqual([r.global, r.rf, r.ascii, r.holes], [true, [32, 32], null, null]);
+  });
+
+  it('counts output 0 after upsampling', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atrous-rf-'));
+    const file = join(dir, 'up.json');
+    writeFileSync(file, JSON.stringify({ rank: 1, layers: [{ op: 'conv', kernel: 3, stride: 2, padding: 1 }, { op: 'upsample', factor: 2 }, { op: 'conv', kernel: 3, padding: 1 }] }));
+    const r = await json(['--layers', file]);
+    assert.deepEqual([r.rf, r.multiplicity, r.gridding], [5, [1, 1, 3, 2, 2], false]);
+  });
+});
+
 describe('atrous rf, readable output and mistakes', () => {
   it('prints a per-layer table, the seed-style row and the verdict', async () => {
     const { code, out } = await run(['--kernel', '3', '--dilations', '1,2,4,8,16']);

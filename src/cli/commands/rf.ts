@@ -49,13 +49,21 @@ export const rfCommand: Command = {
     const graph = buildGraph(flag);
     const resolved = resolveGraph(graph);
     const fields = receptiveField(resolved);
+    const layers = layerRows(resolved, fields.layers);
+    const out = fields.output;
+    const scalar = <T>(values: T[]): T | T[] => (resolved.rank === 1 ? values[0] : values);
+    if (out.global) {
+      // Every output reads the whole input: there is no field to draw or count paths over.
+      const summary = { rf: scalar(out.rf), stride: scalar(out.stride), padding: scalar(out.padding), ascii: null, multiplicity: null, holes: null, gridding: null, aligned: out.aligned, global: true, layers };
+      io.out(json ? JSON.stringify(summary) : `${table(layers)}
+
+global: ${out.name} sees the whole input (${out.rf.map((n) => n ?? 'any size').join('×')}); no coverage map`);
+      return 0;
+    }
     const covered = coverage(resolved);
     const verdict = griddingVerdict(resolved, covered);
     let hdc: HdcReport | undefined;
     if (parsed.switches.has('hdc')) hdc = runHdc(resolved);
-    const layers = layerRows(resolved, fields.layers);
-    const out = fields.output;
-    const scalar = <T>(values: T[]): T | T[] => (resolved.rank === 1 ? values[0] : values);
     if (json) {
       io.out(JSON.stringify({
         rf: scalar(out.rf), stride: scalar(out.stride), padding: scalar(out.padding),
@@ -179,19 +187,27 @@ function layerRows(graph: ResolvedGraph, fields: NodeField[]): LayerRow[] {
   });
 }
 
-function describe(graph: ResolvedGraph, rows: LayerRow[], out: NodeField, covered: Coverage, cause: string, hdc: HdcReport | undefined): string {
-  const rank = graph.rank;
-  const show = (v: readonly (number | null)[] | null) => (v === null ? '-' : v.map((x) => (x === null ? '?' : String(x))).join('×'));
+function show(v: readonly (number | null)[] | null): string {
+  return v === null ? '-' : v.map((x) => (x === null ? '?' : String(x))).join('×');
+}
+
+/** The per-layer table: kernel, stride, dilation, then the field after the layer and its tap step. */
+function table(rows: LayerRow[]): string {
   const header = ['layer', 'op', 'k', 's', 'd', 'rf', 'stride', 'padding', 'step', 'checker'];
-  const table = [header, ...rows.map((r) => [
+  const cells = [header, ...rows.map((r) => [
     r.name, r.op, show(r.kernel), show(r.stride), show(r.dilation), show(r.rf), show(r.effectiveStride),
     show(r.effectivePadding), show(r.step), show(r.checkerboard),
   ])];
-  const widths = header.map((_, c) => Math.max(...table.map((row) => row[c].length)));
+  const widths = header.map((_, c) => Math.max(...cells.map((row) => row[c].length)));
+  return cells.map((row) => row.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()).join('\n');
+}
+
+function describe(graph: ResolvedGraph, rows: LayerRow[], out: NodeField, covered: Coverage, cause: string, hdc: HdcReport | undefined): string {
+  const rank = graph.rank;
   const lines = [
     `atrous rf: ${rows.length} layer${rows.length === 1 ? '' : 's'}, ${rank}-D`,
     '',
-    ...table.map((row) => row.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()),
+    table(rows),
     '',
     `receptive field ${show(out.rf)}, effective stride ${show(out.stride)}, effective padding ${show(out.padding)}${out.aligned ? '' : ' (branches misaligned)'}`,
   ];
