@@ -10,6 +10,8 @@ import { Tensor } from './tensor.js';
 
 /** Header length limit of the reference implementation (100 MB). */
 const MAX_HEADER_BYTES = 100_000_000;
+/** Highest tensor rank accepted (far above any real weight). */
+const MAX_RANK = 64;
 
 type Decoder = (view: DataView, offset: number) => number;
 const DTYPES: Record<string, { size: number; read: Decoder }> = {
@@ -162,17 +164,12 @@ function parseEntry(name: string, raw: unknown, dataLength: number, fail: (messa
   if (!Array.isArray(offsets) || offsets.length !== 2 || offsets.some((n) => !Number.isSafeInteger(n) || n < 0) || offsets[0] > offsets[1] || offsets[1] > dataLength) {
     fail(`tensor "${name}" has data_offsets ${describeValue(offsets)}; they must be [begin, end] with 0 ≤ begin ≤ end ≤ ${dataLength} (the data buffer's size)`);
   }
-  const size = DTYPES[dtype as string].size;
-  // Multiplied with an early exit so a hostile shape cannot overflow to a plausible size.
-  let count = (shape as number[]).includes(0) ? 0 : 1;
-  for (const n of shape as number[]) {
-    if (count === 0) break;
-    count *= n;
-    if (count * size > dataLength) break;
-  }
+  if ((shape as number[]).length > MAX_RANK) fail(`tensor "${name}" has rank ${(shape as number[]).length}; at most ${MAX_RANK} is supported`);
+  // Exact in BigInt, so a hostile shape cannot overflow to a plausible size.
+  const needed = (shape as number[]).reduce((p, n) => p * BigInt(n), 1n) * BigInt(DTYPES[dtype as string].size);
   const bytes = (offsets as number[])[1] - (offsets as number[])[0];
-  if (count * size !== bytes) {
-    fail(`tensor "${name}" of shape ${describeValue(shape)} and dtype ${dtype} needs ${count * size > dataLength ? `more than ${dataLength}` : count * size} bytes but data_offsets give ${bytes}`);
+  if (needed !== BigInt(bytes)) {
+    fail(`tensor "${name}" of shape ${describeValue(shape)} and dtype ${dtype} needs ${needed} bytes but data_offsets give ${bytes}`);
   }
   return { dtype: dtype as string, shape: (shape as number[]).slice(), dataOffsets: [(offsets as number[])[0], (offsets as number[])[1]] };
 }

@@ -33,7 +33,7 @@ export class StepLR implements LrSchedule {
 
 /**
  * Cosine annealing from the initial rate to `etaMin` over `tMax` steps:
- * `η = ηmin + (η0 − ηmin)(1 + cos(π·t/tMax))/2`.
+ * `η = ηmin + (η0 − ηmin)(1 + cos(π·t/tMax))/2`; past `tMax` the cosine continues back up, as PyTorch's.
  *
  * @example const schedule = new CosineAnnealingLR(opt, { tMax: 1000 });
  */
@@ -49,8 +49,7 @@ export class CosineAnnealingLR implements LrSchedule {
 
   step(): number {
     this.stepCount++;
-    const t = Math.min(this.stepCount, this.tMax);
-    this.optimizer.lr = this.etaMin + (this.optimizer.initialLr - this.etaMin) * (1 + Math.cos(Math.PI * t / this.tMax)) / 2;
+    this.optimizer.lr = this.etaMin + (this.optimizer.initialLr - this.etaMin) * (1 + Math.cos(Math.PI * this.stepCount / this.tMax)) / 2;
     return this.optimizer.lr;
   }
 }
