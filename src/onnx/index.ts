@@ -7,3 +7,4 @@ export { OPERATORS as ONNX_OPERATORS } from './operators/index.js';
 export { MIN_OPSET as ONNX_MIN_OPSET, MAX_OPSET as ONNX_MAX_OPSET } from './decode-model.js';
 export type { OnnxValue, ElementType as OnnxElementType } from './value.js';
 export type { ExternalDataReader } from './tensor-data.js';
+export { exportOnnx, type ExportOptions as OnnxExportOptions } from './export/export-module.js';
