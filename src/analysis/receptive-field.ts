@@ -171,7 +171,8 @@ function tightFields(graph: ResolvedGraph, index: number, state: Working): Field
     });
   }
   return state.fields.map((f, d) => ({
-    stride: f.stride, padding: round(lead[d]), rf: widest[d],
+    // A node no input reaches in any phase (every tap of a transposed conv misses it) sees nothing: rf 0.
+    stride: f.stride, padding: widest[d] === 0 ? 0 : round(lead[d]), rf: widest[d],
   }));
 }
 

@@ -84,6 +84,8 @@ export function transposedWindowField(kernel: number, stride: number, dilation: 
  * @example upsampleField(2, 'nearest') // { rf: 1.5, stride: 0.5, padding: 0.5 }
  */
 export function upsampleField(factor: number, mode: 'nearest' | 'linear'): FieldGeometry {
+  // Resizing by 1 reads each sample itself (linear lands exactly on it), whatever the mode.
+  if (factor === 1) return { rf: 1, stride: 1, padding: 0 };
   if (mode === 'nearest') {
     const padding = (factor - 1) / factor;
     return { rf: padding + 1, stride: 1 / factor, padding };

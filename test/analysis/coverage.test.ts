@@ -118,6 +118,27 @@ describe('coverage where the map depends on the output (fractional strides)', ()
   });
 });
 
+describe('coverage after fractional strides equals path enumeration (properties)', () => {
+  it('on 300 random graphs with upsampling and transposed convolutions, at random outputs', () => {
+    const rng = new Random(17);
+    for (let trial = 0; trial < 300; trial++) {
+      const rank = 1 + (trial % 2);
+      const graph = randomGraph(rng, rank, { fractional: true, layers: 1 + rng.int(4) });
+      const o = Array.from({ length: rank }, () => rng.int(6));
+      let reached = true;
+      try {
+        coverage(graph, { outputIndex: o });
+      } catch (error) {
+        // An output no tap of a transposed convolution reaches has no paths at all.
+        reached = !(error instanceof OptionError && /no path/.test(error.message));
+        if (reached) throw error;
+      }
+      if (reached) checkAgainstEnumeration(graph, `fractional trial ${trial}`, o);
+      else assert.equal(enumeratePaths(resolveGraph(graph), o).size, 0, `fractional trial ${trial}`);
+    }
+  });
+});
+
 describe('the backward path count agrees with the forward polynomial product', () => {
   it('on 400 random graphs at random output positions', () => {
     const rng = new Random(99);
@@ -174,7 +195,7 @@ describe('coverage equals path enumeration (properties)', () => {
 });
 
 /** Counts paths from the output at index 0 to every input index by plain recursion over taps. */
-function enumeratePaths(graph: ResolvedGraph): Map<string, number> {
+function enumeratePaths(graph: ResolvedGraph, outputIndex?: number[]): Map<string, number> {
   const memo = new Map<string, Map<string, number>>();
   const visit = (node: number, at: number[]): Map<string, number> => {
     const key = `${node}:${at.join(',')}`;
@@ -190,13 +211,27 @@ function enumeratePaths(graph: ResolvedGraph): Map<string, number> {
     memo.set(key, result);
     return result;
   };
-  return visit(graph.output, Array(graph.rank).fill(0));
+  return visit(graph.output, outputIndex ?? Array(graph.rank).fill(0));
 }
 
 function sources(rn: ResolvedGraph['nodes'][number], at: number[]): number[][] {
   const perDim = rn.windows.map((w, d) => {
     if (w.kind === 'window') return Array.from({ length: w.kernel }, (_, t) => at[d] * w.stride - w.padBefore + t * w.dilation);
     if (w.kind === 'shift') return [at[d] * w.step + w.start];
+    if (w.kind === 'upsample') {
+      if (w.mode === 'nearest') return [Math.floor(at[d] / w.factor)];
+      // PyTorch's align_corners=false source coordinate, in floating point.
+      const x = (at[d] + 0.5) / w.factor - 0.5;
+      return Number.isInteger(x) ? [x] : [Math.floor(x), Math.floor(x) + 1];
+    }
+    if (w.kind === 'transposed') {
+      // By the definition: input i writes output i·s − p + t·d; collect every (i, t) landing on this output.
+      const found: number[] = [];
+      for (let i = -100; i <= 100; i++) {
+        for (let t = 0; t < w.kernel; t++) if (i * w.stride - w.padBefore + t * w.dilation === at[d]) found.push(i);
+      }
+      return found;
+    }
     throw new Error(`unexpected window ${w.kind}`);
   });
   const mask = rn.node.op === 'conv' ? rn.node.taps : undefined;
@@ -215,10 +250,10 @@ function sources(rn: ResolvedGraph['nodes'][number], at: number[]): number[][] {
   return out;
 }
 
-function checkAgainstEnumeration(graph: Graph, label: string): void {
+function checkAgainstEnumeration(graph: Graph, label: string, outputIndex?: number[]): void {
   const resolved = resolveGraph(graph);
-  const c = coverage(resolved);
-  const expected = enumeratePaths(resolved);
+  const c = coverage(resolved, { outputIndex });
+  const expected = enumeratePaths(resolved, outputIndex);
   let total = 0;
   for (let i = 0; i < c.map.length; i++) {
     const index: number[] = [];

@@ -4,15 +4,20 @@ import { Random } from '../../src/tensor/random.js';
 /**
  * Random analysable graphs for the property tests: chains of convolutions, pools, pads, crops, slices and
  * pass-through nodes with integer strides, and residual/ASPP-like branches that meet at one stride (their
- * centres may differ). Every graph is valid for any input size, since the analysis never needs one.
+ * centres may differ); with `fractional`, also upsampling and (strided) transposed convolutions. Every graph
+ * is valid for any input size, since the analysis never needs one.
  */
-export function randomGraph(rng: Random, rank: number, options: { branches?: boolean; layers?: number } = {}): Graph {
+export function randomGraph(rng: Random, rank: number, options: { branches?: boolean; layers?: number; fractional?: boolean } = {}): Graph {
   const b = new GraphBuilder({ rank });
   let x = b.input;
   const layers = options.layers ?? 1 + rng.int(6);
   for (let l = 0; l < layers; l++) {
     const choice = rng.int(options.branches === false ? 7 : 9);
-    if (choice <= 2) x = b.conv(x, { kernel: dims(rng, rank, 1, 4), stride: dims(rng, rank, 1, 2), dilation: dims(rng, rank, 1, 3), padding: dims(rng, rank, 0, 3) });
+    if (options.fractional && rng.int(4) === 0) {
+      x = rng.int(2)
+        ? b.upsample(x, { factor: dims(rng, rank, 1, 3), mode: rng.int(2) ? 'nearest' : 'linear' })
+        : b.convTranspose(x, { kernel: dims(rng, rank, 1, 4), stride: dims(rng, rank, 1, 3), dilation: dims(rng, rank, 1, 2), padding: dims(rng, rank, 0, 2) });
+    } else if (choice <= 2) x = b.conv(x, { kernel: dims(rng, rank, 1, 4), stride: dims(rng, rank, 1, 2), dilation: dims(rng, rank, 1, 3), padding: dims(rng, rank, 0, 3) });
     else if (choice === 3) x = b.pool(x, rng.int(2) ? 'maxPool' : 'avgPool', { kernel: dims(rng, rank, 1, 3), stride: dims(rng, rank, 1, 2), padding: 0 });
     else if (choice === 4) x = b.pad(x, Array.from({ length: rank }, () => [rng.int(5) - 2, rng.int(5) - 2] as [number, number]));
     else if (choice === 5) x = b.slice(x, { start: dims(rng, rank, 0, 2), step: dims(rng, rank, 1, 2) });

@@ -166,6 +166,43 @@ describe('receptive field equals brute-force tracing (properties)', () => {
   });
 });
 
+describe('receptive field after fractional strides, on random graphs (properties)', () => {
+  it('holds every phase\'s traced window within rf and padding, some phase reaching each bound; phase-free nodes match exactly', () => {
+    const rng = new Random(31);
+    for (let trial = 0; trial < 400; trial++) {
+      const rank = 1 + (trial % 2);
+      const resolved = resolveGraph(randomGraph(rng, rank, { fractional: true, branches: false }));
+      const report = receptiveField(resolved);
+      for (const node of resolved.nodes) {
+        const field = report.layers[node.index];
+        if (field.phaseInvariant) {
+          const traced = traceReceptiveField(resolved, node.index, Array(rank).fill(3));
+          traced?.forEach((range, d) => {
+            const start = 3 * (field.stride[d] as number) - field.padding[d];
+            assert.deepEqual(range, [start, start + (field.rf[d] as number) - 1], `trial ${trial}, ${node.node.name}`);
+          });
+          continue;
+        }
+        for (let d = 0; d < rank; d++) {
+          let widest = 0;
+          let lead = -Infinity;
+          for (let o = 0; o < 24; o++) {
+            const traced = traceReceptiveField(resolved, node.index, Array(rank).fill(o));
+            const range = traced?.[d];
+            if (!range) continue;
+            const stride = field.stride[d] as number;
+            widest = Math.max(widest, range[1] - range[0] + 1);
+            lead = Math.max(lead, o * stride - range[0]);
+            assert.ok(range[1] - range[0] + 1 <= (field.rf[d] as number) && o * stride - range[0] <= field.padding[d] + 1e-9, `trial ${trial}, ${node.node.name}, o ${o}`);
+          }
+          assert.equal(widest, field.rf[d], `trial ${trial}, ${node.node.name}: rf is reached`);
+          if (widest > 0) assert.ok(Math.abs(lead - field.padding[d]) < 1e-9, `trial ${trial}, ${node.node.name}: padding is reached`);
+        }
+      }
+    }
+  });
+});
+
 describe('graph validation', () => {
   it('refuses an unknown input name, naming the known nodes', () => {
     const b = new GraphBuilder({ rank: 1 });
