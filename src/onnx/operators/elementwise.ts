@@ -1,12 +1,11 @@
 import { OnnxError, describeValue } from '../../errors.js';
-import { gelu, leakyRelu, relu, sigmoid, tanh } from '../../ops/activations.js';
+import { erf, gelu, leakyRelu, relu, sigmoid, tanh } from '../../ops/activations.js';
 import { broadcastShapes, broadcastStrides, forEachBroadcast } from '../../ops/broadcast.js';
 import { add, div, mul, sub } from '../../ops/elementwise.js';
-import { erf } from '../../ops/activations.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import { allocate, fromTensor, toTensor, type ElementType, type OnnxValue } from '../value.js';
 import { checkFloat, constantOf, required, shaped } from './helpers.js';
 import type { NodeContext, Operator, ValueInfo } from './operator.js';
-import type { Tensor } from '../../tensor/tensor.js';
 
 /**
  * Elementwise operators. Float feature maps go through atrous's ops (`relu`, `add`, ...); integer and boolean
@@ -58,7 +57,7 @@ const clip: Operator = {
 
 type Combine = (a: number, b: number) => number;
 
-/** Broadcasting binary op on any element type; `resultType` decides the output's type from the inputs'. */
+/** Broadcasting binary op on any element type, writing a result of `type`. */
 function binaryValues(node: NodeContext, a: OnnxValue, b: OnnxValue, type: ElementType, combine: Combine): OnnxValue {
   const shape = broadcastShapes(node.name, a.shape, b.shape);
   const out = allocate(node.name, type, shape);
@@ -126,10 +125,8 @@ function variadic(combine: Combine, mean = false): Operator {
   };
 }
 
-const intDivide: Combine = (a, b) => {
-  if (b === 0) return 0;
-  return Math.trunc(a / b);
-};
+/** Integer division truncates toward zero (ONNX/C semantics); division by zero gives 0 rather than a NaN shape. */
+const intDivide: Combine = (a, b) => (b === 0 ? 0 : Math.trunc(a / b));
 
 /** Elementwise operators: activations, arithmetic, comparisons and logic. */
 export const ELEMENTWISE_OPERATORS: Record<string, Operator> = {
@@ -137,11 +134,11 @@ export const ELEMENTWISE_OPERATORS: Record<string, Operator> = {
   LeakyRelu: unary((x, n) => leakyRelu(x, n.attributes.float('alpha', 0.01)), (v, n) => (v >= 0 ? v : v * n.attributes.float('alpha', 0.01))),
   Sigmoid: unary((x) => sigmoid(x), (v) => 1 / (1 + Math.exp(-v))),
   Tanh: unary((x) => tanh(x), Math.tanh),
-  Gelu: unary((x, n) => (n.attributes.string('approximate', 'none') === 'none' ? gelu(x) : fromGeneric(x, n)), geluScalar),
+  Gelu: unary((x, n) => (n.attributes.string('approximate', 'none') === 'none' ? gelu(x) : mapScalar(x, n, geluScalar)), geluScalar),
   Erf: unary(null, erf),
   Exp: unary(null, Math.exp),
   Log: unary(null, Math.log),
-  Sqrt: unary(null, Math.sqrt, false),
+  Sqrt: unary(null, Math.sqrt),
   Reciprocal: unary(null, (v) => 1 / v),
   HardSigmoid: unary(null, (v, n) => Math.min(Math.max(n.attributes.float('alpha', 0.2) * v + n.attributes.float('beta', 0.5), 0), 1)),
   HardSwish: unary(null, (v) => v * Math.min(Math.max(v / 6 + 0.5, 0), 1)),
@@ -174,9 +171,9 @@ export const ELEMENTWISE_OPERATORS: Record<string, Operator> = {
   Max: variadic(Math.max),
 };
 
-function fromGeneric(x: Tensor, node: NodeContext): Tensor {
+function mapScalar(x: Tensor, node: NodeContext, scalar: (v: number, node: NodeContext) => number): Tensor {
   const out = x.clone();
-  for (let i = 0; i < out.data.length; i++) out.data[i] = geluScalar(out.data[i], node);
+  for (let i = 0; i < out.data.length; i++) out.data[i] = scalar(out.data[i], node);
   return out;
 }
 

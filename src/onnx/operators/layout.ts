@@ -303,8 +303,8 @@ const size: Operator = {
   run: (inputs, node) => [intValue([required(inputs, 0, node, 'data').data.length], [])],
 };
 
-function expandShape(node: NodeContext, shapeOf: readonly number[], target: number[]): number[] {
-  return broadcastShapes(node.name, shapeOf, target);
+function expandShape(node: NodeContext, shape: readonly number[], target: number[]): number[] {
+  return broadcastShapes(node.name, shape, target);
 }
 
 const expand: Operator = {
