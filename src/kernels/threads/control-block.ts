@@ -19,6 +19,8 @@ export const Control = {
   HELPERS: 5,
   /** Byte address of the job's parameter block. */
   PARAMS: 6,
+  /** Set by a worker whose task threw; the host reports it instead of returning a partial result. */
+  FAILED: 7,
 } as const;
 
 export const CONTROL_WORDS = 16;

@@ -8,7 +8,9 @@ import { Control, CONTROL_WORDS } from './control-block.js';
  * the process alive.
  *
  * Workers start asynchronously; a job counts only the workers that are already running, so the first calls after
- * `setThreads` may use fewer threads. Results do not depend on it.
+ * `setThreads` may use fewer threads. Results do not depend on it. A worker that fails to start is ignored (its
+ * error is swallowed so it cannot end the process); a task that throws, on any thread, makes `execute`
+ * throw once every other task has finished.
  */
 export class WorkerPool {
   private readonly words: Int32Array;
@@ -22,7 +24,11 @@ export class WorkerPool {
     this.words.fill(0);
     const { Worker } = nodeWorkerThreads();
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { module, memory, control } });
+      const worker = new Worker(new URL('./worker.js', import.meta.url), {
+        workerData: { module, memory, control },
+        execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
+      });
+      worker.on('error', () => undefined);
       worker.unref();
       this.workers.push(worker);
     }
@@ -55,6 +61,7 @@ export class WorkerPool {
     Atomics.store(w, Control.PARAMS, params);
     Atomics.store(w, Control.COUNT, count);
     Atomics.store(w, Control.COMPLETED, 0);
+    Atomics.store(w, Control.FAILED, 0);
     Atomics.store(w, Control.HELPERS, woken);
     Atomics.store(w, Control.NEXT, 0);
     if (woken > 0) {
@@ -62,12 +69,17 @@ export class WorkerPool {
       Atomics.notify(w, Control.GENERATION);
     }
     for (let task = Atomics.add(w, Control.NEXT, 1); task < count; task = Atomics.add(w, Control.NEXT, 1)) {
-      this.runTask(params, task);
+      try {
+        this.runTask(params, task);
+      } catch {
+        Atomics.store(w, Control.FAILED, 1);
+      }
       Atomics.add(w, Control.COMPLETED, 1);
     }
     for (let done = Atomics.load(w, Control.COMPLETED); done < count; done = Atomics.load(w, Control.COMPLETED)) {
       Atomics.wait(w, Control.COMPLETED, done);
     }
+    if (Atomics.load(w, Control.FAILED)) throw new Error('atrous: a kernel task failed; no result was returned');
   }
 
   /** Stops every worker (the pool is unusable afterwards). */

@@ -23,7 +23,11 @@ for (;;) {
     const task = Atomics.add(words, Control.NEXT, 1);
     const count = Atomics.load(words, Control.COUNT);
     if (task >= count) break;
-    run(Atomics.load(words, Control.PARAMS), task);
+    try {
+      run(Atomics.load(words, Control.PARAMS), task);
+    } catch {
+      Atomics.store(words, Control.FAILED, 1);
+    }
     if (Atomics.add(words, Control.COMPLETED, 1) + 1 === count) Atomics.notify(words, Control.COMPLETED);
   }
 }
