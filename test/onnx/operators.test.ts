@@ -93,6 +93,12 @@ const CASES: Case[] = [
     { op: 'ReduceSum', inputs: ['x', 'axes2'], outputs: ['s'], attributes: { keepdims: { i: 1 } } },
     { op: 'Add', inputs: ['m', 's'], outputs: ['y'] },
   ], initializers: [ints('axes', [1, -1]), ints('axes2', [1, 2])] },
+  { name: 'opset 21: Pad by axes, Resize, Softmax and Reshape', opset: 21, shape: [1, 2, 3, 4], nodes: [
+    { op: 'Pad', inputs: ['x', 'pads', '', 'axes'], outputs: ['p'], attributes: { mode: { s: 'wrap' } } },
+    { op: 'Resize', inputs: ['p', '', 'scales'], outputs: ['r'], attributes: { mode: { s: 'linear' } } },
+    { op: 'Softmax', inputs: ['r'], outputs: ['s'], attributes: { axis: { i: 1 } } },
+    { op: 'Reshape', inputs: ['s', 'shape'], outputs: ['y'] },
+  ], initializers: [ints('pads', [1, 2, 0, 1]), ints('axes', [2, 3]), { name: 'scales', dims: [4], values: [1, 1, 2, 2] }, ints('shape', [2, -1])] },
   { name: 'ReduceMean by attribute (opset 13)', opset: 13, shape: [2, 3, 4], nodes: one('ReduceMean', { axes: { ints: [2] }, keepdims: { i: 0 } }) },
 ];
 
