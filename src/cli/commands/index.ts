@@ -4,6 +4,7 @@ import { plotCommand } from './plot.js';
 import { animateCommand } from './animate.js';
 import { analyzeCommand } from './analyze.js';
 import { runCommand } from './run.js';
+import { benchCommand } from './bench.js';
 
 /** Every CLI command, in the order `atrous --help` lists them. Each lives in its own file beside this one. */
-export const commands: Command[] = [rfCommand, plotCommand, animateCommand, analyzeCommand, runCommand];
+export const commands: Command[] = [rfCommand, plotCommand, animateCommand, analyzeCommand, runCommand, benchCommand];
