@@ -231,6 +231,10 @@ def ops():
     case('nearest_size', lambda x: F.interpolate(x, size=(5, 7), mode='nearest'), torch.randn(1, 2, 3, 4))
     case('gelu', F.gelu, torch.randn(3, 7) * 3)
     case('log_softmax', lambda x: F.log_softmax(x, dim=1), torch.randn(2, 4, 3))
+    gamma, beta = torch.randn(4), torch.randn(4)
+    tensors.update({'norm.gamma': gamma, 'norm.beta': beta})
+    case('layer_norm', lambda x: F.layer_norm(x, (4,), weight=gamma, bias=beta), torch.randn(2, 3, 4))
+    case('group_norm', lambda x: F.group_norm(x, 2, weight=gamma, bias=beta), torch.randn(2, 4, 3, 2))
     logits = torch.randn(2, 4, 3, 3)
     target = torch.randint(0, 4, (2, 3, 3))
     target[0, 1, 1] = 255

@@ -29,3 +29,7 @@ export { weightNorm, weightNormBackward, channelNorms } from './ops/weight-norm.
 export * from './viz/index.js';
 export { readSafetensors, readSafetensorsHeader, writeSafetensors, type SafetensorsEntry, type SafetensorsHeader } from './tensor/safetensors.js';
 export * from './onnx/index.js';
+export { maxPool, maxPoolBackward, avgPool, avgPoolBackward, type PoolOptions } from './ops/pool.js';
+export { resize, resizeBackward, type ResizeOptions, type CoordinateMode, type NearestMode } from './ops/resize.js';
+export { adaptiveAvgPool, adaptiveAvgPoolBackward } from './ops/adaptive-pool.js';
+export { layerNorm, layerNormBackward, groupNorm, groupNormBackward, type NormalizationOptions, type NormalizationGradients } from './ops/normalization.js';

@@ -15,3 +15,4 @@ export { dropout } from './dropout.js';
 export { weightNorm } from './weight-norm.js';
 export { maxPool, avgPool, adaptiveAvgPool } from './pool.js';
 export { interpolate, type InterpolateOptions } from './interpolate.js';
+export { layerNorm, groupNorm, type NormalizationVariableOptions } from './normalization.js';

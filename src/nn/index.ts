@@ -23,3 +23,4 @@ export { WaveNet, WaveNetLayer, WaveNetStream, type WaveNetOptions } from './blo
 export { ContextModule, type ContextModuleOptions } from './blocks/context-module.js';
 export { ResNet, BasicBlock, Bottleneck, dilatedResNet, type ResNetOptions, type ResidualBlockOptions } from './blocks/resnet.js';
 export { convParameterCount, compareDilatedToStandard, type ConvCountOptions, type ConvSummary } from './parameter-count.js';
+export { LayerNorm, GroupNorm } from './normalization.js';

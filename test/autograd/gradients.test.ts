@@ -96,5 +96,10 @@ describe('every op\'s gradient matches central finite differences', () => {
   it('weight normalization', () => {
     assertGradients(([v, g]) => F.weightNorm(v, g), [randn([3, 2, 4], 45), randn([3, 1, 1], 46)]);
   });
-});
 
+  it('layer norm and group norm with affine parameters', () => {
+    assertGradients(([x, g, b]) => F.layerNorm(x, [3, 4], { weight: g, bias: b }), [randn([2, 3, 4], 47), randn([3, 4], 48), randn([3, 4], 49)]);
+    assertGradients(([x, g, b]) => F.groupNorm(x, 2, { weight: g, bias: b }), [randn([2, 4, 5], 50), randn([4], 51), randn([4], 52)]);
+    assertGradients(([x]) => F.groupNorm(x, 3), [randn([1, 3, 2, 3], 53)]);
+  });
+});

@@ -4,6 +4,7 @@ import { assertClose, loadFixture } from './torch-fixtures.js';
 
 const { tensors } = loadFixture('ops');
 const target = tensors.get('cross_entropy.target')!;
+const gamma = tensors.get('norm.gamma')!, beta = tensors.get('norm.beta')!;
 
 const cases: Record<string, (x: Variable) => Variable> = {
   max_pool_dilated_ceil: (x) => F.maxPool(x, { kernel: 3, stride: 2, padding: 1, dilation: 2, ceilMode: true }),
@@ -18,10 +19,12 @@ const cases: Record<string, (x: Variable) => Variable> = {
   nearest_size: (x) => F.interpolate(x, { size: [5, 7], mode: 'nearest' }),
   gelu: (x) => F.gelu(x),
   log_softmax: (x) => F.logSoftmax(x, 1),
+  layer_norm: (x) => F.layerNorm(x, [4], { weight: gamma, bias: beta }),
+  group_norm: (x) => F.groupNorm(x, 2, { weight: gamma, bias: beta }),
   cross_entropy: (x) => F.reshape(F.crossEntropy(x, target, { ignoreIndex: 255 }), [1]),
 };
 
-describe('pooling, interpolation, gelu, log-softmax and cross-entropy equal PyTorch forward and backward', () => {
+describe('pooling, interpolation, gelu, log-softmax, layer/group norm and cross-entropy equal PyTorch forward and backward', () => {
   for (const [name, op] of Object.entries(cases)) {
     it(name.replaceAll('_', ' '), () => {
       const x = variable(tensors.get(`${name}.input`)!.clone(), { requiresGrad: true });
