@@ -32,17 +32,18 @@ export interface ScheduleDesign {
   kernel: number;
   layers: number;
   schedules: Schedule[];
-  /** Hole-free schedules found in total. */
+  /** Hole-free schedules met (branches proven unable to enter the ranking are not explored). */
   found: number;
-  /** False when the budget ran out before the search finished. */
+  /** False when the budget ran out before the search finished (the ranking may then miss schedules). */
   complete: boolean;
 }
 
 /**
  * Searches dilation schedules for a stack of `layers` stride-1 layers with `kernel` taps and ranks the
  * hole-free ones: by receptive field (largest first), then by uniformity; with `targetRf`, those reaching it
- * by uniformity, then smallest field. The search prunes with an exact argument: sorted ascending, the next
- * dilation must not exceed the first offset the layers below cannot reach, or that offset stays a hole.
+ * by uniformity, then smallest field. The search prunes with two exact arguments: sorted ascending, the next
+ * dilation must not exceed the first offset the layers below cannot reach, or that offset stays a hole; and a
+ * branch whose largest reachable field cannot enter the ranking is skipped.
  * The top schedule for kernel `k` is the base-`k` one (k = 3: 1, 3, 9 — field 27, every offset exactly
  * once), which grows faster than doubling (1, 2, 4 — field 15): doubling is not the only hole-free
  * exponential schedule, contrary to seed 003.
@@ -58,29 +59,50 @@ export function designSchedules(options: ScheduleDesignOptions): ScheduleDesign 
   if (options.targetRf !== undefined) checkInteger('targetRf', options.targetRf, 1);
   const limit = options.limit ?? 10;
   let budget = options.budget ?? 2_000_000;
-  const found: Schedule[] = [];
+  const byTarget = options.targetRf !== undefined;
+  const order = (a: Schedule, b: Schedule): number => (byTarget
+    ? a.spread - b.spread || a.rf - b.rf
+    : b.rf - a.rf || a.spread - b.spread) || compareLists(a.dilations, b.dilations);
+  const top: Schedule[] = [];
+  let found = 0;
+  const keep = (schedule: Schedule): void => {
+    found++;
+    if (top.length >= limit && order(schedule, top[top.length - 1]) >= 0) return;
+    let at = top.length;
+    while (at > 0 && order(schedule, top[at - 1]) < 0) at--;
+    top.splice(at, 0, schedule);
+    if (top.length > limit) top.pop();
+  };
+  // Each layer at most multiplies the span by k (its dilation cannot pass the span below), so a prefix of
+  // span L with m layers to go ends at most at this span: branches that cannot reach the bar are skipped.
+  const reachable = (span: number, remaining: number): number => {
+    let L = span;
+    for (let i = 0; i < remaining; i++) L += (kernel - 1) * Math.min(L, maxDilation);
+    return L;
+  };
+  const bar = (): number => {
+    if (byTarget) return options.targetRf!;
+    return top.length >= limit ? top[top.length - 1].rf : 0;
+  };
   const taps = Array.from({ length: kernel }, (_, t) => t);
 
   const visit = (chosen: number[], poly: Poly, smallest: number): void => {
     if (chosen.length === layers) {
       if (firstGap(poly) < poly.coeffs.length) return;
       const schedule = describe(chosen, poly);
-      if (options.targetRf === undefined || schedule.rf >= options.targetRf) found.push(schedule);
+      if (!byTarget || schedule.rf >= options.targetRf!) keep(schedule);
       return;
     }
+    if (reachable(poly.coeffs.length, layers - chosen.length) < bar()) return;
+    // Largest dilations first: the widest fields are found early and raise the bar for the rest.
     const gap = firstGap(poly);
-    for (let d = smallest; d <= Math.min(gap, maxDilation); d++) {
+    for (let d = Math.min(gap, maxDilation); d >= smallest; d--) {
       if (--budget < 0) return;
       visit([...chosen, d], multiplyTaps(poly, taps.map((t) => t * d), 0), d);
     }
   };
   visit([], unitPoly(), 1);
-
-  const byTarget = options.targetRf !== undefined;
-  found.sort((a, b) => (byTarget
-    ? a.spread - b.spread || a.rf - b.rf
-    : b.rf - a.rf || a.spread - b.spread) || compareLists(a.dilations, b.dilations));
-  return { kernel, layers, schedules: found.slice(0, limit), found: found.length, complete: budget >= 0 };
+  return { kernel, layers, schedules: top, found, complete: budget >= 0 };
 }
 
 /** The first offset with no path, or the offset just past the field when there is none. */

@@ -106,6 +106,21 @@ describe('schedule designer', () => {
     }
   });
 
+  it('ranks the same top 10 with pruning as the full, unpruned list', () => {
+    const cases = [{ kernel: 3, layers: 4 }, { kernel: 2, layers: 5 }, { kernel: 3, layers: 4, maxDilation: 5 }, { kernel: 3, layers: 4, targetRf: 30 }, { kernel: 4, layers: 3 }];
+    for (const c of cases) {
+      const pruned = designSchedules({ ...c, limit: 10 }).schedules.map((s) => s.dilations.join());
+      const full = designSchedules({ ...c, limit: Infinity }).schedules.slice(0, 10).map((s) => s.dilations.join());
+      assert.deepEqual(pruned, full, JSON.stringify(c));
+    }
+  });
+
+  it('finishes seven 3-tap layers exactly (1, 3, …, 729: field 2187) by pruning', () => {
+    const design = designSchedules({ kernel: 3, layers: 7 });
+    assert.equal(design.complete, true);
+    assert.equal(design.schedules[0].rf, 2187);
+  });
+
   it('respects a maximum dilation and a target field', () => {
     const capped = designSchedules({ kernel: 3, layers: 3, maxDilation: 4 });
     assert.ok(capped.schedules.every((s) => Math.max(...s.dilations) <= 4));
