@@ -6,6 +6,7 @@ import { coverage } from '../../src/analysis/coverage.js';
 import { GraphBuilder, convStack, type Graph } from '../../src/analysis/graph.js';
 import { resolveGraph, type ResolvedGraph } from '../../src/analysis/resolve.js';
 import { OptionError } from '../../src/errors.js';
+import { conv, convBackward, tensor as tensorOf } from '../../src/index.js';
 import { Random } from '../../src/tensor/random.js';
 import { randomGraph } from './random-graphs.js';
 
@@ -268,3 +269,30 @@ function checkAgainstEnumeration(graph: Graph, label: string, outputIndex?: numb
   const all = [...expected.values()].reduce((a, b) => a + b, 0);
   assert.equal(total, all, `${label}: every path lands inside the receptive field`);
 }
+
+describe('coverage equals the input gradient of an all-ones linear network (ops engine)', () => {
+  it('on 150 random 1-D and 2-D conv chains with stride and dilation', () => {
+    const rng = new Random(23);
+    for (let trial = 0; trial < 150; trial++) {
+      const rank = 1 + (trial % 2);
+      const layers = Array.from({ length: 1 + rng.int(3) }, () => ({
+        kernel: Array.from({ length: rank }, () => 1 + rng.int(3)),
+        stride: Array.from({ length: rank }, () => 1 + rng.int(2)),
+        dilation: Array.from({ length: rank }, () => 1 + rng.int(3)),
+      }));
+      const b = new GraphBuilder({ rank });
+      let x = b.input;
+      for (const l of layers) x = b.conv(x, l);
+      const c = coverage(b.build());
+      // Input exactly the field: one output, whose gradient with all-ones weights counts the paths per input.
+      const inputs = [tensorOf(new Float32Array(c.area).fill(1), [1, 1, ...c.size])];
+      const weights = layers.map((l) => tensorOf(new Float32Array(l.kernel.reduce((p, k) => p * k, 1)).fill(1), [1, 1, ...l.kernel]));
+      layers.forEach((l, i) => inputs.push(conv(inputs[i], weights[i], { stride: l.stride, dilation: l.dilation })));
+      let gradient = tensorOf(Float32Array.of(1), inputs[inputs.length - 1].shape);
+      for (let i = layers.length - 1; i >= 0; i--) {
+        gradient = convBackward(inputs[i], weights[i], gradient, { stride: layers[i].stride, dilation: layers[i].dilation }).input;
+      }
+      assert.deepEqual(Array.from(gradient.data), Array.from(c.map), `trial ${trial}`);
+    }
+  });
+});
