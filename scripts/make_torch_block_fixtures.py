@@ -161,9 +161,13 @@ class WaveNet(nn.Module):
 
 
 class ContextModule(nn.Module):
-    def __init__(self, c):
+    """Yu & Koltun's Table 1 with padding = dilation; `large` widens to 2C, 2C, 4C, 8C, 16C, 32C, 32C."""
+
+    def __init__(self, c, large=False):
         super().__init__()
-        self.layers = nn.ModuleList([nn.Conv2d(c, c, 3, padding=d, dilation=d) for d in [1, 1, 2, 4, 8, 16, 1]] + [nn.Conv2d(c, c, 1)])
+        widths = [m * c for m in [2, 2, 4, 8, 16, 32, 32]] if large else [c] * 7
+        ins = [c] + widths[:-1]
+        self.layers = nn.ModuleList([nn.Conv2d(i, o, 3, padding=d, dilation=d) for i, o, d in zip(ins, widths, [1, 1, 2, 4, 8, 16, 1])] + [nn.Conv2d(widths[-1], c, 1)])
 
     def forward(self, x):
         for i, layer in enumerate(self.layers):
@@ -182,6 +186,7 @@ def blocks():
     block_fixture('dilated_causal_conv1d', DilatedCausalConv1d(3, 2, 2, 4), {'input': torch.randn(2, 3, 12)})
     block_fixture('wavenet', WaveNet(2, 3, 4, 5, 6, 2, 3, 2, 3), {'input': torch.randn(2, 2, 16), 'condition': torch.randn(2, 3)})
     block_fixture('context_module', ContextModule(3), {'input': torch.randn(1, 3, 12, 12)})
+    block_fixture('context_module_large', ContextModule(1, large=True), {'input': torch.randn(1, 1, 10, 10)})
 
     down = nn.Sequential(nn.Conv2d(8, 16, 1, bias=False), nn.BatchNorm2d(16))
     bottleneck = Bottleneck(8, 4, stride=1, downsample=down, dilation=2)

@@ -54,6 +54,10 @@ describe('blocks equal PyTorch for weights loaded from PyTorch-exported .safeten
     matchesTorch('context_module', new ContextModule({ channels: 3, identityInit: false }), { train: false });
   });
 
+  it('Yu–Koltun context module (large, C = 1: widths 2, 2, 4, 8, 16, 32, 32)', () => {
+    matchesTorch('context_module_large', new ContextModule({ channels: 1, variant: 'large', identityInit: false }), { train: false });
+  });
+
   it('torchvision Bottleneck at dilation 2 with a downsample, training-mode batch norm', () => {
     const downsample = new Sequential(new Conv2d({ inChannels: 8, outChannels: 16, kernelSize: 1, bias: false }), new BatchNorm2d({ numFeatures: 16 }));
     matchesTorch('bottleneck_dilated', new Bottleneck({ inplanes: 8, planes: 4, stride: 1, dilation: 2, downsample }), { train: true });
