@@ -58,6 +58,13 @@ describe('atrous rf --json (DESIGN.md contract)', () => {
     assert.deepEqual([hdc.passes, hdc.agrees, r.holes], [true, false, 6]);
   });
 
+  it('adds the effective receptive field with --erf: mass boxes growing to the whole field', async () => {
+    const r = await json(['--kernel', '3', '--dilations', '1,1,1,1,1,1', '--erf']);
+    const erf = r.erf as { shares: { mass: number; share: number }[]; gaussian: { sigma: number[] } };
+    assert.deepEqual(erf.shares.map((s) => s.mass), [0.2, 0.5, 0.9, 0.99]);
+    assert.ok(erf.shares[1].share < 0.5 && erf.shares[3].share <= 1);
+  });
+
   it('ranks schedules with --design, 1,3,9 first', async () => {
     const r = await json(['--design', '--kernel', '3', '--count', '3']);
     assert.deepEqual((r.schedules as { dilations: number[] }[])[0].dilations, [1, 3, 9]);

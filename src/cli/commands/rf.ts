@@ -3,6 +3,8 @@ import { asciiRow } from '../../analysis/ascii-row.js';
 import { checkerboardFrequency } from '../../analysis/checkerboard.js';
 import { coverage, type Coverage } from '../../analysis/coverage.js';
 import { graphFromLayers, convStack, type Graph, type GraphSpec } from '../../analysis/graph.js';
+import type { EffectiveReceptiveField } from '../../analysis/effective-receptive-field.js';
+import { graphEffectiveReceptiveField } from '../../analysis/graph-effective-receptive-field.js';
 import { griddingVerdict } from '../../analysis/gridding.js';
 import { hdcCheck, type HdcReport } from '../../analysis/hdc.js';
 import { receptiveField, type NodeField } from '../../analysis/receptive-field.js';
@@ -13,7 +15,7 @@ import { parseArgs, parseInteger, parseIntList } from '../args.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';
 
 const VALUES = ['kernel', 'kernels', 'dilations', 'strides', 'paddings', 'dims', 'layers', 'count', 'max-dilation', 'target-rf', 'limit'];
-const SWITCHES = ['json', 'hdc', 'design'];
+const SWITCHES = ['json', 'hdc', 'design', 'erf'];
 
 /** Maps are drawn cell by cell up to this size; larger 2-D fields show their centre row. */
 const MAP_LIMIT = 64;
@@ -26,6 +28,7 @@ usage:
   atrous rf --kernel 3 --dilations 2,2 --dims 2        2-D map of path counts
   atrous rf --layers net.json                          any graph from a JSON layer list
   atrous rf --kernel 3 --dilations 2,2,2 --hdc         Wang et al.'s HDC rule next to the exact coverage
+  atrous rf --kernel 3 --dilations 1,1,1,1,1,1 --erf   effective receptive field (Luo et al.): where the gradient mass lies
   atrous rf --design --kernel 3 --count 3 [--max-dilation 16] [--target-rf 27] [--limit 10]
                                                        rank hole-free dilation schedules
 
@@ -64,6 +67,7 @@ global: ${out.name} sees the whole input (${out.rf.map((n) => n ?? 'any size').j
     const verdict = griddingVerdict(resolved, covered);
     let hdc: HdcReport | undefined;
     if (parsed.switches.has('hdc')) hdc = runHdc(resolved);
+    const erf = parsed.switches.has('erf') ? graphEffectiveReceptiveField(graph) : undefined;
     if (json) {
       io.out(JSON.stringify({
         rf: scalar(out.rf), stride: scalar(out.stride), padding: scalar(out.padding),
@@ -75,10 +79,12 @@ global: ${out.name} sees the whole input (${out.rf.map((n) => n ?? 'any size').j
         aligned: out.aligned, global: out.global,
         layers,
         ...(hdc ? { hdc } : {}),
+        ...(erf ? { erf: { shares: erf.shares, gaussian: erf.gaussian } } : {}),
       }));
       return 0;
     }
     io.out(describe(resolved, layers, out, covered, verdict.message, hdc));
+    if (erf) io.out(describeErf(erf));
     return 0;
   },
 };
@@ -200,6 +206,11 @@ function table(rows: LayerRow[]): string {
   ])];
   const widths = header.map((_, c) => Math.max(...cells.map((row) => row[c].length)));
   return cells.map((row) => row.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()).join('\n');
+}
+
+function describeErf(erf: EffectiveReceptiveField): string {
+  const boxes = erf.shares.map((s) => `${Math.round(s.mass * 100)}% in the central ${Array(erf.rf.length).fill(s.extent).join('×')} (${(100 * s.share).toFixed(1)}% of the field)`);
+  return `effective receptive field (gradient of one output, random weights and inputs; field ${erf.rf.join('×')}): ${boxes.join(', ')}; Gaussian σ ${erf.gaussian.sigma.map((v) => v.toFixed(2)).join('×')}`;
 }
 
 function describe(graph: ResolvedGraph, rows: LayerRow[], out: NodeField, covered: Coverage, cause: string, hdc: HdcReport | undefined): string {
