@@ -93,6 +93,9 @@ function resolveNode(rank: number, node: GraphNode, index: number, inputs: Resol
       if (node.op === 'conv' && from.channels !== undefined && from.channels % node.groups !== 0) {
         throw new ShapeError(node.name, 'groups', `groups ${node.groups} does not divide the ${from.channels} input channels`);
       }
+      if (node.op === 'conv' && node.outChannels !== undefined && node.outChannels % node.groups !== 0) {
+        throw new ShapeError(node.name, 'groups', `groups ${node.groups} does not divide the ${node.outChannels} output channels`);
+      }
       const channels = node.op === 'conv' ? node.outChannels : from.channels;
       return { ...base, windows, channels, size };
     }

@@ -222,3 +222,22 @@ describe('graph validation', () => {
     assert.throws(() => convStack({ kernel: 3, dilations: [1, 2], strides: [1] }), OptionError);
   });
 });
+
+describe('shapes of the graph', () => {
+  it('follow PyTorch for convs, ceil-mode pools, transposed convs, pads and slices', () => {
+    const b = new GraphBuilder({ rank: 2, channels: 3, size: [33, 33] });
+    let x = b.conv(b.input, { kernel: 3, stride: 2, dilation: 2, padding: 'same', outChannels: 8 });
+    x = b.pool(x, 'maxPool', { kernel: 2, ceilMode: true });
+    x = b.convTranspose(x, { kernel: 4, stride: 2, padding: 1, outChannels: 4 });
+    x = b.pad(x, [[1, -2], [0, 0]]);
+    b.slice(x, { start: [1, 0], step: [2, 3] });
+    const shapes = receptiveField(b.build()).layers.map((l) => l.outputShape);
+    assert.deepEqual(shapes, [[3, 33, 33], [8, 17, 17], [8, 9, 9], [4, 18, 18], [4, 17, 18], [4, 8, 6]]);
+  });
+
+  it('refuse groups that do not divide the channels', () => {
+    const b = new GraphBuilder({ rank: 1, channels: 6, size: [10] });
+    b.conv(b.input, { kernel: 3, groups: 4, outChannels: 8 });
+    assert.throws(() => receptiveField(b.build()), /groups 4 does not divide the 6 input channels/);
+  });
+});
