@@ -170,6 +170,8 @@ interface LayerRow {
   rf: (number | null)[];
   effectiveStride: (number | null)[];
   effectivePadding: number[];
+  /** Input coordinate of output 0's centre. */
+  centre: number[];
   /** Distance between taps in input units, `dilation × effective stride below`. */
   step: number[] | null;
   /** `gcd(s, d)/d` where the layer is both strided and dilated. */
@@ -186,7 +188,7 @@ function layerRows(graph: ResolvedGraph, fields: NodeField[]): LayerRow[] {
     const strided = stride !== null && dilation !== null && stride.some((s, d) => s > 1 && dilation[d] > 1);
     return {
       name: rn.node.name, op: rn.node.op, kernel: node.kernel ?? null, stride, dilation,
-      rf: f.rf, effectiveStride: f.stride, effectivePadding: f.padding,
+      rf: f.rf, effectiveStride: f.stride, effectivePadding: f.padding, centre: f.centre,
       step: dilation && below.stride.every((s) => s !== null) ? dilation.map((d, i) => d * (below.stride[i] as number)) : null,
       checkerboard: strided ? stride!.map((s, d) => checkerboardFrequency(s, dilation![d])) : null,
     };
