@@ -1,4 +1,4 @@
-import { OnnxError, describeValue } from '../errors.js';
+import { AtrousError, OnnxError, describeValue } from '../errors.js';
 import type { OnnxGraph, OnnxNode } from './onnx-graph.js';
 import { OPERATORS, type NodeContext, type Operator, type ValueInfo } from './operators/index.js';
 import { checkedSize, type OnnxValue } from './value.js';
@@ -58,11 +58,11 @@ export function planGraph(graph: OnnxGraph, inputShapes: Map<string, number[]>):
     const inputs = node.inputs.map((name) => (name === '' ? undefined : infos.get(name)));
     let outputs: ValueInfo[];
     if (inputs.every((v) => v === undefined || v.value !== undefined)) {
-      const values = operator.run(inputs.map((v) => v?.value), context);
+      const values = guarded(context, () => operator.run(inputs.map((v) => v?.value), context));
       outputs = values.map((value) => ({ type: value.type, shape: value.shape, value }));
       folded++;
     } else {
-      outputs = operator.infer(inputs, context);
+      outputs = guarded(context, () => operator.infer(inputs, context));
       // Shape and Size know their result from shapes alone: folded although their input is not constant.
       if (outputs.every((o) => o.value !== undefined)) folded++;
       else steps.push({ node, context, operator, outputs, release: [] });
@@ -80,6 +80,21 @@ export function planGraph(graph: OnnxGraph, inputShapes: Map<string, number[]>):
   }
   scheduleReleases(steps, new Set(graph.outputs.map((o) => o.name)));
   return { inputShapes, infos, steps, folded };
+}
+
+/**
+ * Runs one operator so that whatever a malformed model makes it do surfaces as an error naming the node: typed
+ * atrous errors pass through; anything else is wrapped in an {@link OnnxError} that keeps it as `cause`.
+ */
+function guarded<T>(node: NodeContext, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    if (error instanceof AtrousError) throw error;
+    const wrapped = new OnnxError(node.name, 'node', `${node.opType} node ${describeValue(node.name)} failed: ${error instanceof Error ? error.message : String(error)}`);
+    (wrapped as Error).cause = error;
+    throw wrapped;
+  }
 }
 
 /** Marks each runtime value for release after its last reader, so a deep network holds few activations at once. */
@@ -113,7 +128,7 @@ export function executePlan(graph: OnnxGraph, plan: Plan, feeds: Map<string, Onn
     return values.get(name) ?? plan.infos.get(name)?.value;
   };
   for (const step of plan.steps) {
-    const results = step.operator.run(step.node.inputs.map(lookup), step.context);
+    const results = guarded(step.context, () => step.operator.run(step.node.inputs.map(lookup), step.context));
     step.node.outputs.forEach((name, i) => {
       if (name === '') return;
       const r = results[i];

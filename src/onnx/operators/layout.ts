@@ -155,6 +155,7 @@ function gatherStrided(data: ArrayLike<number>, out: Float32Array | Float64Array
 }
 
 function concatShape(node: NodeContext, shapes: number[][]): [number[], number] {
+  if (shapes.length === 0) throw new OnnxError(node.name, 'inputs', 'Concat needs at least one input');
   const rank = shapes[0].length;
   const axis = axisIndex(node, 'axis', node.attributes.int('axis'), rank);
   const out = shapes[0].slice();
@@ -225,7 +226,9 @@ function sliceArguments(inputs: readonly (ValueInfo | undefined)[], node: NodeCo
     const v = constantOf(inputs[i], node, what);
     return v ? toNumbers(v) : undefined;
   };
-  return sliceWindow(node, shape, read(1, 'starts')!, read(2, 'ends')!, read(3, 'axes'), read(4, 'steps'));
+  const starts = read(1, 'starts'), ends = read(2, 'ends');
+  if (!starts || !ends) throw new OnnxError(node.name, 'starts', 'Slice needs its starts and ends inputs');
+  return sliceWindow(node, shape, starts, ends, read(3, 'axes'), read(4, 'steps'));
 }
 
 const slice: Operator = {
