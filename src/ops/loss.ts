@@ -73,7 +73,8 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
   if (reduction === 'none') return losses;
   let total = 0;
   for (let i = 0; i < losses.size; i++) total += losses.data[i];
-  return scalar(reduction === 'sum' ? total : counted === 0 ? NaN : total / counted);
+  // A batch whose every target is ignored contributes 0 (PyTorch returns NaN, which would poison training).
+  return scalar(reduction === 'sum' || counted === 0 ? total : total / counted);
 }
 
 /** Gradient of {@link crossEntropy} with respect to the logits: `softmax − onehot`, scaled by the reduction. */

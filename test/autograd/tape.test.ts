@@ -56,4 +56,12 @@ describe('the autograd tape', () => {
     backward(F.mul(x, 2), tensor([1, 10]));
     assert.deepEqual(Array.from(x.grad!.data), [2, 20]);
   });
+
+  it('a cross-entropy batch whose every target is ignored contributes 0 loss and 0 gradient, never NaN', () => {
+    const logits = variable(tensor([1, 2, 3, 4], [2, 2]), { requiresGrad: true });
+    const loss = F.crossEntropy(logits, tensor([255, 255]), { ignoreIndex: 255 });
+    assert.deepEqual(Array.from(loss.data), [0]);
+    backward(loss);
+    assert.deepEqual(Array.from(logits.grad!.data), [0, 0, 0, 0]);
+  });
 });
