@@ -31,7 +31,10 @@ export function backwardInputTask(params: usize, task: i32): void {
   const T = p.slot(params, p.KD) * p.slot(params, p.KH) * p.slot(params, p.KW);
   const panelBytes = <usize>(COG * 16);
   const groupPanels = <usize>p.slot(params, p.PANELS) + <usize>(g * (CIGP / 4) * T) * panelBytes;
-  traverseTaps(params, dxGroup, dyGroup, planeBytes, <usize>P << 2, COG, groupPanels, blockBegin, blockEnd, panelBytes, true);
+  const rows = p.slot(params, p.OD) * p.slot(params, p.OH), perBand = p.slot(params, p.ROWS_PER_BAND);
+  for (let rowBegin = 0; rowBegin < rows; rowBegin += perBand) {
+    traverseTaps(params, dxGroup, dyGroup, planeBytes, <usize>P << 2, COG, groupPanels, blockBegin, blockEnd, panelBytes, true, rowBegin, min(rowBegin + perBand, rows));
+  }
 
   const denseBytes = <usize>(p.slot(params, p.ID) * p.slot(params, p.IH) * p.slot(params, p.IW)) << 2;
   const out = <usize>p.slot(params, p.OUT) + <usize>(ng * CIG) * denseBytes;

@@ -12,7 +12,14 @@ import { gemmRow } from './f32-gemm-4x8';
 import { stagedPlane } from './stage-input';
 
 export function forwardTasks(params: usize): i32 {
-  return p.slot(params, p.N) * p.slot(params, p.G) * blockRuns(params, p.slot(params, p.COGP));
+  return p.slot(params, p.N) * p.slot(params, p.G) * blockRuns(params, p.slot(params, p.COGP)) * bands(params);
+}
+
+/** Bands of ROWS_PER_BAND output rows over the OD·OH rows of a channel. */
+// @ts-ignore: decorator
+@inline export function bands(params: usize): i32 {
+  const rows = p.slot(params, p.OD) * p.slot(params, p.OH), per = p.slot(params, p.ROWS_PER_BAND);
+  return (rows + per - 1) / per;
 }
 
 // @ts-ignore: decorator
@@ -23,20 +30,22 @@ export function forwardTasks(params: usize): i32 {
 
 export function forwardTask(params: usize, task: i32): void {
   const G = p.slot(params, p.G), CIG = p.slot(params, p.CIG), COG = p.slot(params, p.COG), COGP = p.slot(params, p.COGP);
-  const runs = blockRuns(params, COGP);
-  const run = task % runs, ng = task / runs, g = ng % G, n = ng / G;
+  const runs = blockRuns(params, COGP), bandCount = bands(params);
+  const band = task % bandCount, run = (task / bandCount) % runs, ng = task / (bandCount * runs), g = ng % G;
   const per = p.slot(params, p.BLOCKS_PER_TASK);
   const blockBegin = run * per, blockEnd = min(blockBegin + per, COGP / 4);
   const OD = p.slot(params, p.OD), OH = p.slot(params, p.OH), OW = p.slot(params, p.OW);
   const P = OD * OH * OW;
   const yGroup = <usize>p.slot(params, p.Y) + (<usize>(ng * COGP) * <usize>P << 2);
 
+  const perBand = p.slot(params, p.ROWS_PER_BAND);
+  const rowBegin = band * perBand, rowEnd = min(rowBegin + perBand, OD * OH);
   const bias = <usize>p.slot(params, p.BIAS);
   for (let co = blockBegin * 4; co < blockEnd * 4; co++) {
     const value: f32 = bias != 0 && co < COG ? load<f32>(bias + (<usize>(g * COG + co) << 2)) : 0;
-    const row = yGroup + (<usize>co * <usize>P << 2);
-    if (value == 0) memory.fill(row, 0, <usize>P << 2);
-    else for (let o = 0; o < P; o++) store<f32>(row + (<usize>o << 2), value);
+    const first = yGroup + (<usize>(co * P + rowBegin * OW) << 2), end = first + (<usize>((rowEnd - rowBegin) * OW) << 2);
+    if (value == 0) memory.fill(first, 0, end - first);
+    else for (let at = first; at < end; at += 4) store<f32>(at, value);
   }
 
   const plane = stagedPlane(params);
@@ -45,17 +54,19 @@ export function forwardTask(params: usize, task: i32): void {
   const KD = p.slot(params, p.KD), KH = p.slot(params, p.KH), KW = p.slot(params, p.KW), T = KD * KH * KW;
   const panelBytes = <usize>(CIG * 16);
   const groupPanels = panels + <usize>(g * (COGP / 4) * T) * panelBytes;
-  traverseTaps(params, xGroup, yGroup, <usize>plane << 2, <usize>P << 2, CIG, groupPanels, blockBegin, blockEnd, panelBytes, false);
+  traverseTaps(params, xGroup, yGroup, <usize>plane << 2, <usize>P << 2, CIG, groupPanels, blockBegin, blockEnd, panelBytes, false, rowBegin, rowEnd);
 }
 
 /**
- * Walks every tap's valid box row by row and column chunk by chunk and runs the microkernels for channel blocks
- * [blockBegin, blockEnd). `staged` is the staged tensor (B operand for the forward pass, C for the adjoint);
+ * Runs the microkernels for channel blocks [blockBegin, blockEnd) over output rows [rowBegin, rowEnd) (flattened
+ * D·H), blocked for cache: column chunk by column chunk, then tap by tap over the rows of the band, so a tap's
+ * panels and the input rows it reads are reused while they are hot. Each tap only visits the part of the band and
+ * chunk inside its valid box. `staged` is the staged tensor (B operand for the forward pass, C for the adjoint);
  * `dense` the [channels][P] tensor on the other side.
  */
 export function traverseTaps(
   params: usize, staged: usize, dense: usize, stagedChannelBytes: usize, denseChannelBytes: usize, K: i32,
-  panels: usize, blockBegin: i32, blockEnd: i32, panelBytes: usize, adjoint: bool,
+  panels: usize, blockBegin: i32, blockEnd: i32, panelBytes: usize, adjoint: bool, rowBegin: i32, rowEnd: i32,
 ): void {
   const OH = p.slot(params, p.OH), OW = p.slot(params, p.OW);
   const KD = p.slot(params, p.KD), KH = p.slot(params, p.KH), KW = p.slot(params, p.KW), T = KD * KH * KW;
@@ -64,28 +75,29 @@ export function traverseTaps(
   const XH = p.slot(params, p.XH), XQ = p.slot(params, p.XQ);
   const chunk = p.slot(params, p.CHUNK);
   const stagedRowFloats = SW * XQ;
-  for (let kd = 0; kd < KD; kd++) {
-    const d0 = p.rangeLo(params, 0, kd), d1 = p.rangeHi(params, 0, kd);
-    for (let kh = 0; kh < KH; kh++) {
-      const h0 = p.rangeLo(params, 1, kh), h1 = p.rangeHi(params, 1, kh);
-      for (let kw = 0; kw < KW; kw++) {
-        const w0 = p.rangeLo(params, 2, kw), w1 = p.rangeHi(params, 2, kw);
-        if (d0 >= d1 || h0 >= h1 || w0 >= w1) continue;
-        const t = (kd * KH + kh) * KW + kw;
-        const columnOffset = p.columnOffset(params, kw);
-        for (let od = d0; od < d1; od++) {
-          for (let oh = h0; oh < h1; oh++) {
+  const bStride = adjoint ? denseChannelBytes : stagedChannelBytes, cStride = adjoint ? stagedChannelBytes : denseChannelBytes;
+  for (let c0 = 0; c0 < OW; c0 += chunk) {
+    const c1 = min(c0 + chunk, OW);
+    for (let kd = 0; kd < KD; kd++) {
+      const d0 = p.rangeLo(params, 0, kd), d1 = p.rangeHi(params, 0, kd);
+      for (let kh = 0; kh < KH; kh++) {
+        const h0 = p.rangeLo(params, 1, kh), h1 = p.rangeHi(params, 1, kh);
+        for (let kw = 0; kw < KW; kw++) {
+          const w0 = max(c0, p.rangeLo(params, 2, kw)), w1 = min(c1, p.rangeHi(params, 2, kw));
+          if (d0 >= d1 || h0 >= h1 || w0 >= w1) continue;
+          const t = (kd * KH + kh) * KW + kw;
+          const columnOffset = p.columnOffset(params, kw);
+          const offset = <usize>w0 << 2, width = w1 - w0;
+          for (let r = rowBegin; r < rowEnd; r++) {
+            const od = r / OH, oh = r - od * OH;
+            if (od < d0 || od >= d1 || oh < h0 || oh >= h1) continue;
             const stagedRow = staged + (<usize>(((od * SD + kd * DD) * XH + oh * SH + kh * DH) * stagedRowFloats + columnOffset) << 2);
-            const denseRow = dense + (<usize>((od * OH + oh) * OW) << 2);
-            for (let c0 = w0; c0 < w1; c0 += chunk) {
-              const width = min(chunk, w1 - c0);
-              const b = adjoint ? denseRow : stagedRow, bStride = adjoint ? denseChannelBytes : stagedChannelBytes;
-              const c = adjoint ? stagedRow : denseRow, cStride = adjoint ? stagedChannelBytes : denseChannelBytes;
-              const offset = <usize>c0 << 2;
-              for (let block = blockBegin; block < blockEnd; block++) {
-                const a = panels + <usize>(block * T + t) * panelBytes;
-                gemmRow(a, b + offset, bStride, K, c + offset + <usize>(block * 4) * cStride, cStride, width);
-              }
+            const denseRow = dense + (<usize>(r * OW) << 2);
+            const b = (adjoint ? denseRow : stagedRow) + offset;
+            const c = (adjoint ? stagedRow : denseRow) + offset;
+            for (let block = blockBegin; block < blockEnd; block++) {
+              const a = panels + <usize>(block * T + t) * panelBytes;
+              gemmRow(a, b, bStride, K, c + <usize>(block * 4) * cStride, cStride, width);
             }
           }
         }

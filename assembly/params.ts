@@ -55,6 +55,8 @@ export const PD = 33;
 export const PH = 34;
 export const PW = 35;
 export const SOURCE = 36;
+/** Output rows (flattened D·H) per band: the rows a task sweeps tap by tap while their input stays in cache. */
+export const ROWS_PER_BAND = 37;
 export const SLOTS = 40;
 
 // @ts-ignore: decorator

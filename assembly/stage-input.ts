@@ -37,12 +37,18 @@ export function walk(params: usize, dense: usize, staged: usize, toStaged: bool)
         else memory.copy(denseRow, padded, <usize>IW << 2);
         continue;
       }
-      for (let w = 0; w < IW; w++) {
-        const wp = w + PW;
-        const at = stagedRow + (<usize>((wp % SW) * XQ + wp / SW) << 2);
-        const from = denseRow + (<usize>w << 2);
-        if (toStaged) store<f32>(at, load<f32>(from));
-        else store<f32>(from, load<f32>(at));
+      for (let phase = 0; phase < SW; phase++) {
+        let w = phase - PW, q = 0;
+        if (w < 0) {
+          q = (SW - 1 - w) / SW;
+          w += q * SW;
+        }
+        const stagedPhase = stagedRow + (<usize>(phase * XQ) << 2);
+        for (; w < IW; w += SW, q++) {
+          const at = stagedPhase + (<usize>q << 2), from = denseRow + (<usize>w << 2);
+          if (toStaged) store<f32>(at, load<f32>(from));
+          else store<f32>(from, load<f32>(at));
+        }
       }
     }
   }

@@ -48,9 +48,32 @@ function roundUp4(n: number): number {
   return Math.ceil(n / 4) * 4;
 }
 
-/** Blocks of 4 channels per task: enough tasks to balance two or more threads, few enough to reuse B. */
-function blocksPerTask(channels: number): number {
-  return Math.max(1, Math.min(8, Math.floor(Math.ceil(channels / 4) / 8)));
+/** Floats of B a microkernel sweep keeps hot per band of rows (192 KiB, within L2). */
+const BAND_FLOATS = 49152;
+/** Panel floats a tap's sweep keeps hot across the rows of a band (32 KiB, within L1). */
+const PANEL_FLOATS = 8192;
+/** Tasks to aim for, so two or more threads stay balanced. */
+const TARGET_TASKS = 8;
+
+/** Rows per band: as many output rows as keep K rows of `rowFloats` of B within BAND_FLOATS. */
+function rowsPerBand(K: number, rowFloats: number): number {
+  return Math.max(1, Math.floor(BAND_FLOATS / Math.max(1, K * rowFloats)));
+}
+
+/**
+ * Blocks of 4 output channels per forward task: as many as keep one tap's panels within PANEL_FLOATS, fewer when
+ * the bands alone would not give TARGET_TASKS tasks.
+ */
+function forwardBlocksPerTask(channels: number, K: number, bands: number): number {
+  const blocks = Math.ceil(channels / 4);
+  const cached = Math.max(1, Math.floor(PANEL_FLOATS / (4 * K)));
+  const runsWanted = Math.ceil(TARGET_TASKS / bands);
+  return Math.max(1, Math.min(cached, Math.ceil(blocks / runsWanted)));
+}
+
+/** Blocks of 4 input channels per adjoint task (the adjoint cannot split rows: taps overlap them). */
+function adjointBlocksPerTask(channels: number): number {
+  return Math.max(1, Math.min(8, Math.floor(Math.ceil(channels / 4) / TARGET_TASKS)));
 }
 
 function chunkFor(K: number): number {
@@ -74,8 +97,11 @@ export function convForwardWasm(g: ConvGeometry, x: Float32Array, w: Float32Arra
   rt.put(x, source);
   rt.put(panels, panelsAt);
   rt.put(s.ranges, rangesAt);
+  const rows = rowsPerBand(s.Cig, s.stride[2] * s.stagedQ);
+  const bands = Math.ceil((s.outSize[0] * s.outSize[1]) / rows);
   const common = new Map([...slots, [Slot.SOURCE, source], [Slot.XS, staged], [Slot.PANELS, panelsAt], [Slot.Y, yAt],
-    [Slot.RANGES, rangesAt], [Slot.BIAS, rt.put(bias, biasAt)], [Slot.BLOCKS_PER_TASK, blocksPerTask(s.Cog)], [Slot.CHUNK, chunkFor(s.Cig)]]);
+    [Slot.RANGES, rangesAt], [Slot.BIAS, rt.put(bias, biasAt)], [Slot.BLOCKS_PER_TASK, forwardBlocksPerTask(s.Cog, s.Cig, bands)],
+    [Slot.CHUNK, chunkFor(s.Cig)], [Slot.ROWS_PER_BAND, rows]]);
   rt.runJob('STAGE', common, s.N * s.G * s.Cig * s.stagedPlane);
   rt.runJob(s.depthwise ? 'DEPTHWISE_FORWARD' : 'FORWARD', common, multiplyAdds(s));
   const y = new Float32Array(s.N * s.G * s.Cog * s.P);
@@ -106,7 +132,7 @@ export function convBackwardInputWasm(g: ConvGeometry, dy: Float32Array, w: Floa
   rt.put(s.ranges, rangesAt);
   rt.runJob(s.depthwise ? 'DEPTHWISE_BACKWARD_INPUT' : 'BACKWARD_INPUT', new Map([...slots,
     [Slot.Y, dyAt], [Slot.PANELS, panelsAt], [Slot.XS, stagedAt], [Slot.OUT, dxAt], [Slot.RANGES, rangesAt],
-    [Slot.BLOCKS_PER_TASK, blocksPerTask(s.Cig)], [Slot.CHUNK, chunkFor(s.Cog)]]), multiplyAdds(s));
+    [Slot.BLOCKS_PER_TASK, adjointBlocksPerTask(s.Cig)], [Slot.CHUNK, chunkFor(s.Cog)], [Slot.ROWS_PER_BAND, rowsPerBand(s.Cog, s.outSize[2])]]), multiplyAdds(s));
   return rt.floats(dxAt, s.N * s.G * s.Cig * s.I).slice();
 }
 
