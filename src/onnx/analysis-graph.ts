@@ -19,7 +19,7 @@ export interface OnnxAnalysisGraph {
 const POINTWISE = new Set([
   'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Gelu', 'Erf', 'Exp', 'Log', 'Sqrt', 'Reciprocal', 'HardSigmoid',
   'HardSwish', 'Softplus', 'Elu', 'Neg', 'Abs', 'Floor', 'Ceil', 'Round', 'Not', 'Clip', 'BatchNormalization',
-  'Dropout', 'Identity', 'Cast', 'CastLike',
+  'Dropout', 'Identity', 'Cast', 'CastLike', 'PRelu',
 ]);
 /** Binary and variadic ops: branches meet when two or more inputs come from the network input. */
 const MERGING = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Mod', 'Where', 'Sum', 'Mean', 'Min', 'Max', 'Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'And', 'Or']);
@@ -154,6 +154,11 @@ function addNode(b: GraphBuilder, step: PlannedStep, name: string, from: string[
       const axis = axisIndex(node, 'axis', node.attributes.int('axis', node.opset >= 13 ? -1 : 1), x!.shape.length);
       const lastAxis = node.opset >= 13 ? axis : x!.shape.length - 1;
       return lastAxis >= 2 ? b.global(from[0], 'globalPool', {}, name) : b.elementwise(from[0], node.opType, name);
+    }
+    case 'Split': case 'ArgMax': case 'ArgMin': {
+      const axis = axisIndex(node, 'axis', node.attributes.int('axis', 0), x!.shape.length);
+      if (axis >= 2) throw new NotRepresentable(`${node.opType} along spatial axis ${axis}`);
+      return b.elementwise(from[0], node.opType, name);
     }
     case 'Gemm': case 'MatMul':
       return b.global(from[0], 'fullyConnected', { outFeatures: out.shape[out.shape.length - 1], bias: inputs[2] !== undefined }, name);

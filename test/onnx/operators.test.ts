@@ -99,6 +99,20 @@ const CASES: Case[] = [
     { op: 'Softmax', inputs: ['r'], outputs: ['s'], attributes: { axis: { i: 1 } } },
     { op: 'Reshape', inputs: ['s', 'shape'], outputs: ['y'] },
   ], initializers: [ints('pads', [1, 2, 0, 1]), ints('axes', [2, 3]), { name: 'scales', dims: [4], values: [1, 1, 2, 2] }, ints('shape', [2, -1])] },
+  { name: 'Split by sizes (opset 13) and by num_outputs (opset 18), reassembled in another order', opset: 18, shape: [1, 6, 6], nodes: [
+    { op: 'Split', inputs: ['x', 'sizes'], outputs: ['a', 'b'], attributes: { axis: { i: 1 } } },
+    { op: 'Split', inputs: ['x'], outputs: ['c', 'd', 'e'], attributes: { axis: { i: 2 }, num_outputs: { i: 3 } } },
+    { op: 'Concat', inputs: ['b', 'a'], outputs: ['ba'], attributes: { axis: { i: 1 } } },
+    { op: 'Concat', inputs: ['e', 'c', 'd'], outputs: ['ecd'], attributes: { axis: { i: 2 } } },
+    { op: 'Add', inputs: ['ba', 'ecd'], outputs: ['y'] },
+  ], initializers: [ints('sizes', [2, 4])] },
+  { name: 'PRelu with a per-channel slope, ArgMax over channels', opset: 13, shape: [2, 3, 5], nodes: [
+    { op: 'PRelu', inputs: ['x', 'slope'], outputs: ['p'] },
+    { op: 'ArgMax', inputs: ['p'], outputs: ['i'], attributes: { axis: { i: 1 }, keepdims: { i: 0 } } },
+    { op: 'Cast', inputs: ['i'], outputs: ['f'], attributes: { to: { i: 1 } } },
+    { op: 'Unsqueeze', inputs: ['f', 'one'], outputs: ['u'] },
+    { op: 'Mul', inputs: ['p', 'u'], outputs: ['y'] },
+  ], initializers: [{ name: 'slope', dims: [3, 1], values: [0.1, 0.5, -0.3] }, ints('one', [1])] },
   { name: 'ReduceMean by attribute (opset 13)', opset: 13, shape: [2, 3, 4], nodes: one('ReduceMean', { axes: { ints: [2] }, keepdims: { i: 0 } }) },
 ];
 

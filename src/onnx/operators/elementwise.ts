@@ -4,7 +4,7 @@ import { broadcastShapes, broadcastStrides, forEachBroadcast } from '../../ops/b
 import { add, div, mul, sub } from '../../ops/elementwise.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { allocate, fromTensor, toTensor, type ElementType, type OnnxValue } from '../value.js';
-import { checkFloat, constantOf, required, shaped } from './helpers.js';
+import { axisIndex, checkFloat, constantOf, required, shaped } from './helpers.js';
 import type { NodeContext, Operator, ValueInfo } from './operator.js';
 
 /**
@@ -107,6 +107,37 @@ const where: Operator = {
   },
 };
 
+/** The index of the largest (or smallest) value along `axis`, first occurrence unless `select_last_index`. */
+function argExtreme(sign: 1 | -1): Operator {
+  const shapeOf = (node: NodeContext, shape: readonly number[], axis: number): number[] =>
+    node.attributes.int('keepdims', 1) ? shape.map((n, i) => (i === axis ? 1 : n)) : shape.filter((_, i) => i !== axis);
+  return {
+    infer(inputs, node) {
+      const x = required(inputs, 0, node, 'data');
+      const axis = axisIndex(node, 'axis', node.attributes.int('axis', 0), x.shape.length);
+      return [{ type: 'int', shape: shapeOf(node, x.shape, axis) }];
+    },
+    run(inputs, node) {
+      const x = required(inputs, 0, node, 'data');
+      const axis = axisIndex(node, 'axis', node.attributes.int('axis', 0), x.shape.length);
+      const last = node.attributes.int('select_last_index', 0) === 1;
+      const [outer, n, inner] = [x.shape.slice(0, axis).reduce((a, b) => a * b, 1), x.shape[axis], x.shape.slice(axis + 1).reduce((a, b) => a * b, 1)];
+      const out = allocate(node.name, 'int', shapeOf(node, x.shape, axis));
+      for (let o = 0; o < outer; o++) {
+        for (let j = 0; j < inner; j++) {
+          let best = 0, value = sign * x.data[o * n * inner + j];
+          for (let k = 1; k < n; k++) {
+            const v = sign * x.data[(o * n + k) * inner + j];
+            if (v > value || (last && v === value)) { value = v; best = k; }
+          }
+          out.data[o * inner + j] = best;
+        }
+      }
+      return [out];
+    },
+  };
+}
+
 /** Variadic Sum/Min/Max/Mean: folds the binary op over the inputs. */
 function variadic(combine: Combine, mean = false): Operator {
   return {
@@ -165,6 +196,9 @@ export const ELEMENTWISE_OPERATORS: Record<string, Operator> = {
   And: binary('logic', (a, b) => (a && b ? 1 : 0)),
   Or: binary('logic', (a, b) => (a || b ? 1 : 0)),
   Where: where,
+  PRelu: binary('arithmetic', (x, slope) => (x < 0 ? slope * x : x)),
+  ArgMax: argExtreme(1),
+  ArgMin: argExtreme(-1),
   Sum: variadic((a, b) => a + b),
   Mean: variadic((a, b) => a + b, true),
   Min: variadic(Math.min),

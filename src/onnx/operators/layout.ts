@@ -354,9 +354,49 @@ const tile: Operator = {
   },
 };
 
+/** Sizes of Split's pieces: the `split` input (opset 13+) or attribute, else `num_outputs` (18+) or one per output. */
+function splitSizes(inputs: readonly (ValueInfo | OnnxValue | undefined)[], node: NodeContext, length: number): number[] {
+  const given = inputs[1];
+  let sizes: number[] | undefined;
+  if (given !== undefined) sizes = toNumbers('data' in given ? given : constantOf(given, node, 'split')!);
+  else if (node.attributes.has('split')) sizes = node.attributes.ints('split');
+  const count = node.attributes.int('num_outputs', node.usedOutputs.length);
+  if (!sizes) {
+    const piece = Math.ceil(length / count);
+    sizes = Array.from({ length: count }, (_, i) => Math.max(0, Math.min(piece, length - i * piece)));
+  }
+  if (sizes.some((n) => !Number.isInteger(n) || n < 0) || sizes.reduce((a, b) => a + b, 0) !== length) {
+    throw new OnnxError(node.name, 'split', `Split sizes ${describeValue(sizes)} must be non-negative and add up to the axis length ${length}`);
+  }
+  return sizes;
+}
+
+const split: Operator = {
+  constantInputs: [1],
+  infer(inputs, node) {
+    const x = required(inputs, 0, node, 'input');
+    const axis = axisIndex(node, 'axis', node.attributes.int('axis', 0), x.shape.length);
+    return splitSizes(inputs, node, x.shape[axis]).map((n) => shaped(x, x.shape.map((d, i) => (i === axis ? n : d))));
+  },
+  run(inputs, node) {
+    const x = required(inputs, 0, node, 'input');
+    const axis = axisIndex(node, 'axis', node.attributes.int('axis', 0), x.shape.length);
+    const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+    const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const row = x.shape[axis] * inner;
+    let offset = 0;
+    return splitSizes(inputs, node, x.shape[axis]).map((n) => {
+      const out = newData(x, outer * n * inner);
+      for (let o = 0; o < outer; o++) out.set(x.data.subarray(o * row + offset, o * row + offset + n * inner), o * n * inner);
+      offset += n * inner;
+      return sameKind(x, x.shape.map((d, i) => (i === axis ? n : d)), out);
+    });
+  },
+};
+
 /** Operators that rearrange data or compute shapes. */
 export const LAYOUT_OPERATORS: Record<string, Operator> = {
   Reshape: reshape, Flatten: flatten, Squeeze: squeezeLike('Squeeze'), Unsqueeze: squeezeLike('Unsqueeze'),
   Identity: identity, Dropout: dropout, Transpose: transpose, Concat: concat, Slice: slice, Gather: gather,
-  Shape: shape, Size: size, Expand: expand, Tile: tile,
+  Shape: shape, Size: size, Expand: expand, Tile: tile, Split: split,
 };
