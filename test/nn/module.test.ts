@@ -4,6 +4,7 @@ import {
   ASPP, BatchNorm2d, Conv1d, Conv2d, Conv3d, ConvTranspose2d, ContextModule, Dropout, Linear, OptionError, ReLU, Sequential,
   ShapeError, StateDictError, TCN, Upsample, WaveNet, compareDilatedToStandard, conv, convParameterCount, convTranspose,
   functional as F, manualSeed, noGrad, randn, readSafetensors, tensor, writeSafetensors, zeros,
+  DilatedCausalConv1d, SGD, StepLR, buildWavenetStack, fit,
 } from '../../src/index.js';
 
 describe('Module: parameters, buffers, modes and state dicts', () => {
@@ -153,4 +154,37 @@ describe('blocks', () => {
     }
     assert.ok(worst < 1e-5, `largest difference ${worst}`);
   });
+
+  it('seed 001\'s WaveNet stack (k = 2, dilations 1…512) sees 1024 samples and stays causal', () => {
+    const stack = buildWavenetStack(2, 2, 10);
+    assert.equal(stack.modules.reduce((rf, m) => rf + (m as DilatedCausalConv1d).receptiveField - 1, 1), 1024);
+    const x = randn([1, 2, 40], 16);
+    const y = noGrad(() => stack.forward(x)).value;
+    const changed = x.clone();
+    changed.data[39] += 1;
+    changed.data[79] += 1;
+    const y2 = noGrad(() => stack.forward(changed)).value;
+    for (let c = 0; c < 2; c++) for (let t = 0; t < 39; t++) assert.equal(y2.data[c * 40 + t], y.data[c * 40 + t]);
+  });
 });
+
+describe('fit', () => {
+  it('steps the optimizer and schedule, clips, and prints progress lines on schedule', () => {
+    manualSeed(17);
+    const model = new Linear({ inFeatures: 2, outFeatures: 1 });
+    const x = tensor([1, 0, 0, 1, 1, 1], [3, 2]), y = tensor([1, -1, 0], [3, 1]);
+    const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+    const lines: string[] = [];
+    let clock = 0;
+    const { losses } = fit({
+      model, optimizer, steps: 60, logEvery: 25, clipNorm: 10, log: (line) => lines.push(line), now: () => (clock += 10),
+      schedule: new StepLR(optimizer, { stepSize: 50, gamma: 0.5 }), loss: () => F.mseLoss(model.forward(x), y),
+    });
+    assert.equal(losses.length, 60);
+    assert.ok(losses[59] < 0.01 * losses[0], `loss ${losses[0]} → ${losses[59]}`);
+    assert.equal(optimizer.lr, 0.05);
+    assert.deepEqual(lines.map((l) => l.split('  ')[0]), ['step 25/60', 'step 50/60', 'step 60/60']);
+    assert.match(lines[0], /^step 25\/60  loss \S+  \d+\.\d steps\/s  ETA \d+s$/);
+  });
+});
+

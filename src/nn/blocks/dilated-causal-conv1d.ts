@@ -4,6 +4,7 @@
  * numbers without the wasted right half. The inner layer is named `conv`, so the seed's PyTorch state dict loads.
  */
 import type { Variable, VariableLike } from '../../autograd/variable.js';
+import { effectiveKernelSize } from '../../geometry/conv-arithmetic.js';
 import type { Random } from '../../tensor/random.js';
 import { Conv1d } from '../conv.js';
 import { Module } from '../module.js';
@@ -26,16 +27,13 @@ export interface DilatedCausalConv1dOptions {
  */
 export class DilatedCausalConv1d extends Module {
   readonly conv: Conv1d;
+  /** How many past samples (including the current one) each output sees: `d(k−1)+1`. */
+  readonly receptiveField: number;
 
   constructor(options: DilatedCausalConv1dOptions) {
     super();
     this.conv = this.registerModule('conv', new Conv1d({ ...options, padding: 'causal' }));
-  }
-
-  /** How many past samples (including the current one) each output sees: `d(k−1)+1`. */
-  get receptiveField(): number {
-    const { kernelSize, dilation } = this.conv.options;
-    return (dilation as number) * (kernelSize[0] - 1) + 1;
+    this.receptiveField = effectiveKernelSize(options.kernelSize, options.dilation);
   }
 
   forward(x: VariableLike): Variable { return this.conv.forward(x); }
