@@ -45,14 +45,42 @@ export function depthwiseForwardTask(params: usize, task: i32): void {
         for (let kh = 0; kh < KH; kh++) {
           if (oh < p.rangeLo(params, 1, kh) || oh >= p.rangeHi(params, 1, kh)) continue;
           const row = x + (<usize>(((od * SD + kd * DD) * XH + oh * SH + kh * DH) * rowFloats) << 2);
-          for (let kw = 0; kw < KW; kw++) {
-            const from = row + (<usize>p.columnOffset(params, kw) << 2);
-            const wk = load<f32>(weights + (<usize>((kd * KH + kh) * KW + kw) << 2));
-            accumulateRow(yRow, from, wk, fullWidth, OW);
+          const tapWeights = weights + (<usize>((kd * KH + kh) * KW) << 2);
+          let kw = 0;
+          for (; kw + 3 <= KW; kw += 3) {
+            accumulateRow3(yRow, row, p.columnOffset(params, kw), p.columnOffset(params, kw + 1), p.columnOffset(params, kw + 2),
+              tapWeights + (<usize>kw << 2), fullWidth, OW);
+          }
+          for (; kw < KW; kw++) {
+            accumulateRow(yRow, row + (<usize>p.columnOffset(params, kw) << 2), load<f32>(tapWeights + (<usize>kw << 2)), fullWidth, OW);
           }
         }
       }
     }
+  }
+}
+
+/**
+ * to[0 … width) += Σ_j w[j] · row[offset_j + 0 … width) for three taps of one kernel row: each 8-float tile of
+ * `to` is loaded and stored once for the three taps.
+ */
+// @ts-ignore: decorator
+@inline function accumulateRow3(to: usize, row: usize, offset0: i32, offset1: i32, offset2: i32, w: usize, fullWidth: i32, width: i32): void {
+  const w0 = v128.load32_splat(w), w1 = v128.load32_splat(w, 4), w2 = v128.load32_splat(w, 8);
+  const from0 = row + (<usize>offset0 << 2), from1 = row + (<usize>offset1 << 2), from2 = row + (<usize>offset2 << 2);
+  for (let i = 0; i < fullWidth; i += 8) {
+    const at = to + (<usize>i << 2), step = <usize>i << 2;
+    let lo = v128.load(at), hi = v128.load(at, 16);
+    lo = madd(w0, v128.load(from0 + step), lo); hi = madd(w0, v128.load(from0 + step, 16), hi);
+    lo = madd(w1, v128.load(from1 + step), lo); hi = madd(w1, v128.load(from1 + step, 16), hi);
+    lo = madd(w2, v128.load(from2 + step), lo); hi = madd(w2, v128.load(from2 + step, 16), hi);
+    v128.store(at, lo);
+    v128.store(at, hi, 16);
+  }
+  const s0 = load<f32>(w), s1 = load<f32>(w, 4), s2 = load<f32>(w, 8);
+  for (let i = fullWidth; i < width; i++) {
+    const at = to + (<usize>i << 2), step = <usize>i << 2;
+    store<f32>(at, load<f32>(at) + s0 * load<f32>(from0 + step) + s1 * load<f32>(from1 + step) + s2 * load<f32>(from2 + step));
   }
 }
 
