@@ -73,6 +73,21 @@ describe('exported atrous models run on onnxruntime-node with atrous\'s own outp
     });
   }
 
+  test('every opset from 11 to 21 writes a model onnxruntime-node runs (Resize inputs, Gelu, Pad modes per opset)', async () => {
+    const x = randn([1, 2, 7, 6], 4);
+    for (let opset = 11; opset <= 21; opset++) {
+      const model = new Sequential(
+        new Conv2d({ inChannels: 2, outChannels: 3, kernelSize: 3, padding: 1, paddingMode: opset >= 19 ? 'circular' : 'reflect', random: r() }),
+        new GELU(), new ASPP({ inChannels: 3, outChannels: 2, rates: [1, 2], random: r() }),
+        new Upsample({ scaleFactor: 2, mode: 'bilinear' }), new Upsample({ size: [5, 9], mode: 'nearest' }),
+      ).eval();
+      const expected = model.forward(x).value;
+      const ort = (await runOnnxRuntime(exportOnnx(model, x, { opset }), { input: x })).output;
+      assert.ok(relativeError(ort, expected) <= 1e-4, `opset ${opset}: ${relativeError(ort, expected)}`);
+    }
+    assert.throws(() => exportOnnx(new Conv2d({ inChannels: 1, outChannels: 1, kernelSize: 3, padding: 1, paddingMode: 'circular' }), randn([1, 1, 4, 4], 1), { opset: 18 }), /opset 19/);
+  });
+
   test('a module without an ONNX mapping is named in the error', () => {
     class Custom extends Sequential {}
     assert.throws(() => exportOnnx(new Sequential(new ReLU(), new Custom(new ReLU())), randn([1, 2, 3], 1)), (e: unknown) => e instanceof OnnxError && /no ONNX mapping for Custom \(at 1\)/.test(e.message));

@@ -232,9 +232,11 @@ class Exporter {
       ...(linear ? {} : { nearest_mode: { s: r.nearestMode ?? 'round_prefer_floor' } }),
     };
     const [n, c] = x.value.shape;
+    // Before opset 13, roi and scales are required inputs: empty tensors stand for "not given".
+    const empty = (what: string) => (this.opset < 13 ? this.w.weight(new Tensor(new Float32Array(0), [0]), `${hint}.${what}`) : '');
     const inputs = options.scaleFactor !== undefined
-      ? [x.name, '', this.w.weight(new Tensor(Float32Array.from([1, 1, ...(r.scale ?? [])]), [2 + r.size.length]), `${hint}.scales`)]
-      : [x.name, '', '', this.w.int64([n, c, ...r.size], `${hint}.sizes`)];
+      ? [x.name, empty('roi'), this.w.weight(new Tensor(Float32Array.from([1, 1, ...(r.scale ?? [])]), [2 + r.size.length]), `${hint}.scales`)]
+      : [x.name, empty('roi'), empty('scales'), this.w.int64([n, c, ...r.size], `${hint}.sizes`)];
     return { name: this.w.node('Resize', inputs, attributes, hint), value };
   }
 
