@@ -31,6 +31,8 @@ export interface OnnxGraph {
   /** Inputs the caller feeds (initializers that are also listed as inputs are excluded). */
   inputs: OnnxValueDescription[];
   outputs: OnnxValueDescription[];
+  /** Shapes the file declares for intermediate values (`value_info`); planning checks its shapes against them. */
+  valueInfo: OnnxValueDescription[];
   nodes: OnnxNode[];
   initializers: Map<string, OnnxValue>;
 }
@@ -70,8 +72,9 @@ export function parseOnnx(bytes: Uint8Array, options: ParseOptions = {}): OnnxGr
   }
   const inputs = graph.input.filter((v) => !initializers.has(v.name)).map(describe);
   const outputs = graph.output.map(describe);
+  const valueInfo = graph.valueInfo.filter((v) => v.type?.tensorType).map(describe);
   checkTopology(nodes, inputs, initializers, outputs);
-  return { opset: model.opset, producer: `${model.producerName} ${model.producerVersion}`.trim(), inputs, outputs, nodes, initializers };
+  return { opset: model.opset, producer: `${model.producerName} ${model.producerVersion}`.trim(), inputs, outputs, valueInfo, nodes, initializers };
 }
 
 function checkSupported(nodes: OnnxNode[], domains: string[]): void {

@@ -1,5 +1,5 @@
 import { AtrousError, OnnxError, describeValue } from '../errors.js';
-import type { OnnxGraph, OnnxNode } from './onnx-graph.js';
+import type { OnnxGraph, OnnxNode, OnnxValueDescription } from './onnx-graph.js';
 import { OPERATORS, type NodeContext, type Operator, type ValueInfo } from './operators/index.js';
 import { checkedSize, type OnnxValue } from './value.js';
 
@@ -47,6 +47,7 @@ export function planGraph(graph: OnnxGraph, inputShapes: Map<string, number[]>):
     checkedSize(input.name, 'shape', shape);
     infos.set(input.name, { type: input.type, shape: shape.slice() });
   }
+  const declared = new Map([...graph.valueInfo, ...graph.outputs].map((v) => [v.name, v]));
   const steps: PlannedStep[] = [];
   let folded = 0;
   for (const node of graph.nodes) {
@@ -72,6 +73,7 @@ export function planGraph(graph: OnnxGraph, inputShapes: Map<string, number[]>):
       const info = outputs[i];
       if (!info) throw new OnnxError(node.name, 'output', `${node.opType} node ${describeValue(node.name)} has no output ${i} (${describeValue(name)}) in atrous`);
       checkedSize(node.name, 'output', info.shape);
+      checkAgainstDeclared(node, name, info, declared.get(name));
       infos.set(name, info);
     });
   }
@@ -102,6 +104,15 @@ function scheduleReleases(steps: PlannedStep[], keep: Set<string>): void {
   const lastReader = new Map<string, number>();
   steps.forEach((step, i) => step.node.inputs.forEach((name) => { if (name !== '') lastReader.set(name, i); }));
   for (const [name, i] of lastReader) if (!keep.has(name)) steps[i].release.push(name);
+}
+
+/** A numeric dim the file declares (graph output or value_info) must equal the planned one. */
+function checkAgainstDeclared(node: OnnxNode, name: string, info: ValueInfo, declared: OnnxValueDescription | undefined): void {
+  const dims = declared?.dims;
+  if (!dims || dims.length !== info.shape.length) return;
+  if (dims.some((d, i) => typeof d === 'number' && d > 0 && d !== info.shape[i])) {
+    throw new OnnxError(node.name, 'value_info', `${node.opType} node ${describeValue(node.name)} computes ${describeValue(name)} with shape ${describeValue(info.shape)}, but the model declares ${describeDims(dims)}; the file is inconsistent or was exported for another input shape`);
+  }
 }
 
 function describeDims(dims: (number | string | null)[] | null): string {

@@ -34,6 +34,7 @@ export interface ModelSpec {
   outputs: { name: string; dims?: (number | string)[]; elemType?: number }[];
   nodes: NodeSpec[];
   initializers?: TensorSpec[];
+  valueInfo?: { name: string; dims: (number | string)[] }[];
 }
 
 /** Little-endian bytes of `values` in ONNX DataType `dataType`. */
@@ -95,6 +96,7 @@ export function buildModel(spec: ModelSpec): Uint8Array {
       initializer: (spec.initializers ?? []).map(tensorObject),
       input: spec.inputs.map(valueInfo),
       output: spec.outputs.map(valueInfo),
+      valueInfo: (spec.valueInfo ?? []).map(valueInfo),
     },
   });
   return model.encode(message).finish();

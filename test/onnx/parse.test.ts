@@ -141,6 +141,20 @@ describe('ONNX import', () => {
     });
   });
 
+  test('value_info and output shapes that contradict the planned shapes are refused; symbolic ones are not', () => {
+    const model = (declared: (number | string)[]) => buildModel({
+      inputs: [{ name: 'x', dims: [1, 2, 8] }], outputs: [{ name: 'y', dims: ['n', 2, 'len'] }],
+      nodes: [
+        { op: 'MaxPool', inputs: ['x'], outputs: ['p'], name: 'pool', attributes: { kernel_shape: { ints: [2] }, strides: { ints: [2] } } },
+        { op: 'Relu', inputs: ['p'], outputs: ['y'] },
+      ],
+      valueInfo: [{ name: 'p', dims: declared }],
+    });
+    assert.deepEqual(loadOnnx(model([1, 2, 4])).run({ x: tensor(new Array(16).fill(1), [1, 2, 8]) }).y.shape, [1, 2, 4]);
+    assert.deepEqual(loadOnnx(model(['n', 2, 'half'])).plan().steps.length, 2);
+    assert.throws(() => loadOnnx(model([1, 2, 5])).plan(), (e: unknown) => e instanceof OnnxError && /computes "p" with shape \[1, 2, 4\], but the model declares \[1, 2, 5\]/.test(e.message));
+  });
+
   test('a node reading a value nobody defines is refused by name', () => {
     const bytes = buildModel({
       inputs: [{ name: 'x', dims: [2] }], outputs: [{ name: 'y' }],
