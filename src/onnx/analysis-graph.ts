@@ -11,6 +11,8 @@ import type { PlannedStep } from './plan.js';
 /** The analysis graph of an ONNX model, and what could not be represented in it. */
 export interface OnnxAnalysisGraph {
   graph: Graph;
+  /** The ONNX op type behind each analysis node, by node name (the input node is absent). */
+  opTypes: Map<string, string>;
   /** Nodes after which the analysis stops (e.g. a resize by a non-integer factor), with the reason. */
   notes: string[];
 }
@@ -45,6 +47,7 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
   const used = new Set<string>([builder.input]);
   const stopped = new Map<string, string>();
   const notes: string[] = [];
+  const opTypes = new Map<string, string>();
   const infoOf = (name: string): ValueInfo | undefined => (name === '' ? undefined : plan.infos.get(name));
   for (const step of plan.steps) {
     const fed = step.node.inputs.filter((n) => n !== '' && producer.has(n));
@@ -61,7 +64,7 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
       for (const o of step.node.outputs) stopped.set(o, step.node.name);
       continue;
     }
-    if (added !== null) used.add(added);
+    if (added !== null) { used.add(added); opTypes.set(added, step.node.opType); }
     step.node.outputs.forEach((o, i) => { if (o !== '' && (i === 0 || step.node.opType !== 'Dropout')) producer.set(o, added ?? producer.get(fed[0])!); });
   }
   const wanted = outputName ?? model.outputNames[0];
@@ -69,7 +72,7 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
     throw new OnnxError('analyze', 'output', `no value named ${describeValue(wanted)}; outputs: ${model.outputNames.join(', ')}`);
   }
   const target = producer.get(wanted) ?? lastBefore(stopped.get(wanted), plan.steps, producer) ?? builder.input;
-  return { graph: builder.build(target), notes };
+  return { graph: builder.build(target), opTypes, notes };
 }
 
 class NotRepresentable extends Error {}

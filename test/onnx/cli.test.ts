@@ -22,6 +22,7 @@ describe('atrous analyze and atrous run', () => {
     const report = JSON.parse(out);
     assert.deepEqual(report.output, { rf: [212, 212], stride: [32, 32], padding: [90, 90], global: false, aligned: true });
     for (const key of ['name', 'op', 'outputShape', 'rf', 'stride', 'padding', 'params', 'macs']) assert.ok(key in report.layers[1], key);
+    assert.deepEqual(report.layers.slice(0, 6).map((l: { op: string }) => l.op), ['input', 'Conv', 'Relu', 'Conv', 'Relu', 'MaxPool']);
     assert.ok(Array.isArray(report.coverage.multiplicity));
     assert.ok(Array.isArray(report.warnings));
     assert.equal(report.model.opset, 13);

@@ -46,8 +46,10 @@ export const analyzeCommand: Command = {
     const path = parsed.positional[0];
     const model = loadOnnxFile(path);
     const shapes = parseInputShapes(parsed.flags.get('input-shape'), model);
-    const { graph, notes } = onnxAnalysisGraph(model, shapes, parsed.flags.get('output'));
-    const report = analyzeGraph(graph);
+    const { graph, notes, opTypes } = onnxAnalysisGraph(model, shapes, parsed.flags.get('output'));
+    const analysed = analyzeGraph(graph);
+    // Layers are ONNX nodes here, so they carry ONNX op types (Conv, MaxPool, Relu...), as DESIGN.md shows.
+    const report = { ...analysed, layers: analysed.layers.map((l) => ({ ...l, op: opTypes.get(l.name) ?? l.op })) };
     const plan = model.plan(shapes);
     const summary = {
       file: basename(path), producer: model.graph.producer, opset: model.graph.opset,
