@@ -57,7 +57,7 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
     const name = uniqueName(step.node.name, used);
     let added: string | null;
     try {
-      added = addNode(builder, step, name, fed.map((n) => producer.get(n)!), step.node.inputs.map(infoOf), rank);
+      added = addNode(builder, step, name, fed.map((n) => producer.get(n)!), step.node.inputs.map(infoOf), rank, fed.map((n) => infoOf(n)!));
     } catch (error) {
       if (!(error instanceof NotRepresentable)) throw error;
       notes.push(`${step.node.name} (${step.node.opType}): ${error.message}; the analysis stops before it`);
@@ -91,7 +91,7 @@ function uniqueName(name: string, used: Set<string>): string {
 }
 
 /** Adds the IR node for one step; returns its name, or null when the step passes its input through unchanged. */
-function addNode(b: GraphBuilder, step: PlannedStep, name: string, from: string[], inputs: (ValueInfo | undefined)[], rank: number): string | null {
+function addNode(b: GraphBuilder, step: PlannedStep, name: string, from: string[], inputs: (ValueInfo | undefined)[], rank: number, fedInfos: ValueInfo[]): string | null {
   const node = step.context;
   const x = inputs[0];
   const out = step.outputs[0];
@@ -173,9 +173,17 @@ function addNode(b: GraphBuilder, step: PlannedStep, name: string, from: string[
       if (POINTWISE.has(node.opType)) return b.elementwise(from[0], node.opType, name);
       if (MERGING.has(node.opType)) {
         if (from.length === 1) return b.elementwise(from[0], node.opType, name);
-        const sizes = inputs.filter((v) => v !== undefined && v.shape.length === rank + 2).map((v) => v!.shape.slice(2).join('×'));
-        if (new Set(sizes).size > 1) throw new NotRepresentable(`${node.opType} broadcasts feature maps of different sizes (${sizes.join(', ')})`);
-        return b.merge(from, 'add', name);
+        const target = out.shape.slice(2);
+        // A 1×…×1 map broadcast over the grid (squeeze-and-excitation gates, pooled context) is exactly a
+        // nearest upsampling by the grid size.
+        const aligned = from.map((source, i) => {
+          const size = fedInfos[i].shape.slice(2);
+          if (size.length !== rank) throw new NotRepresentable(`${node.opType} combines a feature map with a tensor of another rank`);
+          if (size.every((n, d) => n === target[d])) return source;
+          if (size.every((n) => n === 1)) return b.upsample(source, { factor: target, mode: 'nearest' }, `${name}:broadcast${i}`);
+          throw new NotRepresentable(`${node.opType} broadcasts feature maps of different sizes (${fedInfos.map((v) => v.shape.slice(2).join('×')).join(', ')})`);
+        });
+        return b.merge(aligned, 'add', name);
       }
       throw new NotRepresentable(`${node.opType} has no receptive-field model`);
   }

@@ -65,6 +65,23 @@ describe('receptive fields of imported real architectures (narrow copies with th
     assert.equal(stem.params, 4 * 3 * 7 * 7 + 4, 'BatchNorm folded into the conv bias by the exporter');
   });
 
+  test('a squeeze-and-excitation gate (a pooled 1×1 map times the feature map) makes the field global', () => {
+    const bytes = buildModel({
+      inputs: [{ name: 'x', dims: [1, 2, 9, 9] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], name: 'conv', attributes: { pads: { ints: [1, 1, 1, 1] } } },
+        { op: 'GlobalAveragePool', inputs: ['c'], outputs: ['g'], name: 'squeeze' },
+        { op: 'Sigmoid', inputs: ['g'], outputs: ['s'], name: 'gate' },
+        { op: 'Mul', inputs: ['c', 's'], outputs: ['y'], name: 'excite' },
+      ],
+      initializers: [{ name: 'w', dims: [2, 2, 3, 3], values: Array(36).fill(0.1) }],
+    });
+    const { graph, notes } = onnxAnalysisGraph(loadOnnx(bytes));
+    assert.deepEqual(notes, []);
+    assert.equal(graph.output, 'excite');
+    assert.equal(analyzeGraph(graph).output.global, true);
+  });
+
   test('a resize by a non-integer factor ends the analysed path with a note', () => {
     const bytes = buildModel({
       inputs: [{ name: 'x', dims: [1, 1, 10, 10] }], outputs: [{ name: 'y' }],
