@@ -20,7 +20,7 @@ export function backwardInputTask(params: usize, task: i32): void {
   const run = task % runs, ng = task / runs, g = ng % G;
   const per = p.slot(params, p.BLOCKS_PER_TASK);
   const blockBegin = run * per, blockEnd = min(blockBegin + per, CIGP / 4);
-  const P = p.slot(params, p.OD) * p.slot(params, p.OH) * p.slot(params, p.OW);
+  const P = p.slot(params, p.DENSE_PLANE);
   const plane = stagedPlane(params);
   const planeBytes = <usize>plane << 2;
 

@@ -63,7 +63,7 @@ function tile4x2(params: usize, g: i32, co: i32, ci: i32, t: i32): void {
   const columnOffset = p.columnOffset(params, kw);
   if (d0 < d1 && h0 < h1 && w0 < w1) {
     const N = p.slot(params, p.N), G = p.slot(params, p.G), COG = p.slot(params, p.COG), CIG = p.slot(params, p.CIG);
-    const OH = p.slot(params, p.OH), OW = p.slot(params, p.OW), P = p.slot(params, p.OD) * OH * OW;
+    const OH = p.slot(params, p.OH), OW = p.slot(params, p.OW), P = p.slot(params, p.DENSE_PLANE);
     const dyStride = <usize>P << 2, xStride = <usize>stagedPlane(params) << 2;
     for (let n = 0; n < N; n++) {
       const dyBase = <usize>p.slot(params, p.Y) + (<usize>((n * G + g) * COG + co) * <usize>P << 2);
@@ -118,7 +118,7 @@ function tile1x1(params: usize, g: i32, co: i32, ci: i32, t: i32): void {
   const columnOffset = p.columnOffset(params, kw);
   if (d0 < d1 && h0 < h1 && w0 < w1) {
     const N = p.slot(params, p.N), G = p.slot(params, p.G), COG = p.slot(params, p.COG), CIG = p.slot(params, p.CIG);
-    const OH = p.slot(params, p.OH), OW = p.slot(params, p.OW), P = p.slot(params, p.OD) * OH * OW;
+    const OH = p.slot(params, p.OH), OW = p.slot(params, p.OW), P = p.slot(params, p.DENSE_PLANE);
     const xStride = <usize>stagedPlane(params) << 2;
     for (let n = 0; n < N; n++) {
       const dyBase = <usize>p.slot(params, p.Y) + (<usize>((n * G + g) * COG + co) * <usize>P << 2);

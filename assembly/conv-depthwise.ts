@@ -29,7 +29,7 @@ export function depthwiseForwardTask(params: usize, task: i32): void {
   const rowFloats = p.slot(params, p.SW) * p.slot(params, p.XQ);
   const T = KD * KH * KW;
   const x = <usize>p.slot(params, p.XS) + (<usize>(n * G + g) * <usize>stagedPlane(params) << 2);
-  const y = <usize>p.slot(params, p.Y) + (<usize>(n * channels + c) * <usize>(OD * OH * OW) << 2);
+  const y = <usize>p.slot(params, p.Y) + (<usize>(n * channels + c) * <usize>p.slot(params, p.DENSE_PLANE) << 2);
   const weights = <usize>p.slot(params, p.PANELS) + (<usize>(c * T) << 2);
   const biasAddress = <usize>p.slot(params, p.BIAS);
   const bias: f32 = biasAddress != 0 ? load<f32>(biasAddress + (<usize>c << 2)) : 0;
@@ -113,7 +113,7 @@ export function depthwiseBackwardInputTask(params: usize, task: i32): void {
   const DD = p.slot(params, p.DD), DH = p.slot(params, p.DH);
   const XH = p.slot(params, p.XH);
   const rowFloats = p.slot(params, p.SW) * p.slot(params, p.XQ);
-  const T = KD * KH * KW, P = OD * OH * OW;
+  const T = KD * KH * KW, P = p.slot(params, p.DENSE_PLANE);
   const planeBytes = <usize>stagedPlane(params) << 2;
   const dx = <usize>p.slot(params, p.XS) + <usize>task * planeBytes;
   const fullWidth = OW & ~7;

@@ -35,7 +35,7 @@ export function forwardTask(params: usize, task: i32): void {
   const per = p.slot(params, p.BLOCKS_PER_TASK);
   const blockBegin = run * per, blockEnd = min(blockBegin + per, COGP / 4);
   const OD = p.slot(params, p.OD), OH = p.slot(params, p.OH), OW = p.slot(params, p.OW);
-  const P = OD * OH * OW;
+  const P = p.slot(params, p.DENSE_PLANE);
   const yGroup = <usize>p.slot(params, p.Y) + (<usize>(ng * COGP) * <usize>P << 2);
 
   const perBand = p.slot(params, p.ROWS_PER_BAND);

@@ -57,6 +57,13 @@ export const PW = 35;
 export const SOURCE = 36;
 /** Output rows (flattened D·H) per band: the rows a task sweeps tap by tap while their input stays in cache. */
 export const ROWS_PER_BAND = 37;
+/** Floats per staged channel plane (at least XD·XH·SW·XQ; the host pads it so channel rows do not alias in cache). */
+export const STAGED_PLANE = 38;
+/**
+ * Floats between channels of the dense tensors (forward output, dy): OD·OH·OW padded by the host so the rows a
+ * microkernel reads from many channels do not all fall in the same cache set.
+ */
+export const DENSE_PLANE = 39;
 export const SLOTS = 40;
 
 // @ts-ignore: decorator

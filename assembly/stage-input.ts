@@ -8,7 +8,7 @@ import * as p from './params';
 /** Plane size of the staged layout, in floats. */
 // @ts-ignore: decorator
 @inline export function stagedPlane(params: usize): i32 {
-  return p.slot(params, p.XD) * p.slot(params, p.XH) * p.slot(params, p.SW) * p.slot(params, p.XQ);
+  return p.slot(params, p.STAGED_PLANE);
 }
 
 /** Task = one channel of [N·C]: SOURCE[channel] (dense D×H×W) → XS[channel] (staged). */

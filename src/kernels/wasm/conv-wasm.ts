@@ -25,6 +25,12 @@ function requireRuntime(): WasmRuntime {
   return rt;
 }
 
+/** Copies [channels][plane] data into the arena with `stride` floats between channels. */
+function putChannels(rt: WasmRuntime, data: Float32Array, plane: number, address: number, stride: number): void {
+  const view = rt.floats(address, (data.length / plane) * stride);
+  for (let c = 0; c * plane < data.length; c++) view.set(data.subarray(c * plane, (c + 1) * plane), c * stride);
+}
+
 /** Multiply-adds of one pass (padding included): decides whether a job is worth spreading over threads. */
 function multiplyAdds(s: StagedGeometry): number {
   return s.N * s.G * s.Cog * s.Cig * s.T * s.P;
@@ -35,7 +41,7 @@ function geometrySlots(s: StagedGeometry): Map<number, number> {
   const slots = new Map<number, number>([
     [Slot.N, s.N], [Slot.G, s.G], [Slot.CIG, s.Cig], [Slot.COG, s.Cog],
     [Slot.CIGP, s.depthwise ? s.Cig : roundUp4(s.Cig)], [Slot.COGP, s.depthwise ? s.Cog : roundUp4(s.Cog)],
-    [Slot.XD, s.stagedD], [Slot.XH, s.stagedH], [Slot.XQ, s.stagedQ],
+    [Slot.XD, s.stagedD], [Slot.XH, s.stagedH], [Slot.XQ, s.stagedQ], [Slot.STAGED_PLANE, s.stagedPlane], [Slot.DENSE_PLANE, s.densePlane],
   ]);
   const triples: [number, readonly number[]][] = [
     [Slot.OD, s.outSize], [Slot.KD, s.kernel], [Slot.SD, s.stride], [Slot.DD, s.dilation], [Slot.ID, s.inSize], [Slot.PD, s.padBefore],
@@ -91,7 +97,7 @@ export function convForwardWasm(g: ConvGeometry, x: Float32Array, w: Float32Arra
   const panels = s.depthwise ? w : cachedPanels(s, w, 'forward');
   const panelsAt = rt.allocate(panels.length);
   const biasAt = rt.allocate(bias?.length ?? 0);
-  const yAt = rt.allocate(s.N * s.G * Cogp * s.P);
+  const yAt = rt.allocate(s.N * s.G * Cogp * s.densePlane);
   const rangesAt = rt.allocate(s.ranges.length);
   if (!rt.commit()) return jsKernels.convForward(g, x, w, bias);
   rt.put(x, source);
@@ -105,11 +111,8 @@ export function convForwardWasm(g: ConvGeometry, x: Float32Array, w: Float32Arra
   rt.runJob('STAGE', common, s.N * s.G * s.Cig * s.stagedPlane);
   rt.runJob(s.depthwise ? 'DEPTHWISE_FORWARD' : 'FORWARD', common, multiplyAdds(s));
   const y = new Float32Array(s.N * s.G * s.Cog * s.P);
-  const block = s.Cog * s.P;
-  if (Cogp === s.Cog) {
-    y.set(rt.floats(yAt, y.length));
-  } else {
-    for (let ng = 0; ng < s.N * s.G; ng++) y.set(rt.floats(yAt + ng * Cogp * s.P * 4, block), ng * block);
+  for (let ng = 0; ng < s.N * s.G; ng++) {
+    for (let co = 0; co < s.Cog; co++) y.set(rt.floats(yAt + ((ng * Cogp + co) * s.densePlane) * 4, s.P), (ng * s.Cog + co) * s.P);
   }
   return y;
 }
@@ -120,14 +123,14 @@ export function convBackwardInputWasm(g: ConvGeometry, dy: Float32Array, w: Floa
   const slots = geometrySlots(s);
   const Cigp = slots.get(Slot.CIGP)!;
   rt.resetArena();
-  const dyAt = rt.allocate(dy.length);
+  const dyAt = rt.allocate(s.N * s.G * s.Cog * s.densePlane);
   const panels = s.depthwise ? w : cachedPanels(s, w, 'backward-input');
   const panelsAt = rt.allocate(panels.length);
   const stagedAt = rt.allocate(s.N * s.G * Cigp * s.stagedPlane);
   const dxAt = rt.allocate(s.N * s.G * s.Cig * s.I);
   const rangesAt = rt.allocate(s.ranges.length);
   if (!rt.commit()) return jsKernels.convBackwardInput(g, dy, w);
-  rt.put(dy, dyAt);
+  putChannels(rt, dy, s.P, dyAt, s.densePlane);
   rt.put(panels, panelsAt);
   rt.put(s.ranges, rangesAt);
   rt.runJob(s.depthwise ? 'DEPTHWISE_BACKWARD_INPUT' : 'BACKWARD_INPUT', new Map([...slots,
@@ -143,12 +146,12 @@ export function convBackwardWeightWasm(g: ConvGeometry, x: Float32Array, dy: Flo
   rt.resetArena();
   const source = rt.allocate(x.length);
   const staged = rt.allocate(s.N * s.G * s.Cig * s.stagedPlane);
-  const dyAt = rt.allocate(dy.length);
+  const dyAt = rt.allocate(s.N * s.G * s.Cog * s.densePlane);
   const dwAt = rt.allocate(s.G * s.Cog * s.Cig * s.T);
   const rangesAt = rt.allocate(s.ranges.length);
   if (!rt.commit()) return jsKernels.convBackwardWeight(g, x, dy);
   rt.put(x, source);
-  rt.put(dy, dyAt);
+  putChannels(rt, dy, s.P, dyAt, s.densePlane);
   rt.put(s.ranges, rangesAt);
   const common = new Map([...slots, [Slot.SOURCE, source], [Slot.XS, staged], [Slot.Y, dyAt], [Slot.OUT, dwAt], [Slot.RANGES, rangesAt]]);
   rt.runJob('STAGE', common, s.N * s.G * s.Cig * s.stagedPlane);

@@ -17,8 +17,10 @@ export interface StagedGeometry {
   padBefore: [number, number, number];
   /** Staged input: padded depth, padded height, floats per stride phase of a row. */
   stagedD: number; stagedH: number; stagedQ: number;
-  /** Floats per staged channel plane. */
+  /** Floats per staged channel plane (padded, see cacheFriendlyStride). */
   stagedPlane: number;
+  /** Floats between channels of the output and dy as laid out in the module's memory (padded likewise). */
+  densePlane: number;
   /**
    * Per dimension D, H, W then per tap: the valid output range [lo, hi); then per W tap the float offset its
    * reads start at within a staged row (stride phase · stagedQ + index), so the kernels never divide.
@@ -35,6 +37,16 @@ type Triple = [number, number, number];
 function lift(values: readonly number[], fill: number): Triple {
   const out: number[] = Array(3 - values.length).fill(fill).concat(values);
   return out as Triple;
+}
+
+/**
+ * A channel stride of at least `floats` that is an odd number of 64-byte cache lines: rows read at the same offset
+ * from many channels then spread over every L1 set instead of piling into a few (a 64×64 plane is exactly 16 KiB,
+ * which put all 64 rows of a K=64 sweep into one set).
+ */
+export function cacheFriendlyStride(floats: number): number {
+  const lines = Math.ceil(floats / 16);
+  return (lines % 2 === 0 ? lines + 1 : lines) * 16;
 }
 
 export function stageGeometry(g: ConvGeometry): StagedGeometry {
@@ -57,7 +69,8 @@ export function stageGeometry(g: ConvGeometry): StagedGeometry {
   return {
     N: g.batch, G: g.groups, Cig, Cog: g.outChannels / g.groups,
     inSize, outSize, kernel, stride, dilation, padBefore,
-    stagedD, stagedH, stagedQ, stagedPlane: stagedD * stagedH * stride[2] * stagedQ,
+    stagedD, stagedH, stagedQ, stagedPlane: cacheFriendlyStride(stagedD * stagedH * stride[2] * stagedQ),
+    densePlane: cacheFriendlyStride(spatialSize(outSize)),
     ranges: Int32Array.from(ranges),
     P: spatialSize(outSize), I: spatialSize(inSize), T: spatialSize(kernel),
     depthwise: Cig === 1,
