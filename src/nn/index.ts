@@ -24,3 +24,4 @@ export { ContextModule, type ContextModuleOptions } from './blocks/context-modul
 export { ResNet, BasicBlock, Bottleneck, dilatedResNet, type ResNetOptions, type ResidualBlockOptions } from './blocks/resnet.js';
 export { convParameterCount, compareDilatedToStandard, type ConvCountOptions, type ConvSummary } from './parameter-count.js';
 export { LayerNorm, GroupNorm } from './normalization.js';
+export { moduleGraph, type ModuleGraphInput } from './analysis-graph.js';
