@@ -20,7 +20,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
 from torch.nn.utils import weight_norm
-from torchvision.models.resnet import Bottleneck, resnet18, resnet50
+from torchvision.models.resnet import BasicBlock, Bottleneck, resnet18, resnet50
 from torchvision.models.segmentation.deeplabv3 import ASPP
 
 SCHEMA = 1
@@ -189,6 +189,11 @@ def blocks():
     block_fixture('context_module_large', ContextModule(1, large=True), {'input': torch.randn(1, 1, 10, 10)})
 
     down = nn.Sequential(nn.Conv2d(8, 16, 1, bias=False), nn.BatchNorm2d(16))
+    basic_down = nn.Sequential(nn.Conv2d(4, 6, 1, stride=2, bias=False), nn.BatchNorm2d(6))
+    basic = BasicBlock(4, 6, stride=2, downsample=basic_down)
+    randomize_batch_norms(basic)
+    block_fixture('basic_block_strided', basic, {'input': torch.randn(2, 4, 9, 9)}, train=True)
+
     bottleneck = Bottleneck(8, 4, stride=1, downsample=down, dilation=2)
     randomize_batch_norms(bottleneck)
     block_fixture('bottleneck_dilated', bottleneck, {'input': torch.randn(2, 8, 7, 7)}, train=True)

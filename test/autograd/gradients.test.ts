@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkGradients, functional as F, randn, rand, tensor, type Variable, type Tensor } from '../../src/index.js';
+import { Random, checkGradients, functional as F, randn, rand, tensor, type Variable, type Tensor } from '../../src/index.js';
 
 /** Reduces any output to a scalar with fixed random weights, so every output entry's gradient is exercised. */
 function weighted(y: Variable, seed = 99): Variable {
@@ -101,5 +101,9 @@ describe('every op\'s gradient matches central finite differences', () => {
     assertGradients(([x, g, b]) => F.layerNorm(x, [3, 4], { weight: g, bias: b }), [randn([2, 3, 4], 47), randn([3, 4], 48), randn([3, 4], 49)]);
     assertGradients(([x, g, b]) => F.groupNorm(x, 2, { weight: g, bias: b }), [randn([2, 4, 5], 50), randn([4], 51), randn([4], 52)]);
     assertGradients(([x]) => F.groupNorm(x, 3), [randn([1, 3, 2, 3], 53)]);
+  });
+
+  it('dropout, with the mask drawn from a fixed seed on every evaluation', () => {
+    assertGradients(([v]) => F.dropout(v, 0.3, true, new Random(5)), [randn([2, 3, 4], 54)]);
   });
 });

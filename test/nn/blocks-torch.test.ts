@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ASPP, BatchNorm2d, Bottleneck, Conv2d, ContextModule, DilatedCausalConv1d, Module, Sequential, TCN, WaveNet,
+  ASPP, BasicBlock, BatchNorm2d, Bottleneck, Conv2d, ContextModule, DilatedCausalConv1d, Module, Sequential, TCN, WaveNet,
   backward, variable, zeros, type Variable,
 } from '../../src/index.js';
 import { assertClose, loadFixture, withPrefix } from './torch-fixtures.js';
@@ -56,6 +56,11 @@ describe('blocks equal PyTorch for weights loaded from PyTorch-exported .safeten
 
   it('Yu–Koltun context module (large, C = 1: widths 2, 2, 4, 8, 16, 32, 32)', () => {
     matchesTorch('context_module_large', new ContextModule({ channels: 1, variant: 'large', identityInit: false }), { train: false });
+  });
+
+  it('torchvision BasicBlock with stride 2 and a projection shortcut, training-mode batch norm', () => {
+    const downsample = new Sequential(new Conv2d({ inChannels: 4, outChannels: 6, kernelSize: 1, stride: 2, bias: false }), new BatchNorm2d({ numFeatures: 6 }));
+    matchesTorch('basic_block_strided', new BasicBlock({ inplanes: 4, planes: 6, stride: 2, downsample }), { train: true });
   });
 
   it('torchvision Bottleneck at dilation 2 with a downsample, training-mode batch norm', () => {
