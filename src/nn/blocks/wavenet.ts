@@ -168,8 +168,7 @@ export class WaveNetStream {
   private readonly heads: number[];
   private readonly conditionBias: { filter: Float32Array; gate: Float32Array }[] | null;
   private readonly residualChannels: number;
-  /** Samples consumed so far. */
-  time = 0;
+  private consumed = 0;
 
   constructor(private readonly net: WaveNet, condition?: ArrayLike<number>) {
     this.residualChannels = net.input.options.outChannels;
@@ -189,6 +188,9 @@ export class WaveNetStream {
       this.conditionBias = null;
     }
   }
+
+  /** Samples consumed so far. */
+  get time(): number { return this.consumed; }
 
   /** Feeds one input sample (`inChannels` values) and returns the output at this time step (`outChannels` values). */
   step(sample: ArrayLike<number>): Float32Array {
@@ -238,7 +240,7 @@ export class WaveNetStream {
       });
       const hidden = dense(net.output1.weight.data, net.output1.bias?.data ?? null, skips!.map((v) => Math.max(v, 0)), net.output1.options.outChannels, skips!.length);
       const out = dense(net.output2.weight.data, net.output2.bias?.data ?? null, hidden.map((v) => Math.max(v, 0)), net.output2.options.outChannels, hidden.length);
-      this.time++;
+      this.consumed++;
       return out;
     });
   }
