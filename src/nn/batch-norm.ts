@@ -12,7 +12,8 @@ import { Module } from './module.js';
 export interface BatchNormLayerOptions {
   numFeatures: number;
   eps?: number;
-  momentum?: number;
+  /** Weight of each batch in the running statistics (default 0.1); null for a cumulative average, as PyTorch's `momentum=None`. */
+  momentum?: number | null;
   /** Learnable γ and β (default true). */
   affine?: boolean;
   /** Keep running statistics for evaluation (default true). */
@@ -27,7 +28,7 @@ export class BatchNormNd extends Module {
   readonly runningVar: Tensor | null;
   readonly numBatchesTracked: Tensor | null;
   readonly eps: number;
-  readonly momentum: number;
+  readonly momentum: number | null;
   readonly numFeatures: number;
   private readonly spatialRanks: readonly number[];
 
@@ -37,7 +38,7 @@ export class BatchNormNd extends Module {
     this.numFeatures = c;
     this.spatialRanks = spatialRanks;
     this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum ?? 0.1;
+    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
     const affine = options.affine ?? true;
     this.weight = this.registerParameter('weight', affine ? ones([c]) : null);
     this.bias = this.registerParameter('bias', affine ? zeros([c]) : null);
@@ -55,7 +56,9 @@ export class BatchNormNd extends Module {
     const useBatchStatistics = this.training || !this.runningMean;
     if (this.training && this.numBatchesTracked) this.numBatchesTracked.data[0] += 1;
     return batchNorm(x, {
-      weight: this.weight, bias: this.bias, eps: this.eps, momentum: this.momentum, training: useBatchStatistics,
+      weight: this.weight, bias: this.bias, eps: this.eps, training: useBatchStatistics,
+      // A cumulative average weighs the n-th batch by 1/n.
+      momentum: this.momentum ?? 1 / Math.max(1, this.numBatchesTracked?.data[0] ?? 1),
       runningMean: this.runningMean, runningVar: this.runningVar,
     });
   }

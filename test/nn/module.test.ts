@@ -84,6 +84,13 @@ describe('layers', () => {
     assert.ok(Array.from(linear.weight.data).every((v) => Math.abs(v) <= 1 / Math.sqrt(10)));
   });
 
+  it('batch norm with momentum null keeps the cumulative average of batch statistics, as PyTorch', () => {
+    const bn = new BatchNorm2d({ numFeatures: 1, momentum: null });
+    bn.forward(tensor([1, 3], [2, 1, 1, 1]));
+    bn.forward(tensor([5, 7], [2, 1, 1, 1]));
+    assert.deepEqual([bn.runningMean!.data[0], bn.runningVar!.data[0], bn.numBatchesTracked!.data[0]], [4, 2, 2]);
+  });
+
   it('dropout is active only in training mode; upsample resizes', () => {
     const drop = new Dropout(0.5);
     const x = tensor(new Array(1000).fill(1), [1, 1, 1000]);
