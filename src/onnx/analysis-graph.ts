@@ -77,6 +77,11 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
 
 class NotRepresentable extends Error {}
 
+/** The analysis IR tracks channels through layers but has no node that keeps a subset of them. */
+function channelChange(opType: string): NotRepresentable {
+  return new NotRepresentable(`${opType} selects a subset of the channels, which the analysis graph cannot express`);
+}
+
 function lastBefore(stoppedAt: string | undefined, steps: PlannedStep[], producer: Map<string, string>): string | undefined {
   if (!stoppedAt) return undefined;
   const step = steps.find((s) => s.node.name === stoppedAt);
@@ -95,7 +100,12 @@ function addNode(b: GraphBuilder, step: PlannedStep, name: string, from: string[
   const node = step.context;
   const x = inputs[0];
   const out = step.outputs[0];
-  const spatial = (shape: readonly number[] | undefined): boolean => shape !== undefined && shape.length === rank + 2;
+  // The grid is the trailing `rank` dims of every value that still has one (leading dims are batch/channels).
+  const grid = (shape: readonly number[]): number[] | null => (shape.length >= rank + 2 ? shape.slice(-rank) : null);
+  const sameGrid = (a: readonly number[], b: readonly number[]): boolean => {
+    const ga = grid(a), gb = grid(b);
+    return ga !== null && gb !== null && ga.every((n, i) => n === gb[i]);
+  };
   switch (node.opType) {
     case 'Conv': {
       const w = inputs[1]!;
@@ -142,6 +152,7 @@ function addNode(b: GraphBuilder, step: PlannedStep, name: string, from: string[
     case 'Slice': {
       const w = sliceWindowOf(inputs, node, x!.shape);
       if (w.step.some((s) => s < 1)) throw new NotRepresentable('a slice with a negative step (a flip)');
+      if (w.size[1] !== x!.shape[1]) throw channelChange(node.opType);
       if (w.step.slice(2).every((s) => s === 1) && w.start.slice(2).every((s) => s === 0) && w.size.slice(2).every((n, i) => n === x!.shape[i + 2])) {
         return b.elementwise(from[0], 'Slice', name);
       }
@@ -158,27 +169,42 @@ function addNode(b: GraphBuilder, step: PlannedStep, name: string, from: string[
       const lastAxis = node.opset >= 13 ? axis : x!.shape.length - 1;
       return lastAxis >= 2 ? b.global(from[0], 'globalPool', {}, name) : b.elementwise(from[0], node.opType, name);
     }
+    case 'LayerNormalization': {
+      const axis = axisIndex(node, 'axis', node.attributes.int('axis', -1), x!.shape.length);
+      return axis >= x!.shape.length - rank ? b.global(from[0], 'globalPool', {}, name) : b.elementwise(from[0], node.opType, name);
+    }
     case 'Split': case 'ArgMax': case 'ArgMin': {
       const axis = axisIndex(node, 'axis', node.attributes.int('axis', 0), x!.shape.length);
       if (axis >= 2) throw new NotRepresentable(`${node.opType} along spatial axis ${axis}`);
+      if (axis === 1 && step.outputs.some((o) => o.shape[1] !== x!.shape[1])) throw channelChange(node.opType);
       return b.elementwise(from[0], node.opType, name);
     }
     case 'Gemm': case 'MatMul':
       return b.global(from[0], 'fullyConnected', { outFeatures: out.shape[out.shape.length - 1], bias: inputs[2] !== undefined }, name);
-    case 'Flatten': case 'Reshape': case 'Squeeze': case 'Unsqueeze': case 'Transpose': case 'Expand': case 'Tile': case 'Gather':
-      if (spatial(out.shape) && x && out.shape.every((n, i) => n === x.shape[i])) return null;
-      if (!spatial(out.shape)) return b.global(from[0], 'fullyConnected', { bias: false }, name);
+    case 'Flatten': case 'Reshape': case 'Squeeze': case 'Unsqueeze': case 'Transpose': case 'Expand': case 'Tile': case 'Gather': {
+      // Row-major data whose trailing grid dims are unchanged only moves between channels at each position
+      // (a channel shuffle, a squeeze of a unit channel axis): the grid passes through.
+      const permutation = node.opType === 'Transpose' ? node.attributes.ints('perm', []) : [];
+      const tailFixed = permutation.slice(-rank).every((p, i) => p === permutation.length - rank + i);
+      const gatherAxis = node.opType === 'Gather' ? axisIndex(node, 'axis', node.attributes.int('axis', 0), x!.shape.length) : 0;
+      if (sameGrid(x!.shape, out.shape) && tailFixed && gatherAxis < x!.shape.length - rank) {
+        if (x!.shape.length === rank + 2 && out.shape.length === rank + 2 && out.shape[1] !== x!.shape[1]) throw channelChange(node.opType);
+        return null;
+      }
+      if (grid(out.shape) === null) return b.global(from[0], 'fullyConnected', { bias: false }, name);
       throw new NotRepresentable(`${node.opType} rearranges the spatial grid ${describeValue(x?.shape)} → ${describeValue(out.shape)}`);
+    }
     default:
       if (POINTWISE.has(node.opType)) return b.elementwise(from[0], node.opType, name);
       if (MERGING.has(node.opType)) {
         if (from.length === 1) return b.elementwise(from[0], node.opType, name);
-        const target = out.shape.slice(2);
+        const target = grid(out.shape);
+        if (target === null && fedInfos.every((v) => grid(v.shape) === null)) return b.merge(from, 'add', name);
         // A 1×…×1 map broadcast over the grid (squeeze-and-excitation gates, pooled context) is exactly a
         // nearest upsampling by the grid size.
         const aligned = from.map((source, i) => {
-          const size = fedInfos[i].shape.slice(2);
-          if (size.length !== rank) throw new NotRepresentable(`${node.opType} combines a feature map with a tensor of another rank`);
+          const size = grid(fedInfos[i].shape);
+          if (size === null || target === null) throw new NotRepresentable(`${node.opType} combines a feature map with a tensor without its spatial grid`);
           if (size.every((n, d) => n === target[d])) return source;
           if (size.every((n) => n === 1)) return b.upsample(source, { factor: target, mode: 'nearest' }, `${name}:broadcast${i}`);
           throw new NotRepresentable(`${node.opType} broadcasts feature maps of different sizes (${fedInfos.map((v) => v.shape.slice(2).join('×')).join(', ')})`);

@@ -82,6 +82,29 @@ describe('receptive fields of imported real architectures (narrow copies with th
     assert.equal(analyzeGraph(graph).output.global, true);
   });
 
+  test('a channel shuffle passes the grid through; a channel slice ends the analysed path with a note', () => {
+    const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
+    const bytes = buildModel({
+      inputs: [{ name: 'x', dims: [1, 4, 6, 6] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], name: 'conv', attributes: { dilations: { ints: [2, 2] } } },
+        { op: 'Reshape', inputs: ['c', 'groups'], outputs: ['r'], name: 'split_groups' },
+        { op: 'Transpose', inputs: ['r'], outputs: ['t'], name: 'shuffle', attributes: { perm: { ints: [0, 2, 1, 3, 4] } } },
+        { op: 'Reshape', inputs: ['t', 'back'], outputs: ['s'], name: 'merge_groups' },
+        { op: 'Relu', inputs: ['s'], outputs: ['a'], name: 'relu' },
+        { op: 'Slice', inputs: ['a', 'start', 'end', 'axis'], outputs: ['y'], name: 'half' },
+      ],
+      initializers: [
+        { name: 'w', dims: [4, 4, 3, 3], values: Array(144).fill(0.1) },
+        ints('groups', [1, 2, 2, 2, 2]), ints('back', [1, 4, 2, 2]), ints('start', [0]), ints('end', [2]), ints('axis', [1]),
+      ],
+    });
+    const { graph, notes } = onnxAnalysisGraph(loadOnnx(bytes));
+    assert.equal(graph.output, 'relu');
+    assert.deepEqual(analyzeGraph(graph).output.rf, [5, 5]);
+    assert.match(notes[0], /half \(Slice\): Slice selects a subset of the channels/);
+  });
+
   test('a resize by a non-integer factor ends the analysed path with a note', () => {
     const bytes = buildModel({
       inputs: [{ name: 'x', dims: [1, 1, 10, 10] }], outputs: [{ name: 'y' }],

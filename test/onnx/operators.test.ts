@@ -113,6 +113,10 @@ const CASES: Case[] = [
     { op: 'Unsqueeze', inputs: ['f', 'one'], outputs: ['u'] },
     { op: 'Mul', inputs: ['p', 'u'], outputs: ['y'] },
   ], initializers: [{ name: 'slope', dims: [3, 1], values: [0.1, 0.5, -0.3] }, ints('one', [1])] },
+  { name: 'LayerNormalization over the last axis and over the last two (opset 17)', opset: 17, shape: [2, 3, 4, 5], nodes: [
+    { op: 'LayerNormalization', inputs: ['x', 'g', 'b'], outputs: ['a'], attributes: { epsilon: { f: 1e-3 } } },
+    { op: 'LayerNormalization', inputs: ['a', 'g2'], outputs: ['y'], attributes: { axis: { i: -2 } } },
+  ], initializers: [floats('g', [5], 21), floats('b', [5], 22), floats('g2', [4, 5], 23)] },
   { name: 'ReduceMean by attribute (opset 13)', opset: 13, shape: [2, 3, 4], nodes: one('ReduceMean', { axes: { ints: [2] }, keepdims: { i: 0 } }) },
 ];
 

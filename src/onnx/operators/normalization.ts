@@ -34,6 +34,50 @@ const batchNormalization: Operator = {
   },
 };
 
+/**
+ * LayerNormalization (opset 17): normalizes over the axes from `axis` on, then scales and shifts (Scale and B
+ * broadcast over those axes). Statistics in float64, so the result does not depend on the summation order.
+ */
+const layerNormalization: Operator = {
+  infer(inputs, node) {
+    const x = required(inputs, 0, node, 'X');
+    checkFloat(node, x);
+    required(inputs, 1, node, 'Scale');
+    axisIndex(node, 'axis', node.attributes.int('axis', -1), x.shape.length);
+    if (node.usedOutputs[1] || node.usedOutputs[2]) throw new OnnxError(node.name, 'Mean', 'LayerNormalization\'s Mean and InvStdDev outputs are not supported');
+    return [shaped(x, x.shape)];
+  },
+  run(inputs, node) {
+    const x = required(inputs, 0, node, 'X');
+    const axis = axisIndex(node, 'axis', node.attributes.int('axis', -1), x.shape.length);
+    const eps = node.attributes.float('epsilon', 1e-5);
+    const inner = x.shape.slice(axis).reduce((a, b) => a * b, 1);
+    const rows = x.data.length / inner;
+    const scale = broadcastRow(node, required(inputs, 1, node, 'Scale'), x.shape.slice(axis), 'Scale');
+    const shift = inputs[2] ? broadcastRow(node, inputs[2], x.shape.slice(axis), 'B') : new Float32Array(inner);
+    const out = new Float32Array(x.data.length);
+    for (let r = 0; r < rows; r++) {
+      const base = r * inner;
+      let sum = 0;
+      for (let i = 0; i < inner; i++) sum += x.data[base + i];
+      const mu = sum / inner;
+      let sq = 0;
+      for (let i = 0; i < inner; i++) sq += (x.data[base + i] - mu) ** 2;
+      const inv = 1 / Math.sqrt(sq / inner + eps);
+      for (let i = 0; i < inner; i++) out[base + i] = (x.data[base + i] - mu) * inv * scale[i] + shift[i];
+    }
+    return [{ type: 'float', shape: x.shape.slice(), data: out }];
+  },
+};
+
+/** A Scale/B tensor broadcast to the normalized shape, as one row of values. */
+function broadcastRow(node: NodeContext, v: OnnxValue, shape: readonly number[], what: string): Float32Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (v.data.length === size) return Float32Array.from(v.data);
+  if (v.data.length === 1) return new Float32Array(size).fill(v.data[0]);
+  throw new OnnxError(node.name, what, `LayerNormalization ${what} of shape ${describeValue(v.shape)} does not match the normalized shape ${describeValue(shape)}`);
+}
+
 /** Softmax before opset 13 flattens to 2-D at `axis` (default 1); from 13 it normalizes one axis (default -1). */
 function softmaxLike(log: boolean): Operator {
   const apply = log ? logSoftmax : softmax;
@@ -201,7 +245,7 @@ function modeOf(node: NodeContext): PaddingMode {
 
 /** Normalization, softmax, reductions, matrix products and padding. */
 export const NORMALIZATION_OPERATORS: Record<string, Operator> = {
-  BatchNormalization: batchNormalization, Softmax: softmaxLike(false), LogSoftmax: softmaxLike(true),
+  BatchNormalization: batchNormalization, LayerNormalization: layerNormalization, Softmax: softmaxLike(false), LogSoftmax: softmaxLike(true),
   MatMul: matMul, Gemm: gemm, ReduceMean: reduce('mean'), ReduceSum: reduce('sum'), Pad: padOperator,
 };
 
