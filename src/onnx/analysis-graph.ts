@@ -30,8 +30,8 @@ const MERGING = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Mod', 'Where', 'Sum
  * Builds the analysis graph IR (receptive field, coverage, cost) of an ONNX model for concrete input shapes:
  * every node that depends on the chosen input becomes an IR node with its window, padding, channels and
  * output shape; constant subgraphs and folded shape arithmetic disappear. Nodes whose geometry the IR cannot
- * express (a resize by a non-integer factor, a flatten followed by more layers) end the analysed path and are
- * listed in `notes`; the analysed output is the requested output or the last node before them.
+ * express (a resize by a non-integer factor, a channel subset, a transpose of the grid) end the analysed path
+ * and are listed in `notes`; the analysed output is the requested output or the last node before them.
  *
  * @example onnxAnalysisGraph(loadOnnxFile('vgg16.onnx'), { input: [1, 3, 224, 224] }).graph.nodes.length
  */
@@ -42,7 +42,7 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
   const inShape = plan.inputShapes.get(input.name)!;
   const rank = inShape.length - 2;
   if (rank > 3) throw new OnnxError('analyze', 'input', `input ${describeValue(input.name)} has ${rank} spatial dimensions; the analysis handles 1 to 3`);
-  const builder = new GraphBuilder({ rank, channels: inShape[1], size: inShape.slice(2), name: uniqueName(input.name, new Set()) });
+  const builder = new GraphBuilder({ rank, channels: inShape[1], size: inShape.slice(2), name: input.name || 'input' });
   const producer = new Map<string, string>([[input.name, builder.input]]);
   const used = new Set<string>([builder.input]);
   const stopped = new Map<string, string>();
