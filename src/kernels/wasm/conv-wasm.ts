@@ -111,8 +111,12 @@ export function convForwardWasm(g: ConvGeometry, x: Float32Array, w: Float32Arra
   rt.runJob('STAGE', common, s.N * s.G * s.Cig * s.stagedPlane);
   rt.runJob(s.depthwise ? 'DEPTHWISE_FORWARD' : 'FORWARD', common, multiplyAdds(s));
   const y = new Float32Array(s.N * s.G * s.Cog * s.P);
+  const padded = rt.floats(yAt, s.N * s.G * Cogp * s.densePlane);
   for (let ng = 0; ng < s.N * s.G; ng++) {
-    for (let co = 0; co < s.Cog; co++) y.set(rt.floats(yAt + ((ng * Cogp + co) * s.densePlane) * 4, s.P), (ng * s.Cog + co) * s.P);
+    for (let co = 0; co < s.Cog; co++) {
+      const from = (ng * Cogp + co) * s.densePlane;
+      y.set(padded.subarray(from, from + s.P), (ng * s.Cog + co) * s.P);
+    }
   }
   return y;
 }
