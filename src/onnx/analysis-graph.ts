@@ -48,6 +48,9 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
   const stopped = new Map<string, string>();
   const notes: string[] = [];
   const opTypes = new Map<string, string>();
+  // Where each value keeps its spatial grid: the axis positions of the grid (NCHW: the trailing ones; after a
+  // transpose to channels-last, NHWC: 1…rank), or null once the grid is gone (global pooling, flatten).
+  const layouts = new Map<string, number[] | null>([[input.name, Array.from({ length: rank }, (_, i) => i + 2)]]);
   const infoOf = (name: string): ValueInfo | undefined => (name === '' ? undefined : plan.infos.get(name));
   for (const step of plan.steps) {
     const fed = step.node.inputs.filter((n) => n !== '' && producer.has(n));
@@ -57,7 +60,10 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
     const name = uniqueName(step.node.name, used);
     let added: string | null;
     try {
-      added = addNode(builder, step, name, fed.map((n) => producer.get(n)!), step.node.inputs.map(infoOf), rank, fed.map((n) => infoOf(n)!));
+      const fedValues = fed.map((n) => ({ info: infoOf(n)!, layout: layouts.get(n) ?? null }));
+      added = addNode(builder, step, name, fed.map((n) => producer.get(n)!), step.node.inputs.map(infoOf), rank, fedValues);
+      const layout = outputLayout(step, fedValues[0].layout, rank);
+      for (const o of step.node.outputs) if (o !== '') layouts.set(o, layout);
     } catch (error) {
       if (!(error instanceof NotRepresentable)) throw error;
       notes.push(`${step.node.name} (${step.node.opType}): ${error.message}; the analysis stops before it`);
@@ -76,6 +82,27 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
 }
 
 class NotRepresentable extends Error {}
+
+/** Ops whose attributes address `[N, C, ...spatial]` axes by position. */
+const NEEDS_NCHW = new Set(['Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'Resize', 'Pad', 'Slice', 'Concat', 'Split', 'ArgMax', 'ArgMin', 'ReduceMean', 'ReduceSum']);
+
+/** Where the grid axes of a value at `layout` land after `Transpose(perm)`. */
+function transposedLayout(layout: number[], perm: number[]): number[] {
+  return layout.map((a) => perm.indexOf(a));
+}
+
+/** The grid positions of a step's output, from its first fed input's. */
+function outputLayout(step: PlannedStep, layout: number[] | null, rank: number): number[] | null {
+  const out = step.outputs[0];
+  if (layout === null || out.shape.length < rank + 2) return null;
+  if (step.node.opType === 'Transpose') {
+    return transposedLayout(layout, step.context.attributes.ints('perm', out.shape.map((_, i) => out.shape.length - 1 - i)));
+  }
+  if (['Flatten', 'Reshape', 'Squeeze', 'Unsqueeze', 'Expand', 'Tile', 'Gather'].includes(step.node.opType)) {
+    return out.shape.length >= rank + 2 ? Array.from({ length: rank }, (_, i) => out.shape.length - rank + i) : null;
+  }
+  return layout;
+}
 
 /** The analysis IR tracks channels through layers but has no node that keeps a subset of them. */
 function channelChange(opType: string): NotRepresentable {
@@ -96,16 +123,20 @@ function uniqueName(name: string, used: Set<string>): string {
 }
 
 /** Adds the IR node for one step; returns its name, or null when the step passes its input through unchanged. */
-function addNode(b: GraphBuilder, step: PlannedStep, name: string, from: string[], inputs: (ValueInfo | undefined)[], rank: number, fedInfos: ValueInfo[]): string | null {
+function addNode(
+  b: GraphBuilder, step: PlannedStep, name: string, from: string[], inputs: (ValueInfo | undefined)[], rank: number,
+  fed: { info: ValueInfo; layout: number[] | null }[],
+): string | null {
   const node = step.context;
   const x = inputs[0];
   const out = step.outputs[0];
-  // The grid is the trailing `rank` dims of every value that still has one (leading dims are batch/channels).
-  const grid = (shape: readonly number[]): number[] | null => (shape.length >= rank + 2 ? shape.slice(-rank) : null);
-  const sameGrid = (a: readonly number[], b: readonly number[]): boolean => {
-    const ga = grid(a), gb = grid(b);
-    return ga !== null && gb !== null && ga.every((n, i) => n === gb[i]);
-  };
+  const layout = fed[0].layout;
+  const canonical = layout !== null && fed[0].info.shape.length === rank + 2 && layout.every((a, i) => a === i + 2);
+  if (NEEDS_NCHW.has(node.opType) && !canonical) {
+    throw new NotRepresentable(`${node.opType} on a tensor whose spatial grid is not in [N, C, ...spatial] order (${describeValue(fed[0].info.shape)})`);
+  }
+  /** Spatial sizes of a value with a grid at `positions` (aligned at the end for broadcasting into `out`). */
+  const gridSizes = (shape: readonly number[], positions: number[] | null): number[] | null => positions && positions.map((a) => shape[a]);
   switch (node.opType) {
     case 'Conv': {
       const w = inputs[1]!;
@@ -163,15 +194,13 @@ function addNode(b: GraphBuilder, step: PlannedStep, name: string, from: string[
       if (axis !== 1) throw new NotRepresentable(`concatenation along axis ${axis} (only channel concatenation keeps the spatial grid)`);
       return from.length === 1 ? b.elementwise(from[0], 'Concat', name) : b.merge(from, 'concat', name);
     }
-    case 'Softmax': case 'LogSoftmax': {
-      // Before opset 13 the normalization runs over every axis from `axis` on; from 13 over `axis` alone.
-      const axis = axisIndex(node, 'axis', node.attributes.int('axis', node.opset >= 13 ? -1 : 1), x!.shape.length);
-      const lastAxis = node.opset >= 13 ? axis : x!.shape.length - 1;
-      return lastAxis >= 2 ? b.global(from[0], 'globalPool', {}, name) : b.elementwise(from[0], node.opType, name);
-    }
-    case 'LayerNormalization': {
-      const axis = axisIndex(node, 'axis', node.attributes.int('axis', -1), x!.shape.length);
-      return axis >= x!.shape.length - rank ? b.global(from[0], 'globalPool', {}, name) : b.elementwise(from[0], node.opType, name);
+    case 'Softmax': case 'LogSoftmax': case 'LayerNormalization': {
+      // Softmax from opset 13 normalizes `axis` alone; before 13, and LayerNormalization, every axis from `axis` on.
+      const length = x!.shape.length;
+      const axis = axisIndex(node, 'axis', node.attributes.int('axis', node.opType === 'LayerNormalization' || node.opset >= 13 ? -1 : 1), length);
+      const last = node.opType !== 'LayerNormalization' && node.opset >= 13 ? axis : length - 1;
+      const acrossGrid = layout !== null && layout.some((a) => a >= axis && a <= last);
+      return acrossGrid ? b.global(from[0], 'globalPool', {}, name) : b.elementwise(from[0], node.opType, name);
     }
     case 'Split': case 'ArgMax': case 'ArgMin': {
       const axis = axisIndex(node, 'axis', node.attributes.int('axis', 0), x!.shape.length);
@@ -179,35 +208,52 @@ function addNode(b: GraphBuilder, step: PlannedStep, name: string, from: string[
       if (axis === 1 && step.outputs.some((o) => o.shape[1] !== x!.shape[1])) throw channelChange(node.opType);
       return b.elementwise(from[0], node.opType, name);
     }
-    case 'Gemm': case 'MatMul':
+    case 'Gemm': case 'MatMul': {
+      // A constant matrix applied to a non-grid last axis (a Linear on channels-last features) is a 1×1 conv.
+      const weight = inputs[1];
+      const lastAxis = x!.shape.length - 1;
+      if (node.opType === 'MatMul' && weight?.value && weight.shape.length === 2 && layout !== null && !layout.includes(lastAxis)) {
+        return b.conv(from[0], { kernel: 1, outChannels: weight.shape[1], bias: false }, name);
+      }
       return b.global(from[0], 'fullyConnected', { outFeatures: out.shape[out.shape.length - 1], bias: inputs[2] !== undefined }, name);
-    case 'Flatten': case 'Reshape': case 'Squeeze': case 'Unsqueeze': case 'Transpose': case 'Expand': case 'Tile': case 'Gather': {
+    }
+    case 'Transpose': {
+      const moved = layout && transposedLayout(layout, node.attributes.ints('perm', x!.shape.map((_, i) => x!.shape.length - 1 - i)));
+      if (moved && moved.every((a, i) => i === 0 || a > moved[i - 1])) return null;
+      if (layout === null) return null;
+      throw new NotRepresentable(`Transpose reorders the spatial axes of ${describeValue(x!.shape)}`);
+    }
+    case 'Flatten': case 'Reshape': case 'Squeeze': case 'Unsqueeze': case 'Expand': case 'Tile': case 'Gather': {
       // Row-major data whose trailing grid dims are unchanged only moves between channels at each position
       // (a channel shuffle, a squeeze of a unit channel axis): the grid passes through.
-      const permutation = node.opType === 'Transpose' ? node.attributes.ints('perm', []) : [];
-      const tailFixed = permutation.slice(-rank).every((p, i) => p === permutation.length - rank + i);
+      if (layout === null) return null;
+      const inGrid = gridSizes(x!.shape, layout)!;
+      const outGrid = out.shape.length >= rank + 2 ? out.shape.slice(-rank) : null;
       const gatherAxis = node.opType === 'Gather' ? axisIndex(node, 'axis', node.attributes.int('axis', 0), x!.shape.length) : 0;
-      if (sameGrid(x!.shape, out.shape) && tailFixed && gatherAxis < x!.shape.length - rank) {
-        if (x!.shape.length === rank + 2 && out.shape.length === rank + 2 && out.shape[1] !== x!.shape[1]) throw channelChange(node.opType);
-        return null;
+      if (canonical || x!.shape.length > rank + 2) {
+        if (outGrid && outGrid.every((n, i) => n === inGrid[i]) && !layout.includes(gatherAxis)) {
+          if (x!.shape.length === rank + 2 && out.shape.length === rank + 2 && out.shape[1] !== x!.shape[1]) throw channelChange(node.opType);
+          return null;
+        }
+        if (outGrid === null) return b.global(from[0], 'fullyConnected', { bias: false }, name);
       }
-      if (grid(out.shape) === null) return b.global(from[0], 'fullyConnected', { bias: false }, name);
       throw new NotRepresentable(`${node.opType} rearranges the spatial grid ${describeValue(x?.shape)} → ${describeValue(out.shape)}`);
     }
     default:
       if (POINTWISE.has(node.opType)) return b.elementwise(from[0], node.opType, name);
       if (MERGING.has(node.opType)) {
         if (from.length === 1) return b.elementwise(from[0], node.opType, name);
-        const target = grid(out.shape);
-        if (target === null && fedInfos.every((v) => grid(v.shape) === null)) return b.merge(from, 'add', name);
+        if (fed.every((v) => v.layout === null)) return b.merge(from, 'add', name);
+        const sizes = fed.map((v) => gridSizes(v.info.shape, v.layout));
+        const target = sizes.reduce<number[] | null>((t, size) => (size && (!t || size.some((n, d) => n > t[d])) ? size : t), null)!;
         // A 1×…×1 map broadcast over the grid (squeeze-and-excitation gates, pooled context) is exactly a
         // nearest upsampling by the grid size.
         const aligned = from.map((source, i) => {
-          const size = grid(fedInfos[i].shape);
-          if (size === null || target === null) throw new NotRepresentable(`${node.opType} combines a feature map with a tensor without its spatial grid`);
+          const size = sizes[i];
+          if (size === null) throw new NotRepresentable(`${node.opType} combines a feature map with a tensor without its spatial grid`);
           if (size.every((n, d) => n === target[d])) return source;
           if (size.every((n) => n === 1)) return b.upsample(source, { factor: target, mode: 'nearest' }, `${name}:broadcast${i}`);
-          throw new NotRepresentable(`${node.opType} broadcasts feature maps of different sizes (${fedInfos.map((v) => v.shape.slice(2).join('×')).join(', ')})`);
+          throw new NotRepresentable(`${node.opType} broadcasts feature maps of different sizes (${sizes.map((v) => v?.join('×')).join(', ')})`);
         });
         return b.merge(aligned, 'add', name);
       }

@@ -105,6 +105,31 @@ describe('receptive fields of imported real architectures (narrow copies with th
     assert.match(notes[0], /half \(Slice\): Slice selects a subset of the channels/);
   });
 
+  test('a channels-last block (ConvNeXt: transpose, LayerNorm and Linear on channels, transpose back) keeps the grid', () => {
+    const bytes = buildModel({
+      opset: 17,
+      inputs: [{ name: 'x', dims: [1, 4, 16, 16] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Conv', inputs: ['x', 'w1'], outputs: ['a'], name: 'dwconv', attributes: { pads: { ints: [3, 3, 3, 3] }, group: { i: 4 } } },
+        { op: 'Transpose', inputs: ['a'], outputs: ['t'], name: 'to_nhwc', attributes: { perm: { ints: [0, 2, 3, 1] } } },
+        { op: 'LayerNormalization', inputs: ['t', 'g'], outputs: ['n'], name: 'norm' },
+        { op: 'MatMul', inputs: ['n', 'fc'], outputs: ['m'], name: 'pwconv' },
+        { op: 'Transpose', inputs: ['m'], outputs: ['u'], name: 'to_nchw', attributes: { perm: { ints: [0, 3, 1, 2] } } },
+        { op: 'Conv', inputs: ['u', 'w2'], outputs: ['y'], name: 'conv', attributes: { dilations: { ints: [2, 2] } } },
+      ],
+      initializers: [
+        { name: 'w1', dims: [4, 1, 7, 7], values: Array(196).fill(0.01) }, { name: 'g', dims: [4], values: [1, 1, 1, 1] },
+        { name: 'fc', dims: [4, 8], values: Array(32).fill(0.1) }, { name: 'w2', dims: [2, 8, 3, 3], values: Array(144).fill(0.1) },
+      ],
+    });
+    const { graph, notes } = onnxAnalysisGraph(loadOnnx(bytes));
+    assert.deepEqual(notes, []);
+    const report = analyzeGraph(graph);
+    assert.deepEqual(report.output.rf, [11, 11], '7 + 2·(3 − 1)');
+    assert.equal(report.layers.find((l) => l.name === 'pwconv')?.params, 32, 'the Linear counts as a 1×1 conv');
+    assert.equal(report.output.global, false, 'LayerNorm over channels does not mix positions');
+  });
+
   test('a resize by a non-integer factor ends the analysed path with a note', () => {
     const bytes = buildModel({
       inputs: [{ name: 'x', dims: [1, 1, 10, 10] }], outputs: [{ name: 'y' }],
