@@ -8,8 +8,9 @@ import { Control, CONTROL_WORDS } from './control-block.js';
  * the process alive.
  *
  * Workers start asynchronously; a job counts only the workers that are already running, so the first calls after
- * `setThreads` may use fewer threads. Results do not depend on it. A worker that fails to start is ignored (its
- * error is swallowed so it cannot end the process); a task that throws, on any thread, makes `execute`
+ * `setThreads` may use fewer threads. Results do not depend on it. Workers get no execArgv: they need none, and
+ * V8 flags (e.g. --experimental-wasm-relaxed-simd, process-wide anyway) are refused there. A worker that fails to
+ * start is ignored (its error is swallowed so it cannot end the process); a task that throws, on any thread, makes `execute`
  * throw once every other task has finished.
  */
 export class WorkerPool {
@@ -24,10 +25,12 @@ export class WorkerPool {
     this.words.fill(0);
     const { Worker } = nodeWorkerThreads();
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(new URL('./worker.js', import.meta.url), {
-        workerData: { module, memory, control },
-        execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
-      });
+      let worker;
+      try {
+        worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { module, memory, control }, execArgv: [] });
+      } catch {
+        break;
+      }
       worker.on('error', () => undefined);
       worker.unref();
       this.workers.push(worker);
