@@ -10,8 +10,9 @@ Outputs:
   fixtures/onnx/manifest.json          schema version, torch version, seed, and per model: file names, opset,
                                        input name and shape, whether its spatial axes were exported as symbolic
   fixtures/onnx/large/...              the same for the full-size models (DeepLabV3-ResNet50, VGG-16 features,
-                                       ResNet-18 and ResNet-50 features); ~400 MB, never committed
-                                       (fixtures/onnx/.gitignore) and used by `npm run test:models`
+                                       ResNet-18 and ResNet-50 features, and other torchvision classifiers and
+                                       segmenters); ~450 MB, never committed (fixtures/onnx/.gitignore) and used by
+                                       `npm run test:models` (which runs this script with --large --missing)
 
 The small models keep the exact geometry (kernels, strides, dilations, paddings, pooling, block structure) of
 the real architectures with fewer channels, so their receptive fields are those of the real networks while the
@@ -159,6 +160,16 @@ MODELS = {
                           [1, 3, 64, 64], 13, False, True),
     'resnet50-features': (lambda: nn.Sequential(*list(torchvision.models.resnet50(weights=None).children())[:-2]),
                           [1, 3, 64, 64], 13, False, True),
+    # Other torchvision architectures, to check the importer beyond dilated networks: squeeze-and-excitation,
+    # hard-swish, channel shuffle, ceil-mode pooling, LayerNorm in channels-last blocks.
+    'mobilenet-v3-small': (lambda: torchvision.models.mobilenet_v3_small(weights=None), [1, 3, 96, 96], 13, True, True),
+    'squeezenet1_1': (lambda: torchvision.models.squeezenet1_1(weights=None), [1, 3, 96, 96], 11, True, True),
+    'googlenet': (lambda: torchvision.models.googlenet(weights=None, aux_logits=False, init_weights=True), [1, 3, 96, 96], 13, True, True),
+    'lraspp-mobilenet-v3': (lambda: Unwrap(torchvision.models.segmentation.lraspp_mobilenet_v3_large(weights=None, weights_backbone=None)),
+                            [1, 3, 96, 96], 16, True, True),
+    'shufflenet-v2': (lambda: torchvision.models.shufflenet_v2_x0_5(weights=None), [1, 3, 96, 96], 12, True, True),
+    'efficientnet-b0': (lambda: torchvision.models.efficientnet_b0(weights=None), [1, 3, 96, 96], 15, True, True),
+    'convnext-tiny': (lambda: torchvision.models.convnext_tiny(weights=None), [1, 3, 96, 96], 17, True, True),
 }
 
 
@@ -201,6 +212,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--large', action='store_true', help='also export the full-size models into large/')
     parser.add_argument('--only', nargs='*', help='export only these models')
+    parser.add_argument('--missing', action='store_true', help='export only models whose files are not there yet')
     args = parser.parse_args()
     for large in (False, True):
         if large and not args.large:
@@ -214,6 +226,9 @@ def main():
             manifest['models'] = json.load(open(manifest_path))['models']
         for name, spec in MODELS.items():
             if spec[4] != large or (args.only and name not in args.only):
+                continue
+            if args.missing and name in manifest['models'] and all(
+                    os.path.exists(os.path.join(folder, manifest['models'][name][key])) for key in ('file', 'input', 'output')):
                 continue
             generator = torch.Generator().manual_seed(SEED)
             manifest['models'][name] = export(name, folder, generator)
