@@ -34,6 +34,10 @@ export function depthwiseForwardTask(params: usize, task: i32): void {
   const biasAddress = <usize>p.slot(params, p.BIAS);
   const bias: f32 = biasAddress != 0 ? load<f32>(biasAddress + (<usize>c << 2)) : 0;
   const fullWidth = OW & ~7;
+  if (KD == 1 && KH == 3 && KW == 3) {
+    depthwiseRows3x3(params, x, y, weights, bias, fullWidth);
+    return;
+  }
   const biasVector = f32x4.splat(bias);
   for (let od = 0; od < OD; od++) {
     for (let oh = 0; oh < OH; oh++) {
@@ -55,6 +59,55 @@ export function depthwiseForwardTask(params: usize, task: i32): void {
             accumulateRow(yRow, row + (<usize>p.columnOffset(params, kw) << 2), load<f32>(tapWeights + (<usize>kw << 2)), fullWidth, OW);
           }
         }
+      }
+    }
+  }
+}
+
+/**
+ * The 3×3 case (MobileNet's): all nine weights stay in registers and each 8-wide tile of a row is summed over every
+ * tap in one pass, stored once. Tap rows that land in padding read the staged zero rows instead of being skipped,
+ * which keeps the loop free of branches (the staged input covers every row any output reads).
+ */
+function depthwiseRows3x3(params: usize, x: usize, y: usize, weights: usize, bias: f32, fullWidth: i32): void {
+  const OH = p.slot(params, p.OH), OW = p.slot(params, p.OW);
+  const SH = p.slot(params, p.SH), DH = p.slot(params, p.DH), XH = p.slot(params, p.XH);
+  const rowBytes = <usize>(p.slot(params, p.SW) * p.slot(params, p.XQ)) << 2;
+  const c0 = <usize>p.columnOffset(params, 0) << 2, c1 = <usize>p.columnOffset(params, 1) << 2, c2 = <usize>p.columnOffset(params, 2) << 2;
+  const w00 = v128.load32_splat(weights), w01 = v128.load32_splat(weights, 4), w02 = v128.load32_splat(weights, 8);
+  const w10 = v128.load32_splat(weights, 12), w11 = v128.load32_splat(weights, 16), w12 = v128.load32_splat(weights, 20);
+  const w20 = v128.load32_splat(weights, 24), w21 = v128.load32_splat(weights, 28), w22 = v128.load32_splat(weights, 32);
+  const start = f32x4.splat(bias);
+  const rowStep = <usize>DH * rowBytes;
+  for (let od = 0; od < p.slot(params, p.OD); od++) {
+    const plane = x + <usize>(od * p.slot(params, p.SD) * XH) * rowBytes;
+    for (let oh = 0; oh < OH; oh++) {
+      const r0 = plane + <usize>(oh * SH) * rowBytes, r1 = r0 + rowStep, r2 = r1 + rowStep;
+      const yRow = y + (<usize>((od * OH + oh) * OW) << 2);
+      for (let ow = 0; ow < fullWidth; ow += 8) {
+        const o = <usize>ow << 2;
+        let lo = start, hi = start;
+        lo = madd(w00, v128.load(r0 + c0 + o), lo); hi = madd(w00, v128.load(r0 + c0 + o, 16), hi);
+        lo = madd(w01, v128.load(r0 + c1 + o), lo); hi = madd(w01, v128.load(r0 + c1 + o, 16), hi);
+        lo = madd(w02, v128.load(r0 + c2 + o), lo); hi = madd(w02, v128.load(r0 + c2 + o, 16), hi);
+        lo = madd(w10, v128.load(r1 + c0 + o), lo); hi = madd(w10, v128.load(r1 + c0 + o, 16), hi);
+        lo = madd(w11, v128.load(r1 + c1 + o), lo); hi = madd(w11, v128.load(r1 + c1 + o, 16), hi);
+        lo = madd(w12, v128.load(r1 + c2 + o), lo); hi = madd(w12, v128.load(r1 + c2 + o, 16), hi);
+        lo = madd(w20, v128.load(r2 + c0 + o), lo); hi = madd(w20, v128.load(r2 + c0 + o, 16), hi);
+        lo = madd(w21, v128.load(r2 + c1 + o), lo); hi = madd(w21, v128.load(r2 + c1 + o, 16), hi);
+        lo = madd(w22, v128.load(r2 + c2 + o), lo); hi = madd(w22, v128.load(r2 + c2 + o, 16), hi);
+        v128.store(yRow + o, lo);
+        v128.store(yRow + o, hi, 16);
+      }
+      for (let ow = fullWidth; ow < OW; ow++) {
+        const o = <usize>ow << 2;
+        let acc = bias;
+        for (let kh = 0; kh < 3; kh++) {
+          const row = r0 + <usize>kh * rowStep + o;
+          const w = weights + (<usize>(kh * 3) << 2);
+          acc += load<f32>(w) * load<f32>(row + c0) + load<f32>(w, 4) * load<f32>(row + c1) + load<f32>(w, 8) * load<f32>(row + c2);
+        }
+        store<f32>(yRow + o, acc);
       }
     }
   }

@@ -71,6 +71,8 @@ function edgeCases(): EdgeCase[] {
     }
   }
   cases.push({ x: [1, 6, 33, 33], w: [6, 6, 3, 3], options: { dilation: 12, padding: 12 } });
+  cases.push({ x: [1, 6, 13, 21], w: [12, 1, 3, 3], options: { dilation: [2, 3], stride: [1, 2], padding: [2, 1], groups: 6 } });
+  cases.push({ x: [2, 5, 4, 9, 11], w: [5, 1, 3, 3, 3], options: { dilation: [1, 2, 3], padding: 1, groups: 5 } });
   cases.push({ x: [1, 8, 40], w: [10, 4, 2], options: { dilation: 16, padding: [[16, 0]], groups: 2 } });
   cases.push({ x: [2, 12, 17, 19], w: [8, 3, 3, 2], options: { dilation: [2, 3], stride: [2, 1], padding: [[1, 3], [2, 0]], groups: 4 } });
   return cases;
