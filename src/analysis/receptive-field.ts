@@ -21,7 +21,7 @@ export interface NodeField {
   centre: number[];
   /** True when some path reaches the whole input (global pooling, fully connected). */
   global: boolean;
-  /** False when branches that meet at or before this node disagree on stride or centre. */
+  /** False when branches that meet at or before this node disagree on stride or share no window anchor. */
   aligned: boolean;
   /**
    * True when the window is the same for every output. After a fractional stride (upsampling, transposed
@@ -31,7 +31,7 @@ export interface NodeField {
   phaseInvariant: boolean;
 }
 
-/** Branches that meet with different strides or centres (as Google's `receptive_field` reports). */
+/** Branches that meet with different strides, or whose windows share no anchor (centre, first or last input). */
 export interface Misalignment {
   /** The node where the branches meet. */
   node: string;
@@ -92,6 +92,18 @@ export function receptiveField(graph: Graph | ResolvedGraph): ReceptiveFieldRepo
   return { rank, layers, output: layers[resolved.output], misalignments };
 }
 
+/**
+ * Where a branch's window is anchored to its output position: the centre (symmetric padding, the usual case),
+ * the last input (causal stacks: WaveNet, TCN) or the first (anti-causal). Branches that share the stride and
+ * any one anchor read consistent positions for each output, so adding or concatenating them is aligned; a
+ * residual around a causal dilated conv shares the right edge though its centre moves.
+ */
+const ANCHORS: readonly ((f: FieldGeometry) => number)[] = [
+  fieldCentre,
+  (f) => f.rf - 1 - f.padding,
+  (f) => -f.padding,
+];
+
 function mergeInputs(name: string, inputNames: string[], ins: Working[], misalignments: Misalignment[]): Working {
   if (ins.length === 1) return ins[0];
   const global = ins.some((w) => w.global);
@@ -100,8 +112,11 @@ function mergeInputs(name: string, inputNames: string[], ins: Working[], misalig
   const fields = live.length === 0 ? ins[0].fields : ins[0].fields.map((_, d) => {
     const branch = live.map((w) => w.fields[d]);
     const strides = branch.map((f) => f.stride);
-    const centres = branch.map(fieldCentre);
-    const agree = strides.every((s) => Math.abs(s - strides[0]) < TOLERANCE) && centres.every((c) => Math.abs(c - centres[0]) < TOLERANCE);
+    const sameStride = strides.every((s) => Math.abs(s - strides[0]) < TOLERANCE);
+    const agree = sameStride && ANCHORS.some((anchor) => {
+      const at = branch.map(anchor);
+      return at.every((a) => Math.abs(a - at[0]) < TOLERANCE);
+    });
     if (!agree) {
       aligned = false;
       misalignments.push({

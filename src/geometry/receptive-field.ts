@@ -45,7 +45,7 @@ export function composeFields(below: FieldGeometry, layer: FieldGeometry): Field
 
 /**
  * The input coordinate at the centre of output 0's field, `(rf − 1)/2 − padding`; output `o` is centred at
- * `o·stride + fieldCentre(f)`. Two branches are aligned when they share stride and centre.
+ * `o·stride + fieldCentre(f)`.
  *
  * @example fieldCentre({ rf: 63, stride: 1, padding: 31 }) // 0
  */

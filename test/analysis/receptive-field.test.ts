@@ -85,6 +85,16 @@ describe('receptive field of branching graphs', () => {
     assert.deepEqual(m.branches.map((x) => [x.input, x.centre]), [['centred', 0], ['shifted', 1]]);
   });
 
+  it('calls a residual around a causal dilated conv aligned: the branches share their last input', () => {
+    const b = new GraphBuilder({ rank: 1 });
+    const dilated = b.conv(b.input, { kernel: 2, dilation: 4, padding: [[4, 0]] }, 'causal');
+    b.add([b.input, dilated], 'residual');
+    const report = receptiveField(b.build());
+    assert.equal(report.output.aligned, true);
+    assert.deepEqual(report.misalignments, []);
+    assert.deepEqual([report.output.rf, report.output.padding], [[5], [4]]);
+  });
+
   it('reports branches whose strides differ', () => {
     const b = new GraphBuilder({ rank: 1 });
     const fine = b.conv(b.input, { kernel: 3, padding: 1 }, 'fine');
