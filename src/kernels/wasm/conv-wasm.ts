@@ -3,12 +3,14 @@
  * (split into tasks that own disjoint outputs, spread over the worker pool) and copies the result out.
  *
  *   forward          stage x → per-tap GEMMs over valid output boxes (4×8 microkernel), or the depthwise kernel
- *   backward input   per-tap adjoint GEMMs into a staged dx, un-staged per task
+ *   backward input   per-tap adjoint GEMMs into a staged dx, un-staged per task (stride-1 depthwise: a forward
+ *                    depthwise convolution with flipped weights)
  *   backward weight  stage x → per-tap correlations with dy (4×2 output×input channel tiles)
  *
  * Layers too large for the module's 2 GiB memory fall back to the pure-JS kernels.
  */
 import type { ConvGeometry } from '../../geometry/conv-geometry.js';
+import { effectiveKernelSize } from '../../geometry/conv-arithmetic.js';
 import type { ConvKernels } from '../backend.js';
 import { jsKernels } from '../js/conv-im2col.js';
 import { Slot } from './job-params.js';
@@ -121,7 +123,31 @@ export function convForwardWasm(g: ConvGeometry, x: Float32Array, w: Float32Arra
   return y;
 }
 
+/**
+ * For a stride-1 depthwise layer (one output channel per group) the input gradient is itself a depthwise
+ * convolution: dx = conv(dy, w flipped in every spatial dimension) with padding d(k−1) − p, which runs on the
+ * register-blocked forward kernel instead of the scatter-add one. Null when the layer is not of that kind.
+ */
+function depthwiseAdjointAsForward(g: ConvGeometry, dy: Float32Array, w: Float32Array): Float32Array | null {
+  const flippedPad = (p: number, i: number): number => effectiveKernelSize(g.kernelSize[i], g.dilation[i]) - 1 - p;
+  const eligible = g.inChannels === g.groups && g.outChannels === g.groups && g.stride.every((v) => v === 1) &&
+    g.padBefore.every((p, i) => flippedPad(p, i) >= 0) && g.padAfter.every((p, i) => flippedPad(p, i) >= 0);
+  if (!eligible) return null;
+  const adjoint: ConvGeometry = {
+    ...g, inSize: g.outSize, outSize: g.inSize,
+    padBefore: g.padBefore.map(flippedPad), padAfter: g.padAfter.map(flippedPad),
+  };
+  const T = w.length / g.outChannels;
+  const flipped = new Float32Array(w.length);
+  for (let c = 0; c < g.outChannels; c++) {
+    for (let t = 0; t < T; t++) flipped[c * T + t] = w[c * T + T - 1 - t];
+  }
+  return convForwardWasm(adjoint, dy, flipped, null);
+}
+
 export function convBackwardInputWasm(g: ConvGeometry, dy: Float32Array, w: Float32Array): Float32Array {
+  const viaForward = depthwiseAdjointAsForward(g, dy, w);
+  if (viaForward) return viaForward;
   const rt = requireRuntime();
   const s = stageGeometry(g);
   const slots = geometrySlots(s);
