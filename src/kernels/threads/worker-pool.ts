@@ -1,21 +1,21 @@
 import { Control, CONTROL_WORDS } from './control-block.js';
 
 /**
- * A persistent pool of Node worker threads sharing one WebAssembly.Memory with the host. `execute` is
- * synchronous: the calling thread publishes the job, runs tasks itself alongside the workers, then blocks in
- * Atomics.wait until every task has finished (Node allows Atomics.wait on the main thread; browsers
- * do not, so there the kernels run on the calling thread alone). Workers are unref'd: an idle pool never keeps
- * the process alive.
+ * A persistent pool of worker threads (Node worker_threads, or module Web Workers on cross-origin isolated pages)
+ * sharing one WebAssembly.Memory with the host. `execute` is synchronous: the calling thread publishes the job,
+ * runs tasks itself alongside the workers, then waits until every task has finished (Atomics.wait in Node; a
+ * browser's main thread, which may not block, spins on an atomic load instead). Node workers are unref'd: an idle
+ * pool never keeps the process alive.
  *
  * Workers start asynchronously; a job counts only the workers that are already running, so the first calls after
- * `setThreads` may use fewer threads. Results do not depend on it. Workers get no execArgv: they need none, and
- * V8 flags (e.g. --experimental-wasm-relaxed-simd, process-wide anyway) are refused there. A worker that fails to
- * start is ignored (its error is swallowed so it cannot end the process); a task that throws, on any thread, makes `execute`
- * throw once every other task has finished.
+ * `setThreads` may use fewer threads. Results do not depend on it. Node workers get no execArgv: they need none,
+ * and V8 flags (e.g. --experimental-wasm-relaxed-simd, process-wide anyway) are refused there. A worker that fails
+ * to start is ignored (its error is swallowed so it cannot end the process); a task that throws, on any thread,
+ * makes `execute` throw once every other task has finished.
  */
 export class WorkerPool {
   private readonly words: Int32Array;
-  private readonly workers: { terminate(): Promise<number> }[] = [];
+  private readonly workers: { terminate(): unknown }[] = [];
 
   constructor(
     module: WebAssembly.Module, memory: WebAssembly.Memory, control: number, size: number,
@@ -23,16 +23,10 @@ export class WorkerPool {
   ) {
     this.words = new Int32Array(memory.buffer, control, CONTROL_WORDS);
     this.words.fill(0);
-    const { Worker } = nodeWorkerThreads();
+    const data = { module, memory, control };
     for (let i = 0; i < size; i++) {
-      let worker;
-      try {
-        worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { module, memory, control }, execArgv: [] });
-      } catch {
-        break;
-      }
-      worker.on('error', () => undefined);
-      worker.unref();
+      const worker = startWorker(data);
+      if (!worker) break;
       this.workers.push(worker);
     }
   }
@@ -80,7 +74,7 @@ export class WorkerPool {
       Atomics.add(w, Control.COMPLETED, 1);
     }
     for (let done = Atomics.load(w, Control.COMPLETED); done < count; done = Atomics.load(w, Control.COMPLETED)) {
-      Atomics.wait(w, Control.COMPLETED, done);
+      if (blockingWaitAllowed) Atomics.wait(w, Control.COMPLETED, done);
     }
     if (Atomics.load(w, Control.FAILED)) throw new Error('atrous: a kernel task failed; no result was returned');
   }
@@ -92,15 +86,42 @@ export class WorkerPool {
   }
 }
 
-/** True where a synchronous worker pool can run: Node's worker_threads. */
+/**
+ * True where a synchronous worker pool can run: Node's worker_threads, or module Web Workers on a cross-origin
+ * isolated page (the only pages that may share memory with a worker).
+ */
 export function workerThreadsAvailable(): boolean {
-  return getBuiltin('node:worker_threads') !== undefined;
+  return getBuiltin('node:worker_threads') !== undefined || webWorkersAvailable();
 }
 
-function nodeWorkerThreads(): typeof import('node:worker_threads') {
-  const module = getBuiltin('node:worker_threads');
-  if (!module) throw new Error('unreachable: worker pools are only created where worker_threads exists');
-  return module as typeof import('node:worker_threads');
+function webWorkersAvailable(): boolean {
+  const scope = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
+  return scope.crossOriginIsolated === true && typeof scope.Worker === 'function';
+}
+
+/**
+ * Node may block any thread in Atomics.wait; a browser's main thread may not, so there the host spins on the
+ * COMPLETED word for the few milliseconds the workers need to finish their last tasks.
+ */
+const blockingWaitAllowed = getBuiltin('node:worker_threads') !== undefined || typeof (globalThis as { document?: unknown }).document === 'undefined';
+
+/** Starts one worker serving the pool, or null when it cannot be started (the pool then has fewer threads). */
+function startWorker(data: { module: WebAssembly.Module; memory: WebAssembly.Memory; control: number }): { terminate(): unknown } | null {
+  const nodeThreads = getBuiltin('node:worker_threads') as typeof import('node:worker_threads') | undefined;
+  try {
+    if (nodeThreads) {
+      const worker = new nodeThreads.Worker(new URL('./worker.js', import.meta.url), { workerData: data, execArgv: [] });
+      worker.on('error', () => undefined);
+      worker.unref();
+      return worker;
+    }
+    const WebWorker = (globalThis as unknown as { Worker: new (url: URL, options: { type: 'module' }) => { postMessage(data: unknown): void; terminate(): void } }).Worker;
+    const worker = new WebWorker(new URL('./web-worker.js', import.meta.url), { type: 'module' });
+    worker.postMessage(data);
+    return worker;
+  } catch {
+    return null;
+  }
 }
 
 /** Node built-in modules without a static import, so browser bundles never reference them. */

@@ -40,11 +40,12 @@ export class WasmRuntime {
     };
   }
 
-  /** Threads that can run kernels: more than one only on shared memory with worker_threads. */
+  /** Threads that can run kernels: more than one only on shared memory with a worker pool (Node, isolated pages). */
   static maxUsefulThreads(kernel: KernelModule): number {
     if (!kernel.shared || !workerThreadsAvailable()) return 1;
     const os = getBuiltin('node:os') as typeof import('node:os') | undefined;
-    return Math.max(1, os?.availableParallelism?.() ?? 1);
+    const browserCores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+    return Math.max(1, os?.availableParallelism?.() ?? browserCores ?? 1);
   }
 
   get threadCount(): number {
