@@ -5,6 +5,7 @@ import { animateCommand } from './animate.js';
 import { analyzeCommand } from './analyze.js';
 import { runCommand } from './run.js';
 import { benchCommand } from './bench.js';
+import { serveCommand } from './serve.js';
 
 /** Every CLI command, in the order `atrous --help` lists them. Each lives in its own file beside this one. */
-export const commands: Command[] = [rfCommand, plotCommand, animateCommand, analyzeCommand, runCommand, benchCommand];
+export const commands: Command[] = [rfCommand, plotCommand, animateCommand, analyzeCommand, runCommand, benchCommand, serveCommand];
