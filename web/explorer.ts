@@ -115,6 +115,7 @@ function showStack({ kernel, dilations, dims }: StackInput): void {
       ...(within && within.schedules.length > 0 ? [{ label: `designer: ${within.schedules[0].dilations.join(',')}`, receptiveField: fieldPerLayer(kernel, within.schedules[0].dilations) }] : []),
     ],
   }));
+  byId('results').dataset.schedule = `${kernel}:${dilations.join(',')}`;
 }
 
 function fieldPerLayer(kernel: number, dilations: number[]): number[] {
