@@ -30,15 +30,6 @@ export function backwardWeightTask(params: usize, task: i32): void {
   }
 }
 
-/** Float offset, within one channel plane, of staged row (od, oh) read by tap (kd, kh, ·) at output column 0. */
-// @ts-ignore: decorator
-@inline function stagedRow(params: usize, od: i32, oh: i32, kd: i32, kh: i32, columnOffset: i32): i32 {
-  const rowFloats = p.slot(params, p.SW) * p.slot(params, p.XQ);
-  const dIndex = od * p.slot(params, p.SD) + kd * p.slot(params, p.DD);
-  const hIndex = oh * p.slot(params, p.SH) + kh * p.slot(params, p.DH);
-  return (dIndex * p.slot(params, p.XH) + hIndex) * rowFloats + columnOffset;
-}
-
 // @ts-ignore: decorator
 @inline function hsum(v: v128): f32 {
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
@@ -60,7 +51,9 @@ function tile4x2(params: usize, g: i32, co: i32, ci: i32, t: i32): void {
   const d0 = p.rangeLo(params, 0, kd), d1 = p.rangeHi(params, 0, kd);
   const h0 = p.rangeLo(params, 1, kh), h1 = p.rangeHi(params, 1, kh);
   const w0 = p.rangeLo(params, 2, kw), w1 = p.rangeHi(params, 2, kw);
-  const columnOffset = p.columnOffset(params, kw);
+  const rowFloats = p.slot(params, p.SW) * p.slot(params, p.XQ), XH = p.slot(params, p.XH);
+  const odStep = p.slot(params, p.SD) * XH * rowFloats, ohStep = p.slot(params, p.SH) * rowFloats;
+  const tapBase = (kd * p.slot(params, p.DD) * XH + kh * p.slot(params, p.DH)) * rowFloats + p.columnOffset(params, kw);
   if (d0 < d1 && h0 < h1 && w0 < w1) {
     const N = p.slot(params, p.N), G = p.slot(params, p.G), COG = p.slot(params, p.COG), CIG = p.slot(params, p.CIG);
     const OH = p.slot(params, p.OH), OW = p.slot(params, p.OW), P = p.slot(params, p.DENSE_PLANE);
@@ -72,7 +65,7 @@ function tile4x2(params: usize, g: i32, co: i32, ci: i32, t: i32): void {
         for (let oh = h0; oh < h1; oh++) {
           const dy0 = dyBase + (<usize>((od * OH + oh) * OW) << 2);
           const dy1 = dy0 + dyStride, dy2 = dy1 + dyStride, dy3 = dy2 + dyStride;
-          const x0 = xBase + (<usize>stagedRow(params, od, oh, kd, kh, columnOffset) << 2), x1 = x0 + xStride;
+          const x0 = xBase + (<usize>(od * odStep + oh * ohStep + tapBase) << 2), x1 = x0 + xStride;
           let ow = w0;
           for (; ow + 4 <= w1; ow += 4) {
             const at = <usize>ow << 2;
@@ -115,7 +108,9 @@ function tile1x1(params: usize, g: i32, co: i32, ci: i32, t: i32): void {
   const d0 = p.rangeLo(params, 0, kd), d1 = p.rangeHi(params, 0, kd);
   const h0 = p.rangeLo(params, 1, kh), h1 = p.rangeHi(params, 1, kh);
   const w0 = p.rangeLo(params, 2, kw), w1 = p.rangeHi(params, 2, kw);
-  const columnOffset = p.columnOffset(params, kw);
+  const rowFloats = p.slot(params, p.SW) * p.slot(params, p.XQ), XH = p.slot(params, p.XH);
+  const odStep = p.slot(params, p.SD) * XH * rowFloats, ohStep = p.slot(params, p.SH) * rowFloats;
+  const tapBase = (kd * p.slot(params, p.DD) * XH + kh * p.slot(params, p.DH)) * rowFloats + p.columnOffset(params, kw);
   if (d0 < d1 && h0 < h1 && w0 < w1) {
     const N = p.slot(params, p.N), G = p.slot(params, p.G), COG = p.slot(params, p.COG), CIG = p.slot(params, p.CIG);
     const OH = p.slot(params, p.OH), OW = p.slot(params, p.OW), P = p.slot(params, p.DENSE_PLANE);
@@ -126,7 +121,7 @@ function tile1x1(params: usize, g: i32, co: i32, ci: i32, t: i32): void {
       for (let od = d0; od < d1; od++) {
         for (let oh = h0; oh < h1; oh++) {
           const dy = dyBase + (<usize>((od * OH + oh) * OW) << 2);
-          const x = xBase + (<usize>stagedRow(params, od, oh, kd, kh, columnOffset) << 2);
+          const x = xBase + (<usize>(od * odStep + oh * ohStep + tapBase) << 2);
           let ow = w0;
           for (; ow + 4 <= w1; ow += 4) acc = madd(v128.load(dy + (<usize>ow << 2)), v128.load(x + (<usize>ow << 2)), acc);
           for (; ow < w1; ow++) tail += load<f32>(dy + (<usize>ow << 2)) * load<f32>(x + (<usize>ow << 2));

@@ -22,8 +22,9 @@ export interface StagedGeometry {
   /** Floats between channels of the output and dy as laid out in the module's memory (padded likewise). */
   densePlane: number;
   /**
-   * Per dimension D, H, W then per tap: the valid output range [lo, hi); then per W tap the float offset its
-   * reads start at within a staged row (stride phase · stagedQ + index), so the kernels never divide.
+   * Per dimension D, H, W then per tap: the valid output range [lo, hi) (along W widened to whole vectors, see
+   * widenToVectors); then per W tap the float offset its reads start at within a staged row (stride phase ·
+   * stagedQ + index), so the kernels never divide.
    */
   ranges: Int32Array;
   /** Output positions, input positions and taps per channel. */
@@ -37,6 +38,18 @@ type Triple = [number, number, number];
 function lift(values: readonly number[], fill: number): Triple {
   const out: number[] = Array(3 - values.length).fill(fill).concat(values);
   return out as Triple;
+}
+
+/**
+ * A W range widened, within [0, out), to a whole number of 4-float vectors. The extra columns read the staged
+ * zero padding (so they add w·0 to the output, or, in the adjoint, write into padding that un-staging crops), and
+ * they spare the kernels their slow 1-column tails: a few wasted multiply-adds instead of a scalar loop.
+ */
+function widenToVectors([lo, hi]: [number, number], out: number): [number, number] {
+  if (hi <= lo) return [lo, hi];
+  const width = Math.min(out, Math.ceil((hi - lo) / 4) * 4);
+  const start = Math.max(0, Math.min(hi - width, out - width));
+  return [start, start + width];
 }
 
 /**
@@ -58,7 +71,8 @@ export function stageGeometry(g: ConvGeometry): StagedGeometry {
   const ranges: number[] = [];
   for (let dim = 0; dim < 3; dim++) {
     for (let t = 0; t < kernel[dim]; t++) {
-      ranges.push(...tapValidRange(outSize[dim], inSize[dim], t, stride[dim], padBefore[dim], dilation[dim]));
+      const valid = tapValidRange(outSize[dim], inSize[dim], t, stride[dim], padBefore[dim], dilation[dim]);
+      ranges.push(...(dim === 2 ? widenToVectors(valid, outSize[2]) : valid));
     }
   }
   for (let t = 0; t < kernel[2]; t++) {
