@@ -26,7 +26,8 @@ if (wasmRuntime()) {
  */
 export function setBackend(name: string): void {
   if (!hasBackend(name)) {
-    throw new OptionError('setBackend', 'name', `backend ${describeValue(name)} is not one of ${listBackends().map((b) => `"${b}"`).join(', ')}`);
+    const wasmHint = name === 'wasm' ? ' (the WASM backend registers once loaded: await ready() first; it stays absent where WebAssembly SIMD is unavailable)' : '';
+    throw new OptionError('setBackend', 'name', `backend ${describeValue(name)} is not one of ${listBackends().map((b) => `"${b}"`).join(', ')}${wasmHint}`);
   }
   chosenByUser = true;
   selectBackend(name);
