@@ -107,6 +107,9 @@ function showStack({ kernel, dilations, dims }: StackInput): void {
   showSuggestions('reaching', reaching);
 
   showFigure('coverage-figure', () => coverageFigure(kernel, dilations, dims, rf));
+  byId('coverage-caption').textContent = dims === 2
+    ? `The same schedule with ${kernel}×${kernel} kernels: paths from each input pixel to one output pixel; grey crossed cells are gridding holes. The numbers above are for the 1-D stack.`
+    : 'Paths from each input offset to one output; grey crossed columns are gridding holes.';
   showFigure('growth-figure', () => receptiveFieldGrowthFigure({
     kernel,
     series: [
