@@ -46,9 +46,11 @@ export async function runSuite(options: SuiteOptions = {}): Promise<SuiteResult>
   }
   for (const n of threadCounts) if (wasm) contestants.push(atrousContestant('wasm', n, 'backward', n === defaultThreads));
   contestants.push(atrousContestant('js', 1, 'backward', !wasm));
+  const os = await import('node:os');
   const environment = {
     node: process.version,
-    cores: (await import('node:os')).availableParallelism(),
+    cores: os.availableParallelism(),
+    loadAverage: Number(os.loadavg()[0].toFixed(2)),
     wasmBuild: wasmBuild(),
     defaultThreads,
     date: new Date().toISOString(),
@@ -61,7 +63,7 @@ export async function runSuite(options: SuiteOptions = {}): Promise<SuiteResult>
   setThreads(defaultThreads);
   const summary = summarize(rows);
   const header = [
-    `atrous bench — ${environment.date}, Node ${environment.node}, ${environment.cores} cores, wasm build ${environment.wasmBuild ?? 'none'}, default threads ${defaultThreads}`,
+    `atrous bench — ${environment.date}, Node ${environment.node}, ${environment.cores} cores (load average ${environment.loadAverage} at start), wasm build ${environment.wasmBuild ?? 'none'}, default threads ${defaultThreads}`,
     `median of ${environment.rounds} interleaved rounds, seeded data; nominal GFLOP/s = 2·N·Cout·(Cin/groups)·taps·outputs / time`,
   ];
   return { environment, rows, summary, text: formatReport(rows, summary, header) };
