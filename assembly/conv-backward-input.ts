@@ -33,7 +33,7 @@ export function backwardInputTask(params: usize, task: i32): void {
   const groupPanels = <usize>p.slot(params, p.PANELS) + <usize>(g * (CIGP / 4) * T) * panelBytes;
   const rows = p.slot(params, p.OD) * p.slot(params, p.OH), perBand = p.slot(params, p.ROWS_PER_BAND);
   for (let rowBegin = 0; rowBegin < rows; rowBegin += perBand) {
-    traverseTaps(params, dxGroup, dyGroup, planeBytes, <usize>P << 2, COG, groupPanels, blockBegin, blockEnd, panelBytes, true, rowBegin, min(rowBegin + perBand, rows));
+    traverseTaps(params, dxGroup, dyGroup, planeBytes, <usize>P << 2, COG, groupPanels, blockBegin, blockEnd, panelBytes, true, rowBegin, min(rowBegin + perBand, rows), 0, p.slot(params, p.OW));
   }
 
   const denseBytes = <usize>(p.slot(params, p.ID) * p.slot(params, p.IH) * p.slot(params, p.IW)) << 2;

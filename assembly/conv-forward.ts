@@ -12,7 +12,13 @@ import { gemmRow } from './f32-gemm-4x8';
 import { stagedPlane } from './stage-input';
 
 export function forwardTasks(params: usize): i32 {
-  return p.slot(params, p.N) * p.slot(params, p.G) * blockRuns(params, p.slot(params, p.COGP)) * bands(params);
+  return p.slot(params, p.N) * p.slot(params, p.G) * blockRuns(params, p.slot(params, p.COGP)) * bands(params) * columnParts(params);
+}
+
+// @ts-ignore: decorator
+@inline function columnParts(params: usize): i32 {
+  const per = p.slot(params, p.COLUMNS_PER_TASK);
+  return (p.slot(params, p.OW) + per - 1) / per;
 }
 
 /** Bands of ROWS_PER_BAND output rows over the OD·OH rows of a channel. */
@@ -30,8 +36,9 @@ export function forwardTasks(params: usize): i32 {
 
 export function forwardTask(params: usize, task: i32): void {
   const G = p.slot(params, p.G), CIG = p.slot(params, p.CIG), COG = p.slot(params, p.COG), COGP = p.slot(params, p.COGP);
-  const runs = blockRuns(params, COGP), bandCount = bands(params);
-  const band = task % bandCount, run = (task / bandCount) % runs, ng = task / (bandCount * runs), g = ng % G;
+  const runs = blockRuns(params, COGP), bandCount = bands(params), parts = columnParts(params);
+  const part = task % parts, band = (task / parts) % bandCount, run = (task / (parts * bandCount)) % runs;
+  const ng = task / (parts * bandCount * runs), g = ng % G;
   const per = p.slot(params, p.BLOCKS_PER_TASK);
   const blockBegin = run * per, blockEnd = min(blockBegin + per, COGP / 4);
   const OD = p.slot(params, p.OD), OH = p.slot(params, p.OH), OW = p.slot(params, p.OW);
@@ -40,12 +47,16 @@ export function forwardTask(params: usize, task: i32): void {
 
   const perBand = p.slot(params, p.ROWS_PER_BAND);
   const rowBegin = band * perBand, rowEnd = min(rowBegin + perBand, OD * OH);
+  const columnsPerTask = p.slot(params, p.COLUMNS_PER_TASK);
+  const columnBegin = part * columnsPerTask, columnEnd = min(columnBegin + columnsPerTask, OW);
   const bias = <usize>p.slot(params, p.BIAS);
   for (let co = blockBegin * 4; co < blockEnd * 4; co++) {
     const value: f32 = bias != 0 && co < COG ? load<f32>(bias + (<usize>(g * COG + co) << 2)) : 0;
-    const first = yGroup + (<usize>(co * P + rowBegin * OW) << 2), end = first + (<usize>((rowEnd - rowBegin) * OW) << 2);
-    if (value == 0) memory.fill(first, 0, end - first);
-    else for (let at = first; at < end; at += 4) store<f32>(at, value);
+    for (let r = rowBegin; r < rowEnd; r++) {
+      const first = yGroup + (<usize>(co * P + r * OW + columnBegin) << 2), end = first + (<usize>(columnEnd - columnBegin) << 2);
+      if (value == 0) memory.fill(first, 0, end - first);
+      else for (let at = first; at < end; at += 4) store<f32>(at, value);
+    }
   }
 
   const plane = stagedPlane(params);
@@ -54,12 +65,12 @@ export function forwardTask(params: usize, task: i32): void {
   const KD = p.slot(params, p.KD), KH = p.slot(params, p.KH), KW = p.slot(params, p.KW), T = KD * KH * KW;
   const panelBytes = <usize>(CIG * 16);
   const groupPanels = panels + <usize>(g * (COGP / 4) * T) * panelBytes;
-  traverseTaps(params, xGroup, yGroup, <usize>plane << 2, <usize>P << 2, CIG, groupPanels, blockBegin, blockEnd, panelBytes, false, rowBegin, rowEnd);
+  traverseTaps(params, xGroup, yGroup, <usize>plane << 2, <usize>P << 2, CIG, groupPanels, blockBegin, blockEnd, panelBytes, false, rowBegin, rowEnd, columnBegin, columnEnd);
 }
 
 /**
  * Runs the microkernels for channel blocks [blockBegin, blockEnd) over output rows [rowBegin, rowEnd) (flattened
- * D·H), blocked for cache: column chunk by column chunk, then tap by tap over the rows of the band, so a tap's
+ * D·H) and columns [columnBegin, columnEnd), blocked for cache: column chunk by column chunk, then tap by tap over the rows of the band, so a tap's
  * panels and the input rows it reads are reused while they are hot. Each tap only visits the part of the band and
  * chunk inside its valid box. `staged` is the staged tensor (B operand for the forward pass, C for the adjoint);
  * `dense` the [channels][P] tensor on the other side.
@@ -67,6 +78,7 @@ export function forwardTask(params: usize, task: i32): void {
 export function traverseTaps(
   params: usize, staged: usize, dense: usize, stagedChannelBytes: usize, denseChannelBytes: usize, K: i32,
   panels: usize, blockBegin: i32, blockEnd: i32, panelBytes: usize, adjoint: bool, rowBegin: i32, rowEnd: i32,
+  columnBegin: i32, columnEnd: i32,
 ): void {
   const OH = p.slot(params, p.OH), OW = p.slot(params, p.OW);
   const KD = p.slot(params, p.KD), KH = p.slot(params, p.KH), KW = p.slot(params, p.KW), T = KD * KH * KW;
@@ -76,8 +88,8 @@ export function traverseTaps(
   const chunk = p.slot(params, p.CHUNK);
   const stagedRowFloats = SW * XQ;
   const bStride = adjoint ? denseChannelBytes : stagedChannelBytes, cStride = adjoint ? stagedChannelBytes : denseChannelBytes;
-  for (let c0 = 0; c0 < OW; c0 += chunk) {
-    const c1 = min(c0 + chunk, OW);
+  for (let c0 = columnBegin; c0 < columnEnd; c0 += chunk) {
+    const c1 = min(c0 + chunk, columnEnd);
     for (let kd = 0; kd < KD; kd++) {
       const d0 = p.rangeLo(params, 0, kd), d1 = p.rangeHi(params, 0, kd);
       for (let kh = 0; kh < KH; kh++) {

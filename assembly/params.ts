@@ -64,7 +64,9 @@ export const STAGED_PLANE = 38;
  * microkernel reads from many channels do not all fall in the same cache set.
  */
 export const DENSE_PLANE = 39;
-export const SLOTS = 40;
+/** Output columns per forward task (a multiple of 8): splits long rows (1-D layers) over threads. */
+export const COLUMNS_PER_TASK = 40;
+export const SLOTS = 48;
 
 // @ts-ignore: decorator
 @inline export function slot(params: usize, index: i32): i32 {

@@ -60,8 +60,15 @@ function roundUp4(n: number): number {
 const BAND_FLOATS = 49152;
 /** Panel floats a tap's sweep keeps hot across the rows of a band (32 KiB, within L1). */
 const PANEL_FLOATS = 8192;
-/** Tasks to aim for, so two or more threads stay balanced. */
-const TARGET_TASKS = 8;
+/**
+ * Tasks to aim for: enough that two or more threads stay balanced, and small enough that a thread the OS
+ * preempts in the middle of a task holds the others up only briefly.
+ */
+const TARGET_TASKS = 16;
+/** Long rows (1-D layers) are split over tasks, but never into parts narrower than this. */
+const MIN_COLUMNS_PER_TASK = 128;
+/** The adjoint splits only channel blocks (its taps overlap rows), so it aims lower to keep panels reused. */
+const ADJOINT_TARGET_TASKS = 8;
 
 /** Rows per band: as many output rows as keep K rows of `rowFloats` of B within BAND_FLOATS. */
 function rowsPerBand(K: number, rowFloats: number): number {
@@ -79,9 +86,15 @@ function forwardBlocksPerTask(channels: number, K: number, bands: number): numbe
   return Math.max(1, Math.min(cached, Math.ceil(blocks / runsWanted)));
 }
 
+/** Output columns per forward task: whole rows unless the bands alone would give too few tasks. */
+function columnsPerTask(outWidth: number, bands: number): number {
+  const parts = bands >= TARGET_TASKS ? 1 : Math.max(1, Math.min(Math.ceil(TARGET_TASKS / bands), Math.floor(outWidth / MIN_COLUMNS_PER_TASK)));
+  return Math.ceil(outWidth / parts / 8) * 8;
+}
+
 /** Blocks of 4 input channels per adjoint task (the adjoint cannot split rows: taps overlap them). */
 function adjointBlocksPerTask(channels: number): number {
-  return Math.max(1, Math.min(8, Math.floor(Math.ceil(channels / 4) / TARGET_TASKS)));
+  return Math.max(1, Math.min(8, Math.floor(Math.ceil(channels / 4) / ADJOINT_TARGET_TASKS)));
 }
 
 function chunkFor(K: number): number {
@@ -107,9 +120,11 @@ export function convForwardWasm(g: ConvGeometry, x: Float32Array, w: Float32Arra
   rt.put(s.ranges, rangesAt);
   const rows = rowsPerBand(s.Cig, s.stride[2] * s.stagedQ);
   const bands = Math.ceil((s.outSize[0] * s.outSize[1]) / rows);
+  const columns = columnsPerTask(s.outSize[2], bands);
+  const parts = Math.ceil(s.outSize[2] / columns);
   const common = new Map([...slots, [Slot.SOURCE, source], [Slot.XS, staged], [Slot.PANELS, panelsAt], [Slot.Y, yAt],
-    [Slot.RANGES, rangesAt], [Slot.BIAS, rt.put(bias, biasAt)], [Slot.BLOCKS_PER_TASK, forwardBlocksPerTask(s.Cog, s.Cig, bands)],
-    [Slot.CHUNK, chunkFor(s.Cig)], [Slot.ROWS_PER_BAND, rows]]);
+    [Slot.RANGES, rangesAt], [Slot.BIAS, rt.put(bias, biasAt)], [Slot.BLOCKS_PER_TASK, forwardBlocksPerTask(s.Cog, s.Cig, bands * parts)],
+    [Slot.CHUNK, chunkFor(s.Cig)], [Slot.ROWS_PER_BAND, rows], [Slot.COLUMNS_PER_TASK, columns]]);
   rt.runJob('STAGE', common, s.N * s.G * s.Cig * s.stagedPlane);
   rt.runJob(s.depthwise ? 'DEPTHWISE_FORWARD' : 'FORWARD', common, multiplyAdds(s));
   const y = new Float32Array(s.N * s.G * s.Cog * s.P);
