@@ -1,6 +1,7 @@
 /**
  * Builds the browser side into dist/web/: `atrous.js`, the library bundle of src/browser.ts (ESM, minified, no Node
- * built-ins); `explorer.js`, the explorer page's module, importing `./atrous.js`; the page's HTML and CSS; and the
+ * built-ins); `explorer.js`, the explorer page's module, and `designer-worker.js`, its schedule-search worker, both importing
+ * `./atrous.js`; the page's HTML and CSS; and the
  * WASM kernels copied beside the bundle, where the loader's `new URL(file, import.meta.url)` looks for them. The
  * module Web Worker of the kernels' thread pool, `web-worker.js`, also beside the bundle (the pool starts it through
  * `new URL('./web-worker.js', import.meta.url)` on cross-origin isolated pages). The page module is type-checked
@@ -44,7 +45,7 @@ const libraryBesidePage = {
     builder.onResolve({ filter: /\/src\/browser\.js$/ }, () => ({ path: './atrous.js', external: true }));
   },
 };
-const page = await build({ ...common, entryPoints: ['web/explorer.ts'], outfile: join(outDir, 'explorer.js'), plugins: [libraryBesidePage] });
+const page = await build({ ...common, entryPoints: ['web/explorer.ts', 'web/designer-worker.ts'], outdir: outDir, plugins: [libraryBesidePage] });
 
 for (const file of wasmFiles) copyFileSync(join(wasmDir, file), join(outDir, file));
 for (const file of pageFiles) copyFileSync(file, join(outDir, file.slice('web/'.length)));
@@ -54,4 +55,4 @@ const size = (file) => {
   const bytes = readFileSync(join(outDir, file));
   return `${file} ${(bytes.length / 1024).toFixed(0)} KiB (${(gzipSync(bytes).length / 1024).toFixed(0)} KiB gzip)`;
 };
-console.log(`build-web: ${outDir}/ ← ${['atrous.js', 'web-worker.js', 'explorer.js', ...wasmFiles].map(size).join(', ')}`);
+console.log(`build-web: ${outDir}/ ← ${['atrous.js', 'web-worker.js', 'explorer.js', 'designer-worker.js', ...wasmFiles].map(size).join(', ')}`);

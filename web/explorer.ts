@@ -5,14 +5,20 @@
  */
 import {
   AtrousError, GraphBuilder, MAX_COVERAGE_SIDE, asciiRow, conv, convStack, coverage, coverageHeatmapFigure,
-  designSchedules, getBackend, getThreads, graphCost, griddingVerdict, hdcCheck, randn, ready, receptiveField,
+  getBackend, getThreads, graphCost, griddingVerdict, hdcCheck, randn, ready, receptiveField,
   receptiveFieldGrowthFigure, resolveGraph, wasmBuild, type Schedule, type ScheduleDesign,
 } from '../src/browser.js';
+import type { DesignReply, DesignRequest } from './designer-messages.js';
 
-/** Search nodes the designer may visit per keystroke: keeps the page responsive (a result says if it stopped early). */
-const DESIGN_BUDGET = 200_000;
+/**
+ * Search nodes per designer search. The searches run in a worker, but long stacks would still keep it busy for
+ * minutes; the list says when the budget stopped a search early.
+ */
+const DESIGN_BUDGET = 50_000;
 const SUGGESTIONS = 5;
 const TYPING_PAUSE_MS = 120;
+/** Largest receptive field the page traces and draws live (a 65,537-character row is already past reading). */
+const PAGE_FIELD_LIMIT = 65_536;
 
 /** The benchmark layers of issue 3 (batch 1, PyTorch layout), so the page's figures compare with `atrous bench`. */
 interface ConvLayer {
@@ -84,10 +90,16 @@ function analyseStack(): void {
   }
 }
 
-function showStack({ kernel, dilations, dims }: StackInput): void {
+/** The stack on screen, so the designer's answer can be drawn into its growth figure when it arrives. */
+let shown: StackInput | null = null;
+
+function showStack(stack: StackInput): void {
+  const { kernel, dilations, dims } = stack;
   const graph = resolveGraph(convStack({ kernel, dilations }));
-  const field = receptiveField(graph);
-  const rf = field.output.rf[0] as number;
+  const rf = receptiveField(graph).output.rf[0] as number;
+  if (rf > PAGE_FIELD_LIMIT) {
+    throw new InputError(`the receptive field is ${rf} samples, more than the ${PAGE_FIELD_LIMIT} this page traces live; use atrous rf --kernel ${kernel} --dilations ${dilations.join(',')} for any size`);
+  }
   const covered = coverage(graph);
   const verdict = griddingVerdict(graph, covered);
   const hdc = hdcCheck(kernel, dilations);
@@ -100,25 +112,28 @@ function showStack({ kernel, dilations, dims }: StackInput): void {
   byId('gridding-cause').textContent = verdict.message;
   setBadge('hdc-badge', hdc.passes ? 'passes' : 'fails', hdc.passes);
   byId('hdc-message').textContent = hdc.message;
-
-  const within = kernel >= 2 ? designSchedules({ kernel, layers: dilations.length, maxDilation: Math.max(...dilations), limit: SUGGESTIONS, budget: DESIGN_BUDGET }) : null;
-  const reaching = kernel >= 2 ? designSchedules({ kernel, layers: dilations.length, targetRf: rf, limit: SUGGESTIONS, budget: DESIGN_BUDGET }) : null;
-  showSuggestions('within', within);
-  showSuggestions('reaching', reaching);
+  byId('live-summary').textContent = `Receptive field ${rf}; ${verdict.gridding ? `gridding, ${verdict.holes} holes` : 'no holes'}.`;
 
   showFigure('coverage-figure', () => coverageFigure(kernel, dilations, dims, rf));
   byId('coverage-caption').textContent = dims === 2
     ? `The same schedule with ${kernel}×${kernel} kernels: paths from each input pixel to one output pixel; grey crossed cells are gridding holes. The numbers above are for the 1-D stack.`
     : 'Paths from each input offset to one output; grey crossed columns are gridding holes.';
+  shown = stack;
+  showGrowth(stack, null);
+  requestDesigns(kernel, dilations, rf);
+  byId('results').dataset.schedule = `${kernel}:${dilations.join(',')}`;
+}
+
+/** The growth figure: the user's schedule, no dilation, and (once the designer answers) its best within yours. */
+function showGrowth({ kernel, dilations }: StackInput, designed: Schedule | null): void {
   showFigure('growth-figure', () => receptiveFieldGrowthFigure({
     kernel,
     series: [
       { label: `yours: ${dilations.join(',')}`, receptiveField: fieldPerLayer(kernel, dilations) },
       { label: 'no dilation', receptiveField: fieldPerLayer(kernel, dilations.map(() => 1)) },
-      ...(within && within.schedules.length > 0 ? [{ label: `designer: ${within.schedules[0].dilations.join(',')}`, receptiveField: fieldPerLayer(kernel, within.schedules[0].dilations) }] : []),
+      ...(designed ? [{ label: `designer: ${designed.dilations.join(',')}`, receptiveField: fieldPerLayer(kernel, designed.dilations) }] : []),
     ],
   }));
-  byId('results').dataset.schedule = `${kernel}:${dilations.join(',')}`;
 }
 
 function fieldPerLayer(kernel: number, dilations: number[]): number[] {
@@ -152,16 +167,61 @@ function setBadge(id: string, text: string, good: boolean): void {
   badge.className = `badge ${good ? 'good' : 'bad'}`;
 }
 
-function showSuggestions(id: string, design: ScheduleDesign | null): void {
-  const list = byId<HTMLOListElement>(id);
-  list.replaceChildren();
-  if (!design) {
-    list.append(note('the designer needs a kernel of at least 2 taps'));
+let designer: Worker | null = null;
+let designerBusy = false;
+let latestRequest = 0;
+
+/** Asks the designer worker for both searches; a search still running for an older stack is abandoned. */
+function requestDesigns(kernel: number, dilations: number[], rf: number): void {
+  latestRequest++;
+  if (kernel < 2) {
+    for (const id of ['within', 'reaching']) showNotes(id, ['the designer needs a kernel of at least 2 taps']);
     return;
   }
+  for (const id of ['within', 'reaching']) showNotes(id, ['searching…']);
+  if (designer && designerBusy) {
+    designer.terminate();
+    designer = null;
+  }
+  designer ??= startDesigner();
+  designerBusy = true;
+  const request: DesignRequest = {
+    id: latestRequest, kernel, layers: dilations.length, maxDilation: Math.max(...dilations), targetRf: rf,
+    budget: DESIGN_BUDGET, limit: SUGGESTIONS,
+  };
+  designer.postMessage(request);
+}
+
+function startDesigner(): Worker {
+  const worker = new Worker(new URL('./designer-worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = ({ data: reply }: MessageEvent<DesignReply>) => {
+    if (reply.search === 'reaching' && reply.id === latestRequest) designerBusy = false;
+    if (reply.id !== latestRequest) return;
+    showSuggestions(reply.search, reply.design, reply.error);
+    const best = reply.design?.schedules[0];
+    if (reply.search === 'within' && shown && best) showGrowth(shown, best);
+  };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    designerBusy = false;
+    for (const id of ['within', 'reaching']) showNotes(id, [`the designer failed: ${event.message}`]);
+  };
+  return worker;
+}
+
+function showSuggestions(id: string, design: ScheduleDesign | null, error: string | null): void {
+  if (!design) {
+    showNotes(id, [error ?? 'no answer']);
+    return;
+  }
+  const list = byId<HTMLOListElement>(id);
+  list.replaceChildren(...design.schedules.map(suggestion));
   if (design.schedules.length === 0) list.append(note('none: no hole-free schedule meets this'));
-  for (const schedule of design.schedules) list.append(suggestion(schedule));
   if (!design.complete) list.append(note('search budget reached: the ranking may miss schedules'));
+}
+
+function showNotes(id: string, texts: string[]): void {
+  byId(id).replaceChildren(...texts.map(note));
 }
 
 function suggestion(schedule: Schedule): HTMLLIElement {
