@@ -75,8 +75,8 @@ describe('atrous serve', { timeout: 20_000 }, () => {
     await assert.rejects(startExplorerServer({ port: 0, host: '0.0.0.0' }), (error: unknown) => error instanceof OptionError && /not a loopback address/.test(error.message));
     let err = '';
     const code = await main(['serve', '--host', '0.0.0.0'], { out: () => undefined, err: (t) => { err += t; } });
-    assert.equal(code, 1);
-    assert.match(err, /atrous serve: .*host "0\.0\.0\.0" is not a loopback address/);
+    assert.equal(code, 2);
+    assert.match(err, /atrous serve: --host "0\.0\.0\.0" is not a loopback address/);
   });
 
   it('says which port is taken instead of failing obscurely', async () => {

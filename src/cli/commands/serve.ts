@@ -75,11 +75,11 @@ export interface ExplorerServer {
 export async function startExplorerServer(options: ExplorerServerOptions = {}): Promise<ExplorerServer> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.includes(host)) {
-    throw new OptionError('serve', 'host', `host ${JSON.stringify(host)} is not a loopback address; the explorer is served to this machine only: use ${LOOPBACK_HOSTS.join(', ')}`);
+    throw new OptionError('startExplorerServer', 'host', `host ${JSON.stringify(host)} is not a loopback address; the explorer is served to this machine only: use ${LOOPBACK_HOSTS.join(', ')}`);
   }
   const port = options.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new OptionError('serve', 'port', `port ${JSON.stringify(port)} must be an integer from 0 (any free port) to 65535`);
+    throw new OptionError('startExplorerServer', 'port', `port ${JSON.stringify(port)} must be an integer from 0 (any free port) to 65535`);
   }
   const root = explorerRoot(options.root ?? EXPLORER_ROOT);
   const server = createServer((request, response) => {
@@ -88,7 +88,7 @@ export async function startExplorerServer(options: ExplorerServerOptions = {}): 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE'
-        ? new OptionError('serve', 'port', `port ${port} on ${host} is already in use; choose another with --port N (0 picks a free one)`)
+        ? new OptionError('startExplorerServer', 'port', `port ${port} on ${host} is already in use; choose another with --port N (0 picks a free one)`)
         : error);
     });
     server.listen(port, host, () => resolve());
@@ -110,7 +110,7 @@ function explorerRoot(folder: string): string {
     realpathSync(join(root, 'index.html'));
     return root;
   } catch {
-    throw new OptionError('serve', 'root', `no explorer page in ${JSON.stringify(folder)}; build it with npm run build (it writes dist/web/)`);
+    throw new OptionError('startExplorerServer', 'root', `no explorer page in ${JSON.stringify(folder)}; build it with npm run build (it writes dist/web/)`);
   }
 }
 
@@ -185,7 +185,10 @@ export const serveCommand: Command = {
     if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positional[0])}; see atrous serve --help`);
     const portText = parsed.flags.get('port');
     const port = portText === undefined ? DEFAULT_PORT : parseInteger('port', portText, 0);
-    const served = await startExplorerServer({ port, host: parsed.flags.get('host') });
+    if (port > 65535) throw new UsageError(`--port ${port} must be at most 65535 (0 picks a free port)`);
+    const host = parsed.flags.get('host') ?? '127.0.0.1';
+    if (!LOOPBACK_HOSTS.includes(host)) throw new UsageError(`--host ${JSON.stringify(host)} is not a loopback address; the explorer is served to this machine only: use ${LOOPBACK_HOSTS.join(', ')}`);
+    const served = await startExplorerServer({ port, host });
     io.out(parsed.switches.has('json')
       ? JSON.stringify({ url: served.url, host: served.host, port: served.port, root: served.root })
       : `atrous explorer: ${served.url}  (serving ${served.root}; Ctrl-C stops)`);
