@@ -4,7 +4,8 @@
  *   dW[co, ci, t] = Σ_n Σ_{o in box(t)} dy[n, co, o] · xs[n, ci, o·s + t·d]
  *
  * computed 4 output × 2 input channels at a time with vector partial sums over output positions (8 accumulators,
- * 6 loads per 4 positions), reduced once per tile. A task is (group, block of 4 output channels); every dW element
+ * 6 loads per 4 positions), reduced once per tile. A row's last positions go through lane 0 of the same
+ * accumulators (load32_zero), so no scalar sums stay live across the loop to crowd out the 16 vector registers. A task is (group, block of 4 output channels); every dW element
  * is owned by one task and summed in a fixed order, so any thread count gives the same bits.
  */
 import * as p from './params';
@@ -45,7 +46,6 @@ export function backwardWeightTask(params: usize, task: i32): void {
 function tile4x2(params: usize, g: i32, co: i32, ci: i32, t: i32): void {
   let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
   let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
-  let s00: f32 = 0, s01: f32 = 0, s10: f32 = 0, s11: f32 = 0, s20: f32 = 0, s21: f32 = 0, s30: f32 = 0, s31: f32 = 0;
   const KH = p.slot(params, p.KH), KW = p.slot(params, p.KW);
   const kw = t % KW, kh = (t / KW) % KH, kd = t / (KW * KH);
   const d0 = p.rangeLo(params, 0, kd), d1 = p.rangeHi(params, 0, kd);
@@ -81,28 +81,32 @@ function tile4x2(params: usize, g: i32, co: i32, ci: i32, t: i32): void {
           }
           for (; ow < w1; ow++) {
             const at = <usize>ow << 2;
-            const u0 = load<f32>(x0 + at), u1 = load<f32>(x1 + at);
-            const v0 = load<f32>(dy0 + at), v1 = load<f32>(dy1 + at), v2 = load<f32>(dy2 + at), v3 = load<f32>(dy3 + at);
-            s00 += v0 * u0; s01 += v0 * u1; s10 += v1 * u0; s11 += v1 * u1;
-            s20 += v2 * u0; s21 += v2 * u1; s30 += v3 * u0; s31 += v3 * u1;
+            const u0 = v128.load32_zero(x0 + at), u1 = v128.load32_zero(x1 + at);
+            const v0 = v128.load32_zero(dy0 + at);
+            a00 = madd(v0, u0, a00); a01 = madd(v0, u1, a01);
+            const v1 = v128.load32_zero(dy1 + at);
+            a10 = madd(v1, u0, a10); a11 = madd(v1, u1, a11);
+            const v2 = v128.load32_zero(dy2 + at);
+            a20 = madd(v2, u0, a20); a21 = madd(v2, u1, a21);
+            const v3 = v128.load32_zero(dy3 + at);
+            a30 = madd(v3, u0, a30); a31 = madd(v3, u1, a31);
           }
         }
       }
     }
   }
-  store<f32>(dwAddress(params, g, co, ci, t), hsum(a00) + s00);
-  store<f32>(dwAddress(params, g, co, ci + 1, t), hsum(a01) + s01);
-  store<f32>(dwAddress(params, g, co + 1, ci, t), hsum(a10) + s10);
-  store<f32>(dwAddress(params, g, co + 1, ci + 1, t), hsum(a11) + s11);
-  store<f32>(dwAddress(params, g, co + 2, ci, t), hsum(a20) + s20);
-  store<f32>(dwAddress(params, g, co + 2, ci + 1, t), hsum(a21) + s21);
-  store<f32>(dwAddress(params, g, co + 3, ci, t), hsum(a30) + s30);
-  store<f32>(dwAddress(params, g, co + 3, ci + 1, t), hsum(a31) + s31);
+  store<f32>(dwAddress(params, g, co, ci, t), hsum(a00));
+  store<f32>(dwAddress(params, g, co, ci + 1, t), hsum(a01));
+  store<f32>(dwAddress(params, g, co + 1, ci, t), hsum(a10));
+  store<f32>(dwAddress(params, g, co + 1, ci + 1, t), hsum(a11));
+  store<f32>(dwAddress(params, g, co + 2, ci, t), hsum(a20));
+  store<f32>(dwAddress(params, g, co + 2, ci + 1, t), hsum(a21));
+  store<f32>(dwAddress(params, g, co + 3, ci, t), hsum(a30));
+  store<f32>(dwAddress(params, g, co + 3, ci + 1, t), hsum(a31));
 }
 
 function tile1x1(params: usize, g: i32, co: i32, ci: i32, t: i32): void {
   let acc = f32x4.splat(0);
-  let tail: f32 = 0;
   const KH = p.slot(params, p.KH), KW = p.slot(params, p.KW);
   const kw = t % KW, kh = (t / KW) % KH, kd = t / (KW * KH);
   const d0 = p.rangeLo(params, 0, kd), d1 = p.rangeHi(params, 0, kd);
@@ -124,10 +128,10 @@ function tile1x1(params: usize, g: i32, co: i32, ci: i32, t: i32): void {
           const x = xBase + (<usize>(od * odStep + oh * ohStep + tapBase) << 2);
           let ow = w0;
           for (; ow + 4 <= w1; ow += 4) acc = madd(v128.load(dy + (<usize>ow << 2)), v128.load(x + (<usize>ow << 2)), acc);
-          for (; ow < w1; ow++) tail += load<f32>(dy + (<usize>ow << 2)) * load<f32>(x + (<usize>ow << 2));
+          for (; ow < w1; ow++) acc = madd(v128.load32_zero(dy + (<usize>ow << 2)), v128.load32_zero(x + (<usize>ow << 2)), acc);
         }
       }
     }
   }
-  store<f32>(dwAddress(params, g, co, ci, t), hsum(acc) + tail);
+  store<f32>(dwAddress(params, g, co, ci, t), hsum(acc));
 }
