@@ -77,10 +77,8 @@ function describeError(error: unknown): string {
 }
 
 function analyseStack(): void {
-  let stack: StackInput;
   try {
-    stack = readStack();
-    showStack(stack);
+    showStack(readStack());
     inputError.hidden = true;
     document.body.classList.remove('stale');
   } catch (error) {
@@ -321,12 +319,6 @@ function layerMacs(layer: ConvLayer): number {
   return graphCost(builder.build()).macs;
 }
 
-byId('conv-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const calls = Math.max(2, Math.min(50, Math.round(Number(byId<HTMLInputElement>('conv-calls').value)) || 9));
-  void runConv(CONV_LAYERS[Number(shapeSelect.value)], calls);
-});
-
 /** Started with the page, so the WASM module and the workers load while the user reads. */
 const backendReady = timeReady();
 
@@ -340,3 +332,9 @@ async function timeReady(): Promise<void> {
   }
   showBackend();
 }
+
+byId('conv-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const calls = Math.max(2, Math.min(50, Math.round(Number(byId<HTMLInputElement>('conv-calls').value)) || 9));
+  void runConv(CONV_LAYERS[Number(shapeSelect.value)], calls);
+});
