@@ -69,7 +69,8 @@ describe('the explorer page in Chromium', { timeout: 60_000 }, () => {
   });
 
   after(async () => {
-    await context?.close().catch(() => undefined);
+    // Bounded: a wedged browser must fail this file, not hold the suite open.
+    await Promise.race([context?.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     await served?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
