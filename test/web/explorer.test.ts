@@ -89,6 +89,17 @@ describe('the explorer page in Chromium', { timeout: 60_000 }, () => {
     assert.equal(await page.locator('#coverage-figure svg .hole').count(), 6);
   });
 
+  it('draws the 2-D heatmap with a hole cell wherever the analysis finds one', async () => {
+    await typeSchedule('1,4,8');
+    await page.check('input[name="dims"][value="2"]');
+    await page.waitForSelector('#coverage-figure svg rect.covered[data-row="26"]', { state: 'attached' });
+    const expected = nodeEntry.coverage(nodeEntry.convStack({ kernel: 3, dilations: [1, 4, 8], rank: 2 }));
+    assert.equal(await page.locator('#coverage-figure svg .hole').count(), expected.holes);
+    assert.match(await page.textContent('#coverage-caption') ?? '', /3×3 kernels/);
+    await page.check('input[name="dims"][value="1"]');
+    await page.waitForFunction(() => document.querySelectorAll('#coverage-figure svg .hole').length === 6);
+  });
+
   it('shows the seeds\' doubling stack 1,2,4,8,16 with field 63 and no holes', async () => {
     await typeSchedule('1,2,4,8,16');
     assert.equal(await page.textContent('#rf'), '63');
