@@ -24,9 +24,8 @@ function loadTf(): Promise<Tf | null> {
 /**
  * tfjs in its native channels-last layout (NHWC, filters HWIO): conv2d or depthwiseConv2d, 1-D layers as a
  * height-1 conv2d with explicit padding along W only (what tf.conv1d does inside, which pads both axes when given
- * a number). tfjs
- * rejects stride and dilation together ("Either strides or dilations must be 1"), so those layers are reported
- * unsupported instead of being run another way. Weights are uploaded outside the timing, like a loaded model's;
+ * a number). tfjs rejects stride and dilation together ("Either strides or dilations must be 1"), so those layers
+ * are reported unsupported instead of being run another way. Weights are uploaded outside the timing, like a loaded model's;
  * each call uploads the input and downloads the output, as atrous's calls copy theirs.
  */
 export function tfjsContestant(backend: 'wasm' | 'cpu'): Contestant {
