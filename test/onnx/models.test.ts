@@ -58,7 +58,7 @@ describe('full-size models', { skip }, () => {
     }
   });
 
-  test('DeepLabV3-ResNet50 is global (image pooling); its import time is printed beside onnxruntime-node's session creation (no timing assertion)', async () => {
+  test('DeepLabV3-ResNet50 is global (image pooling); its import time is printed beside the onnxruntime-node session creation (no timing assertion)', async () => {
     const bytes = readFileSync(join(LARGE, 'deeplabv3-resnet50.onnx'));
     const model = loadOnnx(bytes);
     assert.equal(analyzeGraph(onnxAnalysisGraph(model, { input: [1, 3, 512, 512] }).graph).output.global, true);
