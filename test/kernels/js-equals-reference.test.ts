@@ -5,15 +5,15 @@ import {
 } from '../../src/index.js';
 import { referenceKernels, tapInputPosition } from '../../src/kernels/reference/conv-reference.js';
 import { jsKernels } from '../../src/kernels/js/conv-im2col.js';
-import { buildTapOffsets } from '../../src/kernels/js/tap-offsets.js';
+import { buildTapRows } from '../../src/kernels/js/tap-rows.js';
 
 /**
- * The js kernels (im2col + blocked GEMM) sum in a different order from the reference loops, so they agree to float32
+ * The js kernels (per-tap GEMM over valid rows, direct depthwise) sum in a different order from the reference loops, so they agree to float32
  * rounding: max |js − reference| ≤ 1e-5 · max(1, max|reference|) per output buffer.
  */
 const TOLERANCE = 1e-5;
 
-/** Channel counts around the GEMM's 4-row unroll (lanes − 1, lanes, lanes + 1, and twice that). */
+/** Channel counts around the GEMM's 4×2 register tile (lanes − 1, lanes, lanes + 1, and twice that). */
 const CHANNELS = [1, 3, 4, 5, 7, 8, 9];
 
 function scaledError(actual: Float32Array, expected: Float32Array): number {
@@ -27,12 +27,15 @@ function scaledError(actual: Float32Array, expected: Float32Array): number {
   return worst / scale;
 }
 
-/** A random valid conv geometry with odd sizes, tile-edge channel counts, batch up to 3, implicit zero padding. */
-function randomGeometry(rng: Random, transposed: boolean): ConvGeometry {
+/**
+ * A random valid conv geometry with odd sizes, tile-edge channel counts, batch up to 3, implicit zero padding.
+ * `depthwise` forces one input channel per group (the direct kernels) with 1–9 groups and any channel multiplier.
+ */
+function randomGeometry(rng: Random, transposed: boolean, depthwise = false): ConvGeometry {
   for (;;) {
     const rank = 1 + rng.int(3);
-    const groups = 1 + rng.int(2);
-    const cig = CHANNELS[rng.int(CHANNELS.length)], cog = CHANNELS[rng.int(CHANNELS.length)];
+    const groups = depthwise ? 1 + rng.int(9) : 1 + rng.int(2);
+    const cig = depthwise ? 1 : CHANNELS[rng.int(CHANNELS.length)], cog = CHANNELS[rng.int(CHANNELS.length)];
     const batch = 1 + rng.int(3);
     const maxSize = [15, 9, 5][rank - 1];
     const size = Array.from({ length: rank }, () => 1 + 2 * rng.int((maxSize + 1) / 2));
@@ -83,21 +86,44 @@ describe('the js backend equals the reference kernels', () => {
     for (let i = 0; i < 100; i++) compareKernels(randomGeometry(rng, true), 10 * i + 5);
   });
 
-  it('when the output positions are split into several im2col chunks (Cin·T = 2304 columns, 33×33 outputs)', () => {
-    const g = computeConvGeometry('conv', [1, 256, 33, 33], [3, 256, 3, 3], { dilation: 2, padding: 2 });
+  it('on 150 random depthwise geometries (groups = Cin, channel multiplier 1–9), forward and both gradients', () => {
+    const rng = new Random(77);
+    for (let i = 0; i < 150; i++) compareKernels(randomGeometry(rng, false, true), 10 * i + 3);
+  });
+
+  it('on a 256-channel ASPP-like layer where whole taps land in the padding (3×3, d=12, pad 12, 11×11)', () => {
+    const g = computeConvGeometry('conv', [1, 256, 11, 11], [9, 256, 3, 3], { dilation: 12, padding: 12 });
     compareKernels(g, 77);
   });
 
-  it('reads through a tap table that names the same input position as the reference\'s tapInputPosition', () => {
+  it('walks tap rows that name exactly the input positions of the reference\'s tapInputPosition', () => {
     const rng = new Random(9);
     for (let i = 0; i < 60; i++) {
       const g = randomGeometry(rng, i % 3 === 0);
-      const table = buildTapOffsets(g);
+      const rows = buildTapRows(g);
       const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize);
-      assert.equal(table.length, T * P);
+      const expected = new Map<string, number>();
       for (let t = 0; t < T; t++) {
-        for (let p = 0; p < P; p++) assert.equal(table[t * P + p], tapInputPosition(g, p, t), `tap ${t}, output ${p}`);
+        for (let p = 0; p < P; p++) {
+          const position = tapInputPosition(g, p, t);
+          if (position >= 0) expected.set(`${t},${p}`, position);
+        }
       }
+      const walked = new Set<string>();
+      for (let lead = 0; lead < rows.leadTaps; lead++) {
+        for (let k = 0; k < rows.lastTaps; k++) {
+          const t = lead * rows.lastTaps + k;
+          for (let r = rows.first[lead]; r < rows.first[lead + 1]; r++) {
+            for (let o = rows.lo[k]; o < rows.hi[k]; o++) {
+              const p = rows.outRow[r] + o;
+              assert.ok(!walked.has(`${t},${p}`), `tap ${t}, output ${p} walked twice`);
+              walked.add(`${t},${p}`);
+              assert.equal(rows.inRow[r] + o * rows.step + k * rows.dilation, expected.get(`${t},${p}`), `tap ${t}, output ${p}`);
+            }
+          }
+        }
+      }
+      assert.equal(walked.size, expected.size, 'every position a tap reads is walked');
     }
   });
 });

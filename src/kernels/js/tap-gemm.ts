@@ -1,0 +1,95 @@
+/**
+ * Dense convolution as one small GEMM per (kernel tap, valid output row), reading the input in place: no im2col
+ * buffer, and no multiply-add for a tap that lands in the zero padding (43% of a 3×3, d=12 ASPP branch on 33×33).
+ * Per batch item n, group and tap t, for every row r of `TapRows`:
+ *   forward         y[Cog, out row]  += W_t[Cog, Cig]  · x[Cig, in row]
+ *   backward input  dx[Cig, in row]  += W_tᵀ[Cig, Cog] · dy[Cog, out row]
+ *   backward weight dW_t[Cog, Cig]   += Σ_rows dy[Cog, out row] · x[Cig, in row]ᵀ
+ * where `in row` is strided by the last dimension's stride. W_t is packed once per call into panels of four rows
+ * (`tap-panels.ts`) so the microkernels read it sequentially; dW_t is accumulated in place in the [Cout, Cig, T]
+ * layout by `weightTile4x2`.
+ */
+import type { ConvGeometry } from '../../geometry/conv-geometry.js';
+import { spatialSize } from '../../geometry/conv-geometry.js';
+import { gemm4x2Strided } from './gemm-4x2.js';
+import { weightTile4x2 } from './weight-tile-4x2.js';
+import { packTapPanels, panelCount } from './tap-panels.js';
+import { buildTapRows } from './tap-rows.js';
+
+export function tapGemmForward(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null): Float32Array {
+  const { leadTaps, lastTaps, first, outRow, inRow, lo, hi, step, dilation } = buildTapRows(g);
+  const Cig = g.inChannels / g.groups, Cog = g.outChannels / g.groups;
+  const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
+  const panels = packTapPanels(g, w, false);
+  const tapStride = panelCount(Cog) * 4 * Cig;
+  const y = new Float32Array(g.batch * g.outChannels * P);
+  if (bias) {
+    for (let n = 0; n < g.batch; n++) {
+      for (let co = 0; co < g.outChannels; co++) y.fill(bias[co], (n * g.outChannels + co) * P, (n * g.outChannels + co + 1) * P);
+    }
+  }
+  for (let n = 0; n < g.batch; n++) {
+    for (let group = 0; group < g.groups; group++) {
+      const xBase = (n * g.inChannels + group * Cig) * I;
+      const yBase = (n * g.outChannels + group * Cog) * P;
+      for (let lead = 0; lead < leadTaps; lead++) {
+        for (let k = 0; k < lastTaps; k++) {
+          const a = (group * T + lead * lastTaps + k) * tapStride, len = hi[k] - lo[k];
+          const xRow = xBase + lo[k] * step + k * dilation, yRow = yBase + lo[k];
+          for (let r = first[lead]; r < first[lead + 1] && len > 0; r++) {
+            gemm4x2Strided(Cog, len, Cig, panels, a, x, xRow + inRow[r], I, step, y, yRow + outRow[r], P, 1);
+          }
+        }
+      }
+    }
+  }
+  return y;
+}
+
+export function tapGemmBackwardInput(g: ConvGeometry, dy: Float32Array, w: Float32Array): Float32Array {
+  const { leadTaps, lastTaps, first, outRow, inRow, lo, hi, step, dilation } = buildTapRows(g);
+  const Cig = g.inChannels / g.groups, Cog = g.outChannels / g.groups;
+  const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
+  const panels = packTapPanels(g, w, true);
+  const tapStride = panelCount(Cig) * 4 * Cog;
+  const dx = new Float32Array(g.batch * g.inChannels * I);
+  for (let n = 0; n < g.batch; n++) {
+    for (let group = 0; group < g.groups; group++) {
+      const xBase = (n * g.inChannels + group * Cig) * I;
+      const yBase = (n * g.outChannels + group * Cog) * P;
+      for (let lead = 0; lead < leadTaps; lead++) {
+        for (let k = 0; k < lastTaps; k++) {
+          const a = (group * T + lead * lastTaps + k) * tapStride, len = hi[k] - lo[k];
+          const xRow = xBase + lo[k] * step + k * dilation, yRow = yBase + lo[k];
+          for (let r = first[lead]; r < first[lead + 1] && len > 0; r++) {
+            gemm4x2Strided(Cig, len, Cog, panels, a, dy, yRow + outRow[r], P, 1, dx, xRow + inRow[r], I, step);
+          }
+        }
+      }
+    }
+  }
+  return dx;
+}
+
+export function tapGemmBackwardWeight(g: ConvGeometry, x: Float32Array, dy: Float32Array): Float32Array {
+  const rows = buildTapRows(g);
+  const { leadTaps, lastTaps, lo, hi, step, dilation } = rows;
+  const Cig = g.inChannels / g.groups, Cog = g.outChannels / g.groups;
+  const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
+  const dw = new Float32Array(g.outChannels * Cig * T);
+  for (let n = 0; n < g.batch; n++) {
+    for (let group = 0; group < g.groups; group++) {
+      const xBase = (n * g.inChannels + group * Cig) * I;
+      const yBase = (n * g.outChannels + group * Cog) * P;
+      for (let lead = 0; lead < leadTaps; lead++) {
+        for (let k = 0; k < lastTaps; k++) {
+          const t = lead * lastTaps + k, len = hi[k] - lo[k];
+          if (len <= 0) continue;
+          weightTile4x2(Cog, Cig, rows, lead, len, dy, yBase + lo[k], P, x, xBase + lo[k] * step + k * dilation, I,
+            dw, group * Cog * Cig * T + t, Cig * T, T);
+        }
+      }
+    }
+  }
+  return dw;
+}
