@@ -3,13 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AtrousError } from '../../src/errors.js';
-import { setBackend } from '../../src/kernels/index.js';
 import { loadOnnx } from '../../src/onnx/model.js';
 import { onnxTypes } from '../../src/onnx/onnx-proto.js';
 import { Random, randn } from '../../src/tensor/random.js';
-
-// The fuzz aims at the importer and planner; the single-threaded JS kernels keep the runs deterministic.
-setBackend('js');
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'onnx');
 const SEED = 6;

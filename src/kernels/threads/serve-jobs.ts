@@ -1,4 +1,4 @@
-import { Control, CONTROL_WORDS } from './control-block.js';
+import { Control, CONTROL_WORDS, claimTask, claimWord } from './control-block.js';
 
 /** What a pool worker receives: the compiled kernel module, the shared memory, and its pool's control block. */
 export interface PoolWorkerData { module: WebAssembly.Module; memory: WebAssembly.Memory; control: number }
@@ -12,22 +12,20 @@ export function serveJobs({ module, memory, control }: PoolWorkerData): void {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const run = instance.exports.run as (params: number, task: number) => void;
   const words = new Int32Array(memory.buffer, control, CONTROL_WORDS);
+  const claim = claimWord(memory.buffer, control);
   let seen = Atomics.load(words, Control.GENERATION);
   const index = Atomics.add(words, Control.READY, 1);
   for (;;) {
     Atomics.wait(words, Control.GENERATION, seen);
     seen = Atomics.load(words, Control.GENERATION);
     if (index >= Atomics.load(words, Control.HELPERS)) continue;
-    for (;;) {
-      const task = Atomics.add(words, Control.NEXT, 1);
-      const count = Atomics.load(words, Control.COUNT);
-      if (task >= count) break;
+    for (let claimed = claimTask(claim); claimed; claimed = claimTask(claim)) {
       try {
-        run(Atomics.load(words, Control.PARAMS), task);
+        run(Atomics.load(words, Control.PARAMS), claimed.task);
       } catch {
-        Atomics.store(words, Control.FAILED, 1);
+        Atomics.compareExchange(words, Control.FAILED, 0, claimed.task + 1);
       }
-      if (Atomics.add(words, Control.COMPLETED, 1) + 1 === count) Atomics.notify(words, Control.COMPLETED);
+      if (Atomics.add(words, Control.COMPLETED, 1) + 1 === claimed.count) Atomics.notify(words, Control.COMPLETED);
     }
   }
 }

@@ -1,4 +1,5 @@
-import { Control, CONTROL_WORDS } from './control-block.js';
+import { Control, CONTROL_WORDS, claimTask, claimWord, publishedClaim } from './control-block.js';
+import { TaskFailure } from './task-failure.js';
 
 /**
  * A persistent pool of worker threads (Node worker_threads, or module Web Workers on cross-origin isolated pages)
@@ -11,10 +12,11 @@ import { Control, CONTROL_WORDS } from './control-block.js';
  * `setThreads` may use fewer threads. Results do not depend on it. Node workers get no execArgv: they need none,
  * and V8 flags (e.g. --experimental-wasm-relaxed-simd, process-wide anyway) are refused there. A worker that fails
  * to start is ignored (its error is swallowed so it cannot end the process); a task that throws, on any thread,
- * makes `execute` throw once every other task has finished.
+ * makes `execute` throw a {@link TaskFailure} once every other task has finished.
  */
 export class WorkerPool {
   private readonly words: Int32Array;
+  private readonly claim: BigInt64Array;
   private readonly workers: { terminate(): unknown }[] = [];
 
   constructor(
@@ -23,6 +25,7 @@ export class WorkerPool {
   ) {
     this.words = new Int32Array(memory.buffer, control, CONTROL_WORDS);
     this.words.fill(0);
+    this.claim = claimWord(memory.buffer, control);
     const data = { module, memory, control };
     for (let i = 0; i < size; i++) {
       const worker = startWorker(data);
@@ -56,27 +59,28 @@ export class WorkerPool {
     const w = this.words;
     const woken = Math.min(helpers, this.readyWorkers);
     Atomics.store(w, Control.PARAMS, params);
-    Atomics.store(w, Control.COUNT, count);
     Atomics.store(w, Control.COMPLETED, 0);
     Atomics.store(w, Control.FAILED, 0);
     Atomics.store(w, Control.HELPERS, woken);
-    Atomics.store(w, Control.NEXT, 0);
+    Atomics.store(this.claim, 0, publishedClaim(count));
     if (woken > 0) {
       Atomics.add(w, Control.GENERATION, 1);
       Atomics.notify(w, Control.GENERATION);
     }
-    for (let task = Atomics.add(w, Control.NEXT, 1); task < count; task = Atomics.add(w, Control.NEXT, 1)) {
+    let detail = 'a WebAssembly trap in a worker';
+    for (let claimed = claimTask(this.claim); claimed; claimed = claimTask(this.claim)) {
       try {
-        this.runTask(params, task);
-      } catch {
-        Atomics.store(w, Control.FAILED, 1);
+        this.runTask(params, claimed.task);
+      } catch (error) {
+        if (Atomics.compareExchange(w, Control.FAILED, 0, claimed.task + 1) === 0) detail = String(error);
       }
       Atomics.add(w, Control.COMPLETED, 1);
     }
     for (let done = Atomics.load(w, Control.COMPLETED); done < count; done = Atomics.load(w, Control.COMPLETED)) {
       if (blockingWaitAllowed) Atomics.wait(w, Control.COMPLETED, done);
     }
-    if (Atomics.load(w, Control.FAILED)) throw new Error('atrous: a kernel task failed; no result was returned');
+    const failed = Atomics.load(w, Control.FAILED);
+    if (failed) throw new TaskFailure(failed - 1, count, detail);
   }
 
   /** Stops every worker (the pool is unusable afterwards). */

@@ -7,12 +7,15 @@
  *                    depthwise convolution with flipped weights)
  *   backward weight  stage x → per-tap correlations with dy (4×2 output×input channel tiles)
  *
- * Layers too large for the module's 2 GiB memory fall back to the pure-JS kernels.
+ * Layers too large for the module's 2 GiB memory (or with a size or stride beyond 32-bit integers) fall back to
+ * the pure-JS kernels. A task that traps surfaces as a KernelError naming the op and the layer's geometry.
  */
 import type { ConvGeometry } from '../../geometry/conv-geometry.js';
 import { effectiveKernelSize } from '../../geometry/conv-arithmetic.js';
 import type { ConvKernels } from '../backend.js';
 import { jsKernels } from '../js/conv-im2col.js';
+import { KernelError } from '../kernel-error.js';
+import { TaskFailure } from '../threads/task-failure.js';
 import { Slot } from './job-params.js';
 import { stageGeometry, type StagedGeometry } from './staged-geometry.js';
 import { cachedPanels } from './weight-panels.js';
@@ -38,8 +41,11 @@ function multiplyAdds(s: StagedGeometry): number {
   return s.N * s.G * s.Cog * s.Cig * s.T * s.P;
 }
 
-/** Slots shared by every job of a geometry. */
-function geometrySlots(s: StagedGeometry): Map<number, number> {
+/**
+ * Slots shared by every job of a geometry, or null when a value does not fit the i32 parameter block (a stride or
+ * padding of 2³¹ and more, which only a layer with a one-position output can have and still fit in memory).
+ */
+function geometrySlots(s: StagedGeometry): Map<number, number> | null {
   const slots = new Map<number, number>([
     [Slot.N, s.N], [Slot.G, s.G], [Slot.CIG, s.Cig], [Slot.COG, s.Cog],
     [Slot.CIGP, s.depthwise ? s.Cig : roundUp4(s.Cig)], [Slot.COGP, s.depthwise ? s.Cog : roundUp4(s.Cog)],
@@ -49,7 +55,7 @@ function geometrySlots(s: StagedGeometry): Map<number, number> {
     [Slot.OD, s.outSize], [Slot.KD, s.kernel], [Slot.SD, s.stride], [Slot.DD, s.dilation], [Slot.ID, s.inSize], [Slot.PD, s.padBefore],
   ];
   for (const [first, values] of triples) values.forEach((v, i) => slots.set(first + i, v));
-  return slots;
+  return [...slots.values()].every((v) => v === (v | 0)) ? slots : null;
 }
 
 function roundUp4(n: number): number {
@@ -105,6 +111,7 @@ export function convForwardWasm(g: ConvGeometry, x: Float32Array, w: Float32Arra
   const rt = requireRuntime();
   const s = stageGeometry(g);
   const slots = geometrySlots(s);
+  if (!slots) return jsKernels.convForward(g, x, w, bias);
   const Cogp = slots.get(Slot.COGP)!;
   rt.resetArena();
   const source = rt.allocate(x.length);
@@ -166,6 +173,7 @@ export function convBackwardInputWasm(g: ConvGeometry, dy: Float32Array, w: Floa
   const rt = requireRuntime();
   const s = stageGeometry(g);
   const slots = geometrySlots(s);
+  if (!slots) return jsKernels.convBackwardInput(g, dy, w);
   const Cigp = slots.get(Slot.CIGP)!;
   rt.resetArena();
   const dyAt = rt.allocate(s.N * s.G * s.Cog * s.densePlane);
@@ -188,6 +196,7 @@ export function convBackwardWeightWasm(g: ConvGeometry, x: Float32Array, dy: Flo
   const rt = requireRuntime();
   const s = stageGeometry(g);
   const slots = geometrySlots(s);
+  if (!slots) return jsKernels.convBackwardWeight(g, x, dy);
   rt.resetArena();
   const source = rt.allocate(x.length);
   const staged = rt.allocate(s.N * s.G * s.Cig * s.stagedPlane);
@@ -204,10 +213,28 @@ export function convBackwardWeightWasm(g: ConvGeometry, x: Float32Array, dy: Flo
   return rt.floats(dwAt, s.G * s.Cog * s.Cig * s.T).slice();
 }
 
+/** `x [N, C, …] weight [Cout, Cin/groups, …] stride … dilation … padding … groups …`, for error messages. */
+function describeLayer(g: ConvGeometry): string {
+  const pads = g.padBefore.map((p, i) => `${p}/${g.padAfter[i]}`);
+  return `x [${[g.batch, g.inChannels, ...g.inSize].join(', ')}], weight [${[g.outChannels, g.inChannels / g.groups, ...g.kernelSize].join(', ')}], ` +
+    `stride [${g.stride.join(', ')}], dilation [${g.dilation.join(', ')}], padding before/after [${pads.join(', ')}], groups ${g.groups}, output [${g.outSize.join(', ')}]`;
+}
+
+/** Runs one pass, turning a trapped task into a KernelError that names the op, the pass and the layer. */
+function reportingFailures<T>(g: ConvGeometry, pass: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof TaskFailure)) throw error;
+    throw new KernelError(g.op, 'geometry', `the wasm ${pass} kernel failed on ${describeLayer(g)}: ${error.message}. ` +
+      'This is a bug in atrous (please report it with this message); setBackend("js") computes the same layer meanwhile');
+  }
+}
+
 /** The WebAssembly SIMD kernels as a backend (`setBackend('wasm')`). */
 export const wasmKernels: ConvKernels = {
   name: 'wasm',
-  convForward: convForwardWasm,
-  convBackwardInput: convBackwardInputWasm,
-  convBackwardWeight: convBackwardWeightWasm,
+  convForward: (g, x, w, bias) => reportingFailures(g, 'forward', () => convForwardWasm(g, x, w, bias)),
+  convBackwardInput: (g, dy, w) => reportingFailures(g, 'input-gradient', () => convBackwardInputWasm(g, dy, w)),
+  convBackwardWeight: (g, x, dy) => reportingFailures(g, 'weight-gradient', () => convBackwardWeightWasm(g, x, dy)),
 };

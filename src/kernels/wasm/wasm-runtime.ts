@@ -1,5 +1,6 @@
 import { WorkerPool, getBuiltin, workerThreadsAvailable } from '../threads/worker-pool.js';
 import { CONTROL_WORDS } from '../threads/control-block.js';
+import { TaskFailure } from '../threads/task-failure.js';
 import { PARAM_SLOTS, type JobKind } from './job-params.js';
 import { MAXIMUM_PAGES, loadKernelModule, loadKernelModuleSync, type KernelModule } from './wasm-module.js';
 
@@ -81,13 +82,21 @@ export class WasmRuntime {
     return at;
   }
 
-  /** Grows the memory to hold everything allocated; false when it would exceed the module's maximum. */
+  /**
+   * Grows the memory to hold everything allocated; false when it would exceed the module's maximum or the
+   * system refuses the memory (the caller then falls back to the JS kernels instead of failing).
+   */
   commit(): boolean {
     const needed = Math.ceil(this.top / PAGE);
     if (needed > MAXIMUM_PAGES) return false;
     const have = this.kernel.memory.buffer.byteLength / PAGE;
-    if (needed > have) this.kernel.memory.grow(needed - have);
-    return true;
+    if (needed <= have) return true;
+    try {
+      this.kernel.memory.grow(needed - have);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   floats(address: number, length: number): Float32Array {
@@ -107,6 +116,7 @@ export class WasmRuntime {
   /**
    * Writes the parameter block and runs every task of the job, on as many threads as are set when the job is
    * worth it (`multiplyAdds` ≥ 2²¹, about 0.1 ms on one core: below that, waking a worker costs more than it saves).
+   * A task that throws (a WebAssembly trap) surfaces as a {@link TaskFailure} once the job's other tasks are done.
    */
   runJob(kind: JobKind, slots: Map<number, number>, multiplyAdds: number): void {
     const block = new Int32Array(this.kernel.memory.buffer, PARAMS_BASE, PARAM_SLOTS);
@@ -115,8 +125,21 @@ export class WasmRuntime {
     block[0] = this.ops[kind];
     const count = this.countTasks(PARAMS_BASE);
     const pool = count > 1 && multiplyAdds >= this.parallelThreshold ? this.ensurePool() : null;
-    if (pool) pool.execute(PARAMS_BASE, count, this.threads - 1);
-    else for (let task = 0; task < count; task++) this.runTask(PARAMS_BASE, task);
+    if (pool) {
+      try {
+        pool.execute(PARAMS_BASE, count, this.threads - 1);
+      } catch (error) {
+        throw error instanceof TaskFailure ? new TaskFailure(error.task, count, error.detail, kind) : error;
+      }
+      return;
+    }
+    for (let task = 0; task < count; task++) {
+      try {
+        this.runTask(PARAMS_BASE, task);
+      } catch (error) {
+        throw new TaskFailure(task, count, String(error), kind);
+      }
+    }
   }
 
   private ensurePool(): WorkerPool | null {
