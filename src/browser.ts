@@ -20,6 +20,7 @@ export * from './errors.js';
 export * from './tensor/index.js';
 export * from './geometry/index.js';
 export { setBackend, getBackend, ready, listBackends, setThreads, getThreads, wasmBuild } from './kernels/index.js';
+export { KernelError } from './kernels/kernel-error.js';
 export { conv, type ConvOptions } from './ops/conv.js';
 export { convBackward, type ConvBackwardOptions, type ConvGradients } from './ops/conv-backward.js';
 export { convTranspose, convTransposeBackward, type ConvTransposeOptions, type ConvTransposeBackwardOptions } from './ops/conv-transpose.js';

@@ -11,13 +11,14 @@ import { TaskFailure } from './task-failure.js';
  * Workers start asynchronously; a job counts only the workers that are already running, so the first calls after
  * `setThreads` may use fewer threads. Results do not depend on it. Node workers get no execArgv: they need none,
  * and V8 flags (e.g. --experimental-wasm-relaxed-simd, process-wide anyway) are refused there. A worker that fails
- * to start is ignored (its error is swallowed so it cannot end the process); a task that throws, on any thread,
- * makes `execute` throw a {@link TaskFailure} once every other task has finished.
+ * to start (its script does not load, or the browser refuses it) is dropped: the pool goes on with fewer threads and
+ * `whenReady` stops waiting for it. Its error is swallowed so it cannot end the process. A task that throws, on any
+ * thread, makes `execute` throw a {@link TaskFailure} once every other task has finished.
  */
 export class WorkerPool {
   private readonly words: Int32Array;
   private readonly claim: BigInt64Array;
-  private readonly workers: { terminate(): unknown }[] = [];
+  private readonly workers: StartedWorker[] = [];
 
   constructor(
     module: WebAssembly.Module, memory: WebAssembly.Memory, control: number, size: number,
@@ -28,10 +29,21 @@ export class WorkerPool {
     this.claim = claimWord(memory.buffer, control);
     const data = { module, memory, control };
     for (let i = 0; i < size; i++) {
-      const worker = startWorker(data);
+      const worker = startWorker(data, () => this.drop(worker));
       if (!worker) break;
       this.workers.push(worker);
     }
+  }
+
+  /**
+   * Forgets a worker that failed. Workers take their index when they start, so one that failed before starting
+   * leaves no gap; one that fails later (it never does once serving, its tasks catch their traps) is terminated.
+   */
+  private drop(worker: StartedWorker | null): void {
+    const at = worker ? this.workers.indexOf(worker) : -1;
+    if (at < 0) return;
+    this.workers.splice(at, 1);
+    void worker!.terminate();
   }
 
   get size(): number {
@@ -109,18 +121,24 @@ function webWorkersAvailable(): boolean {
  */
 const blockingWaitAllowed = getBuiltin('node:worker_threads') !== undefined || typeof (globalThis as { document?: unknown }).document === 'undefined';
 
-/** Starts one worker serving the pool, or null when it cannot be started (the pool then has fewer threads). */
-function startWorker(data: { module: WebAssembly.Module; memory: WebAssembly.Memory; control: number }): { terminate(): unknown } | null {
+interface StartedWorker { terminate(): unknown }
+
+/**
+ * Starts one worker serving the pool, or null when it cannot be started (the pool then has fewer threads);
+ * `failed` runs if it fails later, e.g. when its script does not load. The worker scripts are named by literal
+ * `new URL('./….js', import.meta.url)` inside `new Worker(…)`, the form bundlers (Vite, webpack) recognize and emit.
+ */
+function startWorker(data: { module: WebAssembly.Module; memory: WebAssembly.Memory; control: number }, failed: () => void): StartedWorker | null {
   const nodeThreads = getBuiltin('node:worker_threads') as typeof import('node:worker_threads') | undefined;
   try {
     if (nodeThreads) {
       const worker = new nodeThreads.Worker(new URL('./worker.js', import.meta.url), { workerData: data, execArgv: [] });
-      worker.on('error', () => undefined);
+      worker.on('error', failed);
       worker.unref();
       return worker;
     }
-    const WebWorker = (globalThis as unknown as { Worker: new (url: URL, options: { type: 'module' }) => { postMessage(data: unknown): void; terminate(): void } }).Worker;
-    const worker = new WebWorker(new URL('./web-worker.js', import.meta.url), { type: 'module' });
+    const worker = new Worker(new URL('./web-worker.js', import.meta.url), { type: 'module' });
+    worker.addEventListener('error', failed);
     worker.postMessage(data);
     return worker;
   } catch {
