@@ -5,13 +5,14 @@
  *   forward         y[co, out row]  += w[co, t] · x[ci, in row]         (axpy)
  *   backward input  dx[ci, in row]  += w[co, t] · dy[co, out row]       (axpy, scattered by the stride)
  *   backward weight dw[co, t]       += ⟨x[ci, in row], dy[co, out row]⟩ (dot)
- * with ci = co / (Cout / groups). The inner loops are branch-free over contiguous output runs. Forward fuses the
- * last dimension's taps three at a time over the outputs all three reach, so each output is loaded and stored
- * once per three multiply-adds instead of once per one (V8 does not vectorize; memory traffic is the cost).
+ * with ci = co / (Cout / groups). The inner loops are branch-free over contiguous output runs. For 3-wide last
+ * dimensions the forward fuses three input rows × three taps over the outputs all nine reach, so each output is
+ * loaded and stored once per nine multiply-adds instead of once per one (V8 does not vectorize scalar loops, so
+ * memory traffic is the cost); the edges and the remaining rows go one tap at a time.
  */
 import type { ConvGeometry } from '../../geometry/conv-geometry.js';
 import { spatialSize } from '../../geometry/conv-geometry.js';
-import { buildTapRows } from './tap-rows.js';
+import { buildTapRows, type TapRows } from './tap-rows.js';
 
 /** True when the direct depthwise kernels apply: one input channel per group. */
 export function isDepthwise(g: ConvGeometry): boolean {
@@ -19,40 +20,65 @@ export function isDepthwise(g: ConvGeometry): boolean {
 }
 
 export function depthwiseForward(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null): Float32Array {
-  const { leadTaps, lastTaps, first, outRow, inRow, lo, hi, step, dilation } = buildTapRows(g);
+  const rows = buildTapRows(g);
+  const { lastTaps, lo, hi, step, dilation } = rows;
+  const { start, outRow, lead, inRow } = tapsByOutputRow(rows);
   const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
   const Cog = g.outChannels / g.groups;
+  const fuseLast = lastTaps === 3;
+  const from = fuseLast ? Math.max(lo[0], lo[1], lo[2]) : 0, to = fuseLast ? Math.min(hi[0], hi[1], hi[2]) : 0;
   const y = new Float32Array(g.batch * g.outChannels * P);
   for (let n = 0; n < g.batch; n++) {
     for (let co = 0; co < g.outChannels; co++) {
       const yBase = (n * g.outChannels + co) * P;
       const xBase = (n * g.inChannels + Math.floor(co / Cog)) * I;
+      const wBase = co * T;
       if (bias) y.fill(bias[co], yBase, yBase + P);
-      for (let lead = 0; lead < leadTaps; lead++) {
-        const wLead = co * T + lead * lastTaps;
-        for (let r = first[lead]; r < first[lead + 1]; r++) {
-          const yRow = yBase + outRow[r], xRow = xBase + inRow[r];
-          let k = 0;
-          for (; k + 3 <= lastTaps; k += 3) {
-            const from = Math.max(lo[k], lo[k + 1], lo[k + 2]), to = Math.min(hi[k], hi[k + 1], hi[k + 2]);
-            const xTap = xRow + k * dilation;
-            if (from < to) {
-              axpy3(from, to, w[wLead + k], w[wLead + k + 1], w[wLead + k + 2], x, xTap, step, dilation, y, yRow);
-              for (let e = k; e < k + 3; e++) {
-                const xe = xRow + e * dilation, a = w[wLead + e];
-                axpyRun(lo[e], Math.min(hi[e], from), a, x, xe, step, y, yRow);
-                axpyRun(Math.max(lo[e], to), hi[e], a, x, xe, step, y, yRow);
-              }
-            } else {
-              for (let e = k; e < k + 3; e++) axpyRun(lo[e], hi[e], w[wLead + e], x, xRow + e * dilation, step, y, yRow);
+      for (let q = 0; q < outRow.length; q++) {
+        const yRow = yBase + outRow[q];
+        let e = start[q];
+        if (fuseLast && from < to) {
+          for (; e + 3 <= start[q + 1]; e += 3) {
+            axpy9(from, to, w, wBase + lead[e] * 3, wBase + lead[e + 1] * 3, wBase + lead[e + 2] * 3,
+              x, xBase + inRow[e], xBase + inRow[e + 1], xBase + inRow[e + 2], step, dilation, y, yRow);
+            for (let k = 0; k < 3; k++) {
+              const a = w[wBase + lead[e] * 3 + k], b = w[wBase + lead[e + 1] * 3 + k], c = w[wBase + lead[e + 2] * 3 + k];
+              const xa = xBase + inRow[e] + k * dilation, xb = xBase + inRow[e + 1] + k * dilation;
+              const xc = xBase + inRow[e + 2] + k * dilation;
+              axpyRows3(lo[k], Math.min(hi[k], from), a, b, c, x, xa, xb, xc, step, y, yRow);
+              axpyRows3(Math.max(lo[k], to), hi[k], a, b, c, x, xa, xb, xc, step, y, yRow);
             }
           }
-          for (; k < lastTaps; k++) axpyRun(lo[k], hi[k], w[wLead + k], x, xRow + k * dilation, step, y, yRow);
+        }
+        for (; e < start[q + 1]; e++) {
+          const wLead = wBase + lead[e] * lastTaps, xRow = xBase + inRow[e];
+          for (let k = 0; k < lastTaps; k++) axpyRun(lo[k], hi[k], w[wLead + k], x, xRow + k * dilation, step, y, yRow);
         }
       }
     }
   }
   return y;
+}
+
+/**
+ * The tap rows regrouped by the output row they add to (`start[q] .. start[q+1]` are the lead taps reaching output
+ * row `outRow[q]`, with the input row each reads), so the forward can fuse three lead taps into one pass.
+ */
+function tapsByOutputRow(rows: TapRows): { start: Int32Array; outRow: Int32Array; lead: Int32Array; inRow: Int32Array } {
+  const entries: { out: number; lead: number; input: number }[] = [];
+  for (let lead = 0; lead < rows.leadTaps; lead++) {
+    for (let r = rows.first[lead]; r < rows.first[lead + 1]; r++) entries.push({ out: rows.outRow[r], lead, input: rows.inRow[r] });
+  }
+  entries.sort((a, b) => a.out - b.out || a.lead - b.lead);
+  const start: number[] = [], outRow: number[] = [];
+  entries.forEach((entry, i) => {
+    if (i === 0 || entry.out !== entries[i - 1].out) { start.push(i); outRow.push(entry.out); }
+  });
+  start.push(entries.length);
+  return {
+    start: Int32Array.from(start), outRow: Int32Array.from(outRow),
+    lead: Int32Array.from(entries, (entry) => entry.lead), inRow: Int32Array.from(entries, (entry) => entry.input),
+  };
 }
 
 export function depthwiseBackwardInput(g: ConvGeometry, dy: Float32Array, w: Float32Array): Float32Array {
@@ -105,15 +131,34 @@ function axpyRun(from: number, to: number, a: number, x: Float32Array, xRow: num
   for (let o = from; o < to; o++) y[yRow + o] += a * x[xRow + o * step];
 }
 
-/** Three neighbouring taps at once: y[yRow + o] += Σ_e a_e · x[xRow + o·step + e·dilation] for o in [from, to). */
-function axpy3(
-  from: number, to: number, a0: number, a1: number, a2: number,
-  x: Float32Array, xRow: number, step: number, dilation: number, y: Float32Array, yRow: number,
+/** One tap of three rows at once: y[yRow + o] += a·x[xa + o·step] + b·x[xb + o·step] + c·x[xc + o·step], o ∈ [from, to). */
+function axpyRows3(
+  from: number, to: number, a: number, b: number, c: number,
+  x: Float32Array, xa: number, xb: number, xc: number, step: number, y: Float32Array, yRow: number,
 ): void {
-  const x1 = xRow + dilation, x2 = x1 + dilation;
   for (let o = from; o < to; o++) {
     const i = o * step;
-    y[yRow + o] += a0 * x[xRow + i] + a1 * x[x1 + i] + a2 * x[x2 + i];
+    y[yRow + o] += a * x[xa + i] + b * x[xb + i] + c * x[xc + i];
+  }
+}
+
+/**
+ * Nine taps at once (three rows, three last-dimension taps each, weights `w[wa..wa+3)`, `w[wb..)`, `w[wc..)`):
+ * y[yRow + o] += Σ_rows Σ_k w · x[row + o·step + k·dilation] for o in [from, to), one load and store of y per nine.
+ */
+function axpy9(
+  from: number, to: number, w: Float32Array, wa: number, wb: number, wc: number,
+  x: Float32Array, xa: number, xb: number, xc: number, step: number, dilation: number, y: Float32Array, yRow: number,
+): void {
+  const a0 = w[wa], a1 = w[wa + 1], a2 = w[wa + 2];
+  const b0 = w[wb], b1 = w[wb + 1], b2 = w[wb + 2];
+  const c0 = w[wc], c1 = w[wc + 1], c2 = w[wc + 2];
+  const d2 = 2 * dilation;
+  for (let o = from; o < to; o++) {
+    const i = o * step, ia = xa + i, ib = xb + i, ic = xc + i;
+    y[yRow + o] += (a0 * x[ia] + a1 * x[ia + dilation] + a2 * x[ia + d2])
+      + (b0 * x[ib] + b1 * x[ib + dilation] + b2 * x[ib + d2])
+      + (c0 * x[ic] + c1 * x[ic + dilation] + c2 * x[ic + d2]);
   }
 }
 
