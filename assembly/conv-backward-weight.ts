@@ -7,6 +7,10 @@
  * 6 loads per 4 positions), reduced once per tile. A row's last positions go through lane 0 of the same
  * accumulators (load32_zero), so no scalar sums stay live across the loop to crowd out the 16 vector registers. A task is (group, block of 4 output channels); every dW element
  * is owned by one task and summed in a fixed order, so any thread count gives the same bits.
+ *
+ * Depthwise 3×3 layers (one input channel per group, MobileNet's) have no channel tile to fill, and one
+ * accumulator per tap would make each dot product a chain of dependent multiply-adds; instead all nine taps of an
+ * output channel are summed in one sweep over dy, nine independent accumulators fed by one dy load per vector.
  */
 import * as p from './params';
 import { madd } from './madd';
@@ -22,6 +26,10 @@ export function backwardWeightTask(params: usize, task: i32): void {
   const g = task / blocks, co0 = (task % blocks) * 4;
   const rows = min(4, COG - co0);
   const T = p.slot(params, p.KD) * p.slot(params, p.KH) * p.slot(params, p.KW);
+  if (CIG == 1 && p.slot(params, p.KD) == 1 && p.slot(params, p.KH) == 3 && p.slot(params, p.KW) == 3) {
+    for (let r = 0; r < rows; r++) depthwise3x3(params, g, co0 + r);
+    return;
+  }
   for (let ci = 0; ci < CIG; ci += 2) {
     const cols = min(2, CIG - ci);
     for (let t = 0; t < T; t++) {
@@ -134,4 +142,49 @@ function tile1x1(params: usize, g: i32, co: i32, ci: i32, t: i32): void {
     }
   }
   store<f32>(dwAddress(params, g, co, ci, t), hsum(acc));
+}
+
+/**
+ * dW[co, 0, 0…8] of a depthwise 3×3 layer, over every output position (taps that land in padding read the
+ * staged zeros, so no range checks: a few wasted multiply-adds at the borders instead of nine loop nests).
+ */
+function depthwise3x3(params: usize, g: i32, co: i32): void {
+  let t0 = f32x4.splat(0), t1 = f32x4.splat(0), t2 = f32x4.splat(0), t3 = f32x4.splat(0), t4 = f32x4.splat(0);
+  let t5 = f32x4.splat(0), t6 = f32x4.splat(0), t7 = f32x4.splat(0), t8 = f32x4.splat(0);
+  const N = p.slot(params, p.N), G = p.slot(params, p.G), COG = p.slot(params, p.COG);
+  const OD = p.slot(params, p.OD), OH = p.slot(params, p.OH), OW = p.slot(params, p.OW), P = p.slot(params, p.DENSE_PLANE);
+  const rowBytes = <usize>(p.slot(params, p.SW) * p.slot(params, p.XQ)) << 2, XH = p.slot(params, p.XH);
+  const rowStep = <usize>p.slot(params, p.DH) * rowBytes;
+  const c0 = <usize>p.columnOffset(params, 0) << 2, c1 = <usize>p.columnOffset(params, 1) << 2, c2 = <usize>p.columnOffset(params, 2) << 2;
+  const xStride = <usize>stagedPlane(params) << 2;
+  const fullWidth = OW & ~3;
+  for (let n = 0; n < N; n++) {
+    const dyBase = <usize>p.slot(params, p.Y) + (<usize>((n * G + g) * COG + co) * <usize>P << 2);
+    const xBase = <usize>p.slot(params, p.XS) + <usize>(n * G + g) * xStride;
+    for (let od = 0; od < OD; od++) {
+      const plane = xBase + <usize>(od * p.slot(params, p.SD) * XH) * rowBytes;
+      for (let oh = 0; oh < OH; oh++) {
+        const dyRow = dyBase + (<usize>((od * OH + oh) * OW) << 2);
+        const r0 = plane + <usize>(oh * p.slot(params, p.SH)) * rowBytes, r1 = r0 + rowStep, r2 = r1 + rowStep;
+        for (let ow = 0; ow < fullWidth; ow += 4) {
+          const o = <usize>ow << 2;
+          const v = v128.load(dyRow + o);
+          t0 = madd(v, v128.load(r0 + c0 + o), t0); t1 = madd(v, v128.load(r0 + c1 + o), t1); t2 = madd(v, v128.load(r0 + c2 + o), t2);
+          t3 = madd(v, v128.load(r1 + c0 + o), t3); t4 = madd(v, v128.load(r1 + c1 + o), t4); t5 = madd(v, v128.load(r1 + c2 + o), t5);
+          t6 = madd(v, v128.load(r2 + c0 + o), t6); t7 = madd(v, v128.load(r2 + c1 + o), t7); t8 = madd(v, v128.load(r2 + c2 + o), t8);
+        }
+        for (let ow = fullWidth; ow < OW; ow++) {
+          const o = <usize>ow << 2;
+          const v = v128.load32_zero(dyRow + o);
+          t0 = madd(v, v128.load32_zero(r0 + c0 + o), t0); t1 = madd(v, v128.load32_zero(r0 + c1 + o), t1); t2 = madd(v, v128.load32_zero(r0 + c2 + o), t2);
+          t3 = madd(v, v128.load32_zero(r1 + c0 + o), t3); t4 = madd(v, v128.load32_zero(r1 + c1 + o), t4); t5 = madd(v, v128.load32_zero(r1 + c2 + o), t5);
+          t6 = madd(v, v128.load32_zero(r2 + c0 + o), t6); t7 = madd(v, v128.load32_zero(r2 + c1 + o), t7); t8 = madd(v, v128.load32_zero(r2 + c2 + o), t8);
+        }
+      }
+    }
+  }
+  const out = dwAddress(params, g, co, 0, 0);
+  store<f32>(out, hsum(t0)); store<f32>(out, hsum(t1), 4); store<f32>(out, hsum(t2), 8);
+  store<f32>(out, hsum(t3), 12); store<f32>(out, hsum(t4), 16); store<f32>(out, hsum(t5), 20);
+  store<f32>(out, hsum(t6), 24); store<f32>(out, hsum(t7), 28); store<f32>(out, hsum(t8), 32);
 }

@@ -75,6 +75,8 @@ function edgeCases(): EdgeCase[] {
   cases.push({ x: [2, 5, 4, 9, 11], w: [5, 1, 3, 3, 3], options: { dilation: [1, 2, 3], padding: 1, groups: 5 } });
   cases.push({ x: [1, 8, 40], w: [10, 4, 2], options: { dilation: 16, padding: [[16, 0]], groups: 2 } });
   cases.push({ x: [2, 12, 17, 19], w: [8, 3, 3, 2], options: { dilation: [2, 3], stride: [2, 1], padding: [[1, 3], [2, 0]], groups: 4 } });
+  cases.push({ x: [2, 5, 11, 14], w: [15, 1, 3, 3], options: { dilation: [3, 2], stride: [2, 3], padding: [[1, 2], [2, 0]], groups: 5 } });
+  cases.push({ x: [1, 7, 9, 9], w: [7, 1, 3, 3], options: { dilation: 4, padding: 4, groups: 7 } });
   return cases;
 }
 
