@@ -91,6 +91,15 @@ describe('the js backend equals the reference kernels', () => {
     for (let i = 0; i < 150; i++) compareKernels(randomGeometry(rng, false, true), 10 * i + 3);
   });
 
+  it('on depthwise 3×3 and 3×3×3 layers large enough for the nine-tap fused forward (multiplier 2, strides 1 and 2)', () => {
+    const layers = [
+      computeConvGeometry('conv', [2, 6, 11, 13], [12, 1, 3, 3], { dilation: 2, padding: 2, groups: 6 }),
+      computeConvGeometry('conv', [1, 5, 13, 12], [5, 1, 3, 3], { stride: [1, 2], dilation: [3, 1], padding: [3, 2], groups: 5 }),
+      computeConvGeometry('conv', [1, 3, 7, 9, 11], [3, 1, 3, 3, 3], { dilation: [1, 2, 3], padding: [0, 2, 3], groups: 3 }),
+    ];
+    layers.forEach((g, i) => compareKernels(g, 500 + 10 * i));
+  });
+
   it('on a 256-channel ASPP-like layer where whole taps land in the padding (3×3, d=12, pad 12, 11×11)', () => {
     const g = computeConvGeometry('conv', [1, 256, 11, 11], [9, 256, 3, 3], { dilation: 12, padding: 12 });
     compareKernels(g, 77);

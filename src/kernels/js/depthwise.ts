@@ -19,6 +19,7 @@ export function isDepthwise(g: ConvGeometry): boolean {
   return g.inChannels === g.groups;
 }
 
+/** y[N, Cout, ...outSize] = depthwise conv(x, w) + bias. */
 export function depthwiseForward(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null): Float32Array {
   const rows = buildTapRows(g);
   const { lastTaps, lo, hi, step, dilation } = rows;
@@ -81,6 +82,7 @@ function tapsByOutputRow(rows: TapRows): { start: Int32Array; outRow: Int32Array
   };
 }
 
+/** dx[N, Cin, ...inSize] of a depthwise conv: each tap scatters w·dy back along its rows. */
 export function depthwiseBackwardInput(g: ConvGeometry, dy: Float32Array, w: Float32Array): Float32Array {
   const { leadTaps, lastTaps, first, outRow, inRow, lo, hi, step, dilation } = buildTapRows(g);
   const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
@@ -103,6 +105,7 @@ export function depthwiseBackwardInput(g: ConvGeometry, dy: Float32Array, w: Flo
   return dx;
 }
 
+/** dw[Cout, 1, ...kernelSize] of a depthwise conv: each tap's dot product of x and dy over its rows. */
 export function depthwiseBackwardWeight(g: ConvGeometry, x: Float32Array, dy: Float32Array): Float32Array {
   const { leadTaps, lastTaps, first, outRow, inRow, lo, hi, step, dilation } = buildTapRows(g);
   const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);

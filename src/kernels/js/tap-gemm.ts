@@ -16,6 +16,7 @@ import { weightTile4x2 } from './weight-tile-4x2.js';
 import { packTapPanels, panelCount } from './tap-panels.js';
 import { buildTapRows } from './tap-rows.js';
 
+/** y[N, Cout, ...outSize] = conv(x, w) + bias, one GEMM per (tap, valid row). */
 export function tapGemmForward(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null): Float32Array {
   const { leadTaps, lastTaps, first, outRow, inRow, lo, hi, step, dilation } = buildTapRows(g);
   const Cig = g.inChannels / g.groups, Cog = g.outChannels / g.groups;
@@ -46,6 +47,7 @@ export function tapGemmForward(g: ConvGeometry, x: Float32Array, w: Float32Array
   return y;
 }
 
+/** dx[N, Cin, ...inSize]: W_tᵀ · dy per (tap, valid row), written back through the stride. */
 export function tapGemmBackwardInput(g: ConvGeometry, dy: Float32Array, w: Float32Array): Float32Array {
   const { leadTaps, lastTaps, first, outRow, inRow, lo, hi, step, dilation } = buildTapRows(g);
   const Cig = g.inChannels / g.groups, Cog = g.outChannels / g.groups;
@@ -71,6 +73,7 @@ export function tapGemmBackwardInput(g: ConvGeometry, dy: Float32Array, w: Float
   return dx;
 }
 
+/** dw[Cout, Cin/groups, ...kernelSize]: per tap, dy · xᵀ summed over its valid rows and the batch. */
 export function tapGemmBackwardWeight(g: ConvGeometry, x: Float32Array, dy: Float32Array): Float32Array {
   const rows = buildTapRows(g);
   const { leadTaps, lastTaps, lo, hi, step, dilation } = rows;

@@ -31,6 +31,11 @@ export interface TapRows {
   dilation: number;
 }
 
+/**
+ * The valid rows of every tap of `g`.
+ *
+ * @example buildTapRows(computeConvGeometry('conv', [1, 1, 5], [1, 1, 3], { dilation: 2, padding: 2 })).lo // [2, 0, 0]
+ */
 export function buildTapRows(g: ConvGeometry): TapRows {
   const rank = g.inSize.length, last = rank - 1;
   const lastTaps = g.kernelSize[last];
