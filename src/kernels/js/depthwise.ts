@@ -21,50 +21,78 @@ export function isDepthwise(g: ConvGeometry): boolean {
 
 /** y[N, Cout, ...outSize] = depthwise conv(x, w) + bias. */
 export function depthwiseForward(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null): Float32Array {
-  const rows = buildTapRows(g);
-  const { lastTaps, lo, hi, step, dilation } = rows;
-  const { start, outRow, lead, inRow } = tapsByOutputRow(rows);
+  const plan = forwardPlan(buildTapRows(g));
   const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
   const Cog = g.outChannels / g.groups;
-  const fuseLast = lastTaps === 3;
-  const from = fuseLast ? Math.max(lo[0], lo[1], lo[2]) : 0, to = fuseLast ? Math.min(hi[0], hi[1], hi[2]) : 0;
   const y = new Float32Array(g.batch * g.outChannels * P);
   for (let n = 0; n < g.batch; n++) {
     for (let co = 0; co < g.outChannels; co++) {
       const yBase = (n * g.outChannels + co) * P;
       const xBase = (n * g.inChannels + Math.floor(co / Cog)) * I;
-      const wBase = co * T;
       if (bias) y.fill(bias[co], yBase, yBase + P);
-      for (let q = 0; q < outRow.length; q++) {
-        const yRow = yBase + outRow[q];
-        let e = start[q];
-        if (fuseLast && from < to) {
-          for (; e + 3 <= start[q + 1]; e += 3) {
-            axpy9(from, to, w, wBase + lead[e] * 3, wBase + lead[e + 1] * 3, wBase + lead[e + 2] * 3,
-              x, xBase + inRow[e], xBase + inRow[e + 1], xBase + inRow[e + 2], step, dilation, y, yRow);
-            for (let k = 0; k < 3; k++) {
-              const a = w[wBase + lead[e] * 3 + k], b = w[wBase + lead[e + 1] * 3 + k], c = w[wBase + lead[e + 2] * 3 + k];
-              const xa = xBase + inRow[e] + k * dilation, xb = xBase + inRow[e + 1] + k * dilation;
-              const xc = xBase + inRow[e + 2] + k * dilation;
-              axpyRows3(lo[k], Math.min(hi[k], from), a, b, c, x, xa, xb, xc, step, y, yRow);
-              axpyRows3(Math.max(lo[k], to), hi[k], a, b, c, x, xa, xb, xc, step, y, yRow);
-            }
-          }
-        }
-        for (; e < start[q + 1]; e++) {
-          const wLead = wBase + lead[e] * lastTaps, xRow = xBase + inRow[e];
-          for (let k = 0; k < lastTaps; k++) axpyRun(lo[k], hi[k], w[wLead + k], x, xRow + k * dilation, step, y, yRow);
-        }
-      }
+      for (let q = 0; q < plan.outRow.length; q++) forwardOutputRow(plan, q, w, co * T, x, xBase, y, yBase);
     }
   }
   return y;
 }
 
 /**
- * The tap rows regrouped by the output row they add to (`start[q] .. start[q+1]` are the lead taps reaching output
- * row `outRow[q]`, with the input row each reads), so the forward can fuse three lead taps into one pass.
+ * The tap rows regrouped by the output row they add to: `start[q] .. start[q+1]` are the lead taps reaching output
+ * row `outRow[q]`, with the input row each reads, so the forward can fuse three lead taps into one pass; `from`,
+ * `to` are the outputs all three last-dimension taps reach (when there are three).
  */
+interface ForwardPlan {
+  rows: TapRows;
+  start: Int32Array;
+  outRow: Int32Array;
+  lead: Int32Array;
+  inRow: Int32Array;
+  from: number;
+  to: number;
+}
+
+/**
+ * One output row of one channel: y[yBase + outRow[q] + o] += every tap reaching it. Kept a small function of its own
+ * so V8 optimizes it after a few calls rather than waiting for on-stack replacement of the channel loop.
+ */
+function forwardOutputRow(
+  plan: ForwardPlan, q: number, w: Float32Array, wBase: number, x: Float32Array, xBase: number, y: Float32Array, yBase: number,
+): void {
+  const { start, outRow, lead, inRow, from, to } = plan;
+  const { lastTaps, lo, hi, step, dilation } = plan.rows;
+  const yRow = yBase + outRow[q];
+  let e = start[q];
+  if (from < to) {
+    for (; e + 3 <= start[q + 1]; e += 3) {
+      axpy9(from, to, w, wBase + lead[e] * 3, wBase + lead[e + 1] * 3, wBase + lead[e + 2] * 3,
+        x, xBase + inRow[e], xBase + inRow[e + 1], xBase + inRow[e + 2], step, dilation, y, yRow);
+      for (let k = 0; k < 3; k++) {
+        const a = w[wBase + lead[e] * 3 + k], b = w[wBase + lead[e + 1] * 3 + k], c = w[wBase + lead[e + 2] * 3 + k];
+        const xa = xBase + inRow[e] + k * dilation, xb = xBase + inRow[e + 1] + k * dilation;
+        const xc = xBase + inRow[e + 2] + k * dilation;
+        axpyRows3(lo[k], Math.min(hi[k], from), a, b, c, x, xa, xb, xc, step, y, yRow);
+        axpyRows3(Math.max(lo[k], to), hi[k], a, b, c, x, xa, xb, xc, step, y, yRow);
+      }
+    }
+  }
+  for (; e < start[q + 1]; e++) {
+    const wLead = wBase + lead[e] * lastTaps, xRow = xBase + inRow[e];
+    for (let k = 0; k < lastTaps; k++) axpyRun(lo[k], hi[k], w[wLead + k], x, xRow + k * dilation, step, y, yRow);
+  }
+}
+
+function forwardPlan(rows: TapRows): ForwardPlan {
+  const { lo, hi } = rows;
+  const fuse = rows.lastTaps === 3;
+  return {
+    rows,
+    ...tapsByOutputRow(rows),
+    from: fuse ? Math.max(lo[0], lo[1], lo[2]) : 0,
+    to: fuse ? Math.min(hi[0], hi[1], hi[2]) : 0,
+  };
+}
+
+/** The tap rows regrouped by the output row they add to (see {@link ForwardPlan}). */
 function tapsByOutputRow(rows: TapRows): { start: Int32Array; outRow: Int32Array; lead: Int32Array; inRow: Int32Array } {
   const entries: { out: number; lead: number; input: number }[] = [];
   for (let lead = 0; lead < rows.leadTaps; lead++) {
