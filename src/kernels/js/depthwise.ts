@@ -82,14 +82,7 @@ function forwardOutputRow(
 }
 
 function forwardPlan(rows: TapRows): ForwardPlan {
-  const { lo, hi } = rows;
-  const fuse = rows.lastTaps === 3;
-  return {
-    rows,
-    ...tapsByOutputRow(rows),
-    from: fuse ? Math.max(lo[0], lo[1], lo[2]) : 0,
-    to: fuse ? Math.min(hi[0], hi[1], hi[2]) : 0,
-  };
+  return { rows, ...tapsByOutputRow(rows), ...commonRange(rows) };
 }
 
 /** The tap rows regrouped by the output row they add to (see {@link ForwardPlan}). */
@@ -110,21 +103,33 @@ function tapsByOutputRow(rows: TapRows): { start: Int32Array; outRow: Int32Array
   };
 }
 
-/** dx[N, Cin, ...inSize] of a depthwise conv: each tap scatters w·dy back along its rows. */
+/**
+ * dx[N, Cin, ...inSize] of a depthwise conv: each tap scatters w·dy back along its rows; with three last-dimension
+ * taps, one pass over dy row carries all three over the outputs they all reach.
+ */
 export function depthwiseBackwardInput(g: ConvGeometry, dy: Float32Array, w: Float32Array): Float32Array {
-  const { leadTaps, lastTaps, first, outRow, inRow, lo, hi, step, dilation } = buildTapRows(g);
+  const rows = buildTapRows(g);
+  const { leadTaps, lastTaps, first, outRow, inRow, lo, hi, step, dilation } = rows;
   const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
   const Cog = g.outChannels / g.groups;
+  const { from, to } = commonRange(rows);
   const dx = new Float32Array(g.batch * g.inChannels * I);
   for (let n = 0; n < g.batch; n++) {
     for (let co = 0; co < g.outChannels; co++) {
       const yBase = (n * g.outChannels + co) * P;
       const xBase = (n * g.inChannels + Math.floor(co / Cog)) * I;
       for (let lead = 0; lead < leadTaps; lead++) {
+        const wLead = co * T + lead * lastTaps;
         for (let r = first[lead]; r < first[lead + 1]; r++) {
           const yRow = yBase + outRow[r], xRow = xBase + inRow[r];
-          for (let k = 0; k < lastTaps; k++) {
-            scatterRun(lo[k], hi[k], w[co * T + lead * lastTaps + k], dy, yRow, dx, xRow + k * dilation, step);
+          if (from < to) {
+            scatter3(from, to, w[wLead], w[wLead + 1], w[wLead + 2], dy, yRow, dx, xRow, step, dilation);
+            for (let k = 0; k < 3; k++) {
+              scatterRun(lo[k], Math.min(hi[k], from), w[wLead + k], dy, yRow, dx, xRow + k * dilation, step);
+              scatterRun(Math.max(lo[k], to), hi[k], w[wLead + k], dy, yRow, dx, xRow + k * dilation, step);
+            }
+          } else {
+            for (let k = 0; k < lastTaps; k++) scatterRun(lo[k], hi[k], w[wLead + k], dy, yRow, dx, xRow + k * dilation, step);
           }
         }
       }
@@ -133,28 +138,80 @@ export function depthwiseBackwardInput(g: ConvGeometry, dy: Float32Array, w: Flo
   return dx;
 }
 
-/** dw[Cout, 1, ...kernelSize] of a depthwise conv: each tap's dot product of x and dy over its rows. */
+/**
+ * dw[Cout, 1, ...kernelSize] of a depthwise conv: each tap's dot product of x and dy over its rows; with three
+ * last-dimension taps, one pass over the dy row feeds all three sums over the outputs they all reach.
+ */
 export function depthwiseBackwardWeight(g: ConvGeometry, x: Float32Array, dy: Float32Array): Float32Array {
-  const { leadTaps, lastTaps, first, outRow, inRow, lo, hi, step, dilation } = buildTapRows(g);
+  const rows = buildTapRows(g);
+  const { leadTaps, lastTaps, first, outRow, inRow, lo, hi, step, dilation } = rows;
   const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
   const Cog = g.outChannels / g.groups;
+  const { from, to } = commonRange(rows);
+  const sums = new Float64Array(lastTaps);
   const dw = new Float32Array(g.outChannels * T);
   for (let co = 0; co < g.outChannels; co++) {
     for (let lead = 0; lead < leadTaps; lead++) {
-      for (let k = 0; k < lastTaps; k++) {
-        let sum = 0;
-        for (let n = 0; n < g.batch; n++) {
-          const yBase = (n * g.outChannels + co) * P;
-          const xTap = (n * g.inChannels + Math.floor(co / Cog)) * I + k * dilation;
-          for (let r = first[lead]; r < first[lead + 1]; r++) {
-            sum += dotRun(lo[k], hi[k], x, xTap + inRow[r], step, dy, yBase + outRow[r]);
+      sums.fill(0);
+      for (let n = 0; n < g.batch; n++) {
+        const yBase = (n * g.outChannels + co) * P;
+        const xBase = (n * g.inChannels + Math.floor(co / Cog)) * I;
+        for (let r = first[lead]; r < first[lead + 1]; r++) {
+          const yRow = yBase + outRow[r], xRow = xBase + inRow[r];
+          if (from < to) {
+            dot3(from, to, x, xRow, step, dilation, dy, yRow, sums);
+            for (let k = 0; k < 3; k++) {
+              sums[k] += dotRun(lo[k], Math.min(hi[k], from), x, xRow + k * dilation, step, dy, yRow)
+                + dotRun(Math.max(lo[k], to), hi[k], x, xRow + k * dilation, step, dy, yRow);
+            }
+          } else {
+            for (let k = 0; k < lastTaps; k++) sums[k] += dotRun(lo[k], hi[k], x, xRow + k * dilation, step, dy, yRow);
           }
         }
-        dw[co * T + lead * lastTaps + k] = sum;
       }
+      for (let k = 0; k < lastTaps; k++) dw[co * T + lead * lastTaps + k] = sums[k];
     }
   }
   return dw;
+}
+
+/** The outputs all three last-dimension taps reach, when there are exactly three (else an empty range). */
+function commonRange(rows: TapRows): { from: number; to: number } {
+  const { lo, hi } = rows;
+  if (rows.lastTaps !== 3) return { from: 0, to: 0 };
+  return { from: Math.max(lo[0], lo[1], lo[2]), to: Math.min(hi[0], hi[1], hi[2]) };
+}
+
+/** dx[xRow + o·step + k·dilation] += a_k · dy[yRow + o] for k < 3 and o in [from, to). */
+function scatter3(
+  from: number, to: number, a0: number, a1: number, a2: number,
+  dy: Float32Array, yRow: number, dx: Float32Array, xRow: number, step: number, dilation: number,
+): void {
+  const x1 = xRow + dilation, x2 = x1 + dilation;
+  for (let o = from; o < to; o++) {
+    const v = dy[yRow + o], i = o * step;
+    dx[xRow + i] += a0 * v;
+    dx[x1 + i] += a1 * v;
+    dx[x2 + i] += a2 * v;
+  }
+}
+
+/** sums[k] += Σ_o x[xRow + o·step + k·dilation] · dy[yRow + o] for k < 3 and o in [from, to). */
+function dot3(
+  from: number, to: number, x: Float32Array, xRow: number, step: number, dilation: number,
+  dy: Float32Array, yRow: number, sums: Float64Array,
+): void {
+  const x1 = xRow + dilation, x2 = x1 + dilation;
+  let s0 = 0, s1 = 0, s2 = 0;
+  for (let o = from; o < to; o++) {
+    const v = dy[yRow + o], i = o * step;
+    s0 += x[xRow + i] * v;
+    s1 += x[x1 + i] * v;
+    s2 += x[x2 + i] * v;
+  }
+  sums[0] += s0;
+  sums[1] += s1;
+  sums[2] += s2;
 }
 
 /** y[yRow + o] += a · x[xRow + o·step] for o in [from, to). */
