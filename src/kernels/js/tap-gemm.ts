@@ -12,9 +12,9 @@
 import type { ConvGeometry } from '../../geometry/conv-geometry.js';
 import { spatialSize } from '../../geometry/conv-geometry.js';
 import { gemm4x2Strided } from './gemm-4x2.js';
-import { weightTile4x2 } from './weight-tile-4x2.js';
 import { packTapPanels, panelCount } from './tap-panels.js';
 import { buildTapRows } from './tap-rows.js';
+import { weightTile4x2 } from './weight-tile-4x2.js';
 
 /** y[N, Cout, ...outSize] = conv(x, w) + bias, one GEMM per (tap, valid row). */
 export function tapGemmForward(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null): Float32Array {
