@@ -2,7 +2,7 @@
  * Builds the browser side into dist/web/: `atrous.js`, the library bundle of src/browser.ts (ESM, minified, no Node
  * built-ins); `explorer.js`, the explorer page's module, and `designer-worker.js`, its schedule-search worker, both importing
  * `./atrous.js`; the page's HTML and CSS; and the
- * WASM kernels copied beside the bundle, where the loader's `new URL(file, import.meta.url)` looks for them. The
+ * WASM kernels copied beside the bundle, where the loader's literal `new URL('./conv-….wasm', import.meta.url)` looks for them. The
  * module Web Worker of the kernels' thread pool, `web-worker.js`, also beside the bundle (the pool starts it through
  * `new URL('./web-worker.js', import.meta.url)` on cross-origin isolated pages). The page module is type-checked
  * first (web/tsconfig.json). Both bundles' esbuild metafiles go to dist/web-meta.json

@@ -1,8 +1,7 @@
 /**
  * The pure-JavaScript backend (`setBackend('js')`), the fallback where WebAssembly SIMD is absent. No im2col
- * buffer any more (the file keeps its name because the backend registry imports it from here): every kernel walks
- * each tap's valid output rows (`tap-rows.ts`), so padding costs nothing and dilation and stride never reach an
- * inner loop.
+ * buffer: every kernel walks each tap's valid output rows (`tap-rows.ts`), so padding costs nothing and
+ * dilation and stride never reach an inner loop.
  * - One input channel per group (depthwise, channel multipliers): direct axpy / dot kernels (`depthwise.ts`).
  * - Otherwise: one register-blocked GEMM per (tap, row) reading x, dy and writing y, dx in place (`tap-gemm.ts`).
  */
