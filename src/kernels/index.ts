@@ -1,6 +1,6 @@
 import { OptionError, describeValue } from '../errors.js';
 import { activeKernels, hasBackend, listBackends, registerBackend, selectBackend } from './backend.js';
-import { jsKernels } from './js/conv-im2col.js';
+import { jsKernels } from './js/js-kernels.js';
 import { referenceKernels } from './reference/conv-reference.js';
 import { wasmKernels } from './wasm/conv-wasm.js';
 import { WasmRuntime, loadWasmRuntime, wasmRuntime } from './wasm/wasm-runtime.js';

@@ -4,7 +4,7 @@ import {
   Random, computeConvGeometry, computeConvTransposeGeometry, rand, spatialSize, type ConvGeometry,
 } from '../../src/index.js';
 import { referenceKernels, tapInputPosition } from '../../src/kernels/reference/conv-reference.js';
-import { jsKernels } from '../../src/kernels/js/conv-im2col.js';
+import { jsKernels } from '../../src/kernels/js/js-kernels.js';
 import { buildTapRows } from '../../src/kernels/js/tap-rows.js';
 
 /**

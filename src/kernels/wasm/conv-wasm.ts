@@ -13,7 +13,7 @@
 import type { ConvGeometry } from '../../geometry/conv-geometry.js';
 import { effectiveKernelSize } from '../../geometry/conv-arithmetic.js';
 import type { ConvKernels } from '../backend.js';
-import { jsKernels } from '../js/conv-im2col.js';
+import { jsKernels } from '../js/js-kernels.js';
 import { KernelError } from '../kernel-error.js';
 import { TaskFailure } from '../threads/task-failure.js';
 import { Slot } from './job-params.js';
