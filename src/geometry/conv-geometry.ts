@@ -50,6 +50,12 @@ export interface ConvTransposeGeometryOptions {
 const MAX_SPATIAL_DIMS = 3;
 
 /**
+ * The most values one tensor may hold: a Float32Array in V8 holds at most 2^32 − 1, and a conv that asks for more
+ * (a typo like `padding: 1e9`) should be told so by name rather than die in the allocator.
+ */
+export const MAX_TENSOR_VALUES = 2 ** 32 - 1;
+
+/**
  * Validates the shapes and options of `conv(x, w, options)` and computes its geometry.
  * `x` is `[N, Cin, ...spatial]`, `w` is `[Cout, Cin/groups, ...kernel]` (PyTorch layout).
  *
@@ -88,6 +94,9 @@ export function computeConvGeometry(
       `effective kernel ${span.join('×')} (k=${compact(kernelSize)}, d=${compact(dilation)}) is larger than the padded input ${padded.join('×')}; ` +
       `pad the input (e.g. padding: ${compact(suggestion)} or padding: "same") or use a smaller dilation`);
   }
+  const padded = inSize.map((n, i) => n + pads.before[i] + pads.after[i]);
+  checkTensorSize(op, 'padding', 'output', [batch, outChannels, ...outSize]);
+  if (paddingMode !== 'zeros') checkTensorSize(op, 'padding', 'padded input', [batch, inChannels, ...padded]);
   return {
     op, batch, inChannels, outChannels, groups, inSize, kernelSize, stride, dilation,
     padBefore: pads.before, padAfter: pads.after, outSize, paddingMode,
@@ -138,6 +147,7 @@ export function computeConvTransposeGeometry(
   if (outSize.some((n) => n < 1)) {
     throw new ShapeError(op, 'padding', `padding ${describeValue(options.padding)} leaves an output of size ${outSize.join('×')}; reduce the padding (at most ${inSize.map((n, i) => Math.floor(((n - 1) * stride[i] + effectiveKernelSize(kernelSize[i], dilation[i]) - 1) / 2)).join('×')} on each side)`);
   }
+  checkTensorSize(op, 'stride', 'output', [batch, outPerGroup * groups, ...outSize]);
   return {
     op, batch, inChannels: outPerGroup * groups, outChannels: inChannels, groups,
     inSize: outSize, kernelSize, stride, dilation,
@@ -193,6 +203,13 @@ function checkRanks(op: string, xShape: readonly number[], wShape: readonly numb
 function checkOptions(op: string, options: unknown): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new OptionError(op, 'options', `options ${describeValue(options)} must be an object such as { stride: 2, dilation: 2, padding: "same" }`);
+  }
+}
+
+function checkTensorSize(op: string, argument: string, what: string, shape: readonly number[]): void {
+  const values = shape.reduce((a, b) => a * b, 1);
+  if (values > MAX_TENSOR_VALUES) {
+    throw new ShapeError(op, argument, `the ${what} would be ${shape.join('×')} = ${values} values, more than the ${MAX_TENSOR_VALUES} one float32 tensor can hold; check ${argument} and the input size`);
   }
 }
 

@@ -35,6 +35,10 @@ describe('conv refuses bad arguments with a typed error naming op, argument and 
   for (const stride of [0, -1, 1.5]) {
     it(`stride ${stride}`, () => refuses(() => conv(x1, w1, { stride }), OptionError, 'conv', 'stride', `stride ${stride}`, 'positive integer'));
   }
+  it('padding so large the output could not be allocated (a typo like 1e9), before allocating', () =>
+    refuses(() => conv(x2, w2, { padding: 1e9 }), ShapeError, 'conv', 'padding', 'float32 tensor can hold'));
+  it('a transposed stride so large the output could not be allocated', () =>
+    refuses(() => convTranspose(x1, wt1, { stride: 2 ** 31 }), ShapeError, 'convTranspose', 'stride', 'float32 tensor can hold'));
   it('stride with the wrong number of dimensions', () => refuses(() => conv(x2, w2, { stride: [1, 2, 1] }), OptionError, 'conv', 'stride', '[1, 2, 1]', '2 of them'));
   for (const dilation of [0, -2, 2.5]) {
     it(`dilation ${dilation}`, () => refuses(() => conv(x1, w1, { dilation }), OptionError, 'conv', 'dilation', `dilation ${dilation}`, 'positive integer'));
