@@ -4,18 +4,11 @@ import { graphCost } from './cost.js';
 import { coverage, type Coverage } from './coverage.js';
 import type { Graph } from './graph.js';
 import { griddingVerdict } from './gridding.js';
-import { receptiveField } from './receptive-field.js';
+import { receptiveField, type NodeField } from './receptive-field.js';
 import { resolveGraph } from './resolve.js';
 
-/** One row of the per-layer table of `atrous analyze`. */
-export interface AnalyzedLayer {
-  name: string;
-  op: string;
-  /** `[channels, ...spatial]` (no batch dimension), `null` when the input size is unknown. */
-  outputShape: (number | null)[] | null;
-  rf: (number | null)[];
-  stride: (number | null)[];
-  padding: number[];
+/** One row of the per-layer table of `atrous analyze`: the node's field (see {@link NodeField}) and its cost. */
+export interface AnalyzedLayer extends Pick<NodeField, 'name' | 'op' | 'outputShape' | 'rf' | 'stride' | 'padding'> {
   params: number | null;
   macs: number | null;
 }

@@ -5,39 +5,14 @@ import {
   OptionError, conv, convBackward, convTranspose, convTransposeBackward, getBackend, setBackend, tensor, type Tensor,
 } from '../../src/index.js';
 import { computeConvGeometry, type ConvGeometryOptions } from '../../src/geometry/conv-geometry.js';
-import { getThreads, setThreads, wasmBuild } from '../../src/index.js';
+import { setThreads, wasmBuild } from '../../src/index.js';
 import { referenceKernels } from '../../src/kernels/reference/conv-reference.js';
 import { wasmKernels } from '../../src/kernels/wasm/conv-wasm.js';
-import { wasmRuntime } from '../../src/kernels/wasm/wasm-runtime.js';
 import { Random } from '../../src/tensor/random.js';
 import { RELATIVE_TOLERANCE, decode, loadTorchFixtures, scaledError } from '../ops/torch-fixtures.js';
+import { onPool, relativeError, runtime } from './pool-helpers.js';
 
-const runtime = wasmRuntime();
 const THREAD_COUNTS = [1, 2, 3];
-
-/** Every job goes to the pool, however small, so small test layers exercise the threads too. */
-function withThreads<T>(threads: number, run: () => T): T {
-  const rt = runtime!;
-  const threshold = rt.parallelThreshold;
-  const previous = getThreads();
-  rt.parallelThreshold = 0;
-  setThreads(threads);
-  try {
-    return run();
-  } finally {
-    rt.parallelThreshold = threshold;
-    setThreads(previous);
-  }
-}
-
-/** max |a − b| / max(1, max |b|). */
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  assert.equal(actual.length, expected.length);
-  let scale = 1, worst = 0;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-  return worst / scale;
-}
 
 function randomArray(rng: Random, n: number): Float32Array {
   const a = new Float32Array(n);
@@ -104,7 +79,7 @@ describe('the WebAssembly SIMD backend', { skip: runtime ? false : 'WebAssembly 
         const label = `x ${xShape} w ${wShape} ${JSON.stringify(options)}`;
         const y = referenceKernels.convForward(g, x, w, bias);
         const dy = randomArray(rng, y.length);
-        withThreads(threads, () => {
+        onPool(threads, () => {
           assert.ok(relativeError(wasmKernels.convForward(g, x, w, bias), y) <= RELATIVE_TOLERANCE, `forward ${label}`);
           assert.ok(relativeError(wasmKernels.convBackwardInput(g, dy, w), referenceKernels.convBackwardInput(g, dy, w)) <= RELATIVE_TOLERANCE, `input gradient ${label}`);
           assert.ok(relativeError(wasmKernels.convBackwardWeight(g, x, dy), referenceKernels.convBackwardWeight(g, x, dy)) <= RELATIVE_TOLERANCE, `weight gradient ${label}`);
@@ -124,7 +99,7 @@ describe('the WebAssembly SIMD backend', { skip: runtime ? false : 'WebAssembly 
       const x = randomArray(rng, xShape.reduce((a, b) => a * b));
       const w = randomArray(rng, wShape.reduce((a, b) => a * b));
       const dy = randomArray(rng, referenceKernels.convForward(g, x, w, null).length);
-      const results = THREAD_COUNTS.map((threads) => withThreads(threads, () => [
+      const results = THREAD_COUNTS.map((threads) => onPool(threads, () => [
         wasmKernels.convForward(g, x, w, null), wasmKernels.convBackwardInput(g, dy, w), wasmKernels.convBackwardWeight(g, x, dy),
       ]));
       for (const other of results.slice(1)) {
@@ -150,7 +125,7 @@ describe('the WebAssembly SIMD backend', { skip: runtime ? false : 'WebAssembly 
     const fixtures = loadTorchFixtures();
     let worst = 0;
     for (const threads of [1, 2]) {
-      withThreads(threads, () => {
+      onPool(threads, () => {
         for (const c of fixtures.cases) {
           const x = decode(c.input), w = decode(c.weight), dy = decode(c.gradOutput);
           const options = { ...c.options, bias: c.bias ? decode(c.bias) : null };

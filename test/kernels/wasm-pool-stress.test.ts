@@ -2,41 +2,17 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AtrousError, KernelError } from '../../src/index.js';
 import { computeConvGeometry, type ConvGeometry } from '../../src/geometry/conv-geometry.js';
-import { getThreads, setThreads } from '../../src/kernels/index.js';
 import { referenceKernels } from '../../src/kernels/reference/conv-reference.js';
 import { claimTask, publishedClaim } from '../../src/kernels/threads/control-block.js';
 import { TaskFailure } from '../../src/kernels/threads/task-failure.js';
 import { wasmKernels } from '../../src/kernels/wasm/conv-wasm.js';
 import { Slot } from '../../src/kernels/wasm/job-params.js';
-import { wasmRuntime } from '../../src/kernels/wasm/wasm-runtime.js';
 import { Random } from '../../src/tensor/random.js';
+import { onPool, relativeError, runtime } from './pool-helpers.js';
 
-const runtime = wasmRuntime();
-
-/** Every job goes to the pool, however small, so that thousands of tiny jobs race through it. */
-function onPool<T>(threads: number, run: () => T): T {
-  const rt = runtime!;
-  const threshold = rt.parallelThreshold, previous = getThreads();
-  rt.parallelThreshold = 0;
-  setThreads(threads);
-  try {
-    return run();
-  } finally {
-    rt.parallelThreshold = threshold;
-    setThreads(previous);
-  }
-}
 
 function randomArray(rng: Random, n: number): Float32Array {
   return Float32Array.from({ length: n }, () => rng.normal());
-}
-
-/** max |a − b| / max(1, max |b|). */
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  let scale = 1, worst = 0;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-  return worst / scale;
 }
 
 /** Small layers with the geometries fuzzed models produce: huge strides, outputs of size 1, padding wider than the input. */
