@@ -1,5 +1,5 @@
 import { OptionError, ShapeError, describeValue } from '../errors.js';
-import { convOutputSize, transposedOutputSize } from '../geometry/conv-arithmetic.js';
+import { convOutputSize, effectiveKernelSize, transposedOutputSize } from '../geometry/conv-arithmetic.js';
 import { resolvePadding } from '../geometry/padding.js';
 import { poolOutputSize } from '../geometry/pool-arithmetic.js';
 import type { Graph, GraphNode } from './graph.js';
@@ -78,7 +78,7 @@ function resolveNode(rank: number, node: GraphNode, index: number, inputs: Resol
     case 'input':
       return { ...base, windows: [], channels: node.channels, size: node.size };
     case 'conv': case 'maxPool': case 'avgPool': {
-      const nominal = inSize ?? node.kernel.map((k, i) => node.stride[i] * (node.dilation[i] * (k - 1) + 1));
+      const nominal = inSize ?? node.kernel.map((k, i) => node.stride[i] * effectiveKernelSize(k, node.dilation[i]));
       const pads = resolvePadding(node.name, node.padding, { inSize: nominal, kernelSize: node.kernel, stride: node.stride, dilation: node.dilation });
       const windows: DimWindow[] = node.kernel.map((kernel, i) => ({
         kind: 'window', kernel, stride: node.stride[i], dilation: node.dilation[i], padBefore: pads.before[i],

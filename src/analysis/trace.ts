@@ -1,3 +1,4 @@
+import { inputIndex } from '../geometry/conv-arithmetic.js';
 import type { DimWindow, ResolvedGraph } from './resolve.js';
 
 /** An inclusive range of indices along one dimension, or `null` when nothing is reached. */
@@ -37,7 +38,7 @@ export function readRange(window: DimWindow, range: IndexRange): IndexRange {
   switch (window.kind) {
     case 'window': {
       const { kernel, stride, dilation, padBefore } = window;
-      return [a * stride - padBefore, b * stride - padBefore + (kernel - 1) * dilation];
+      return [inputIndex(a, 0, stride, padBefore, dilation), inputIndex(b, kernel - 1, stride, padBefore, dilation)];
     }
     case 'shift':
       return [a * window.step + window.start, b * window.step + window.start];

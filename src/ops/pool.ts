@@ -7,6 +7,7 @@ import { OptionError, describeValue } from '../errors.js';
 import { perDimension } from '../geometry/conv-geometry.js';
 import { resolvePadding, type Padding } from '../geometry/padding.js';
 import { poolOutputSize } from '../geometry/pool-arithmetic.js';
+import { effectiveKernelSize } from '../geometry/conv-arithmetic.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkTensor } from './bias.js';
 import { checkRank, checkSameShape } from './shape-checks.js';
@@ -49,7 +50,7 @@ function poolGeometry(op: string, x: Tensor, options: PoolOptions): PoolGeometry
   const dilation = perDimension(op, 'dilation', options.dilation ?? 1, rank);
   const pads = resolvePadding(op, options.padding, { inSize, kernelSize: kernel, stride, dilation });
   kernel.forEach((k, i) => {
-    const span = dilation[i] * (k - 1) + 1;
+    const span = effectiveKernelSize(k, dilation[i]);
     if (pads.before[i] >= span || pads.after[i] >= span) {
       throw new OptionError(op, 'padding', `padding ${describeValue([pads.before[i], pads.after[i]])} in dimension ${i} is as wide as the window (${span}); a window could see only padding`);
     }

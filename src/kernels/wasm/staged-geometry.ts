@@ -1,6 +1,7 @@
 import type { ConvGeometry } from '../../geometry/conv-geometry.js';
 import { spatialSize } from '../../geometry/conv-geometry.js';
 import { tapValidRange } from '../../geometry/tap-valid-range.js';
+import { effectiveKernelSize } from '../../geometry/conv-arithmetic.js';
 
 /**
  * A convolution geometry as the WebAssembly kernels see it: three spatial dimensions (1-D and 2-D get leading
@@ -65,7 +66,7 @@ export function cacheFriendlyStride(floats: number): number {
 export function stageGeometry(g: ConvGeometry): StagedGeometry {
   const inSize = lift(g.inSize, 1), outSize = lift(g.outSize, 1), kernel = lift(g.kernelSize, 1);
   const stride = lift(g.stride, 1), dilation = lift(g.dilation, 1), padBefore = lift(g.padBefore, 0);
-  const reach = (i: number): number => Math.max(padBefore[i] + inSize[i], (outSize[i] - 1) * stride[i] + (kernel[i] - 1) * dilation[i] + 1);
+  const reach = (i: number): number => Math.max(padBefore[i] + inSize[i], (outSize[i] - 1) * stride[i] + effectiveKernelSize(kernel[i], dilation[i]));
   const stagedD = reach(0), stagedH = reach(1);
   const stagedQ = Math.ceil(reach(2) / stride[2]);
   const ranges: number[] = [];
