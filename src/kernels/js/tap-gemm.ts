@@ -13,12 +13,42 @@ import type { ConvGeometry } from '../../geometry/conv-geometry.js';
 import { spatialSize } from '../../geometry/conv-geometry.js';
 import { gemm4x2Strided } from './gemm-4x2.js';
 import { packTapPanels, panelCount } from './tap-panels.js';
-import { buildTapRows } from './tap-rows.js';
+import { buildTapRows, type TapRows } from './tap-rows.js';
 import { weightTile4x2 } from './weight-tile-4x2.js';
+
+/**
+ * Walks every (batch item, group, tap, valid row) of `g` and hands `visit` the flat tap index within its group,
+ * where the row starts in x (`xStart`, strided by `rows.step`) and in y (`yStart`), and its length. Forward and
+ * input gradient run the same walk; only the product they do per row differs.
+ */
+function forEachTapRow(
+  g: ConvGeometry, rows: TapRows,
+  visit: (group: number, tap: number, xStart: number, yStart: number, length: number) => void,
+): void {
+  const { leadTaps, lastTaps, first, outRow, inRow, lo, hi, step, dilation } = rows;
+  const Cig = g.inChannels / g.groups, Cog = g.outChannels / g.groups;
+  const P = spatialSize(g.outSize), I = spatialSize(g.inSize);
+  for (let n = 0; n < g.batch; n++) {
+    for (let group = 0; group < g.groups; group++) {
+      const xBase = (n * g.inChannels + group * Cig) * I;
+      const yBase = (n * g.outChannels + group * Cog) * P;
+      for (let lead = 0; lead < leadTaps; lead++) {
+        for (let k = 0; k < lastTaps; k++) {
+          const length = hi[k] - lo[k];
+          if (length <= 0) continue;
+          const xRow = xBase + lo[k] * step + k * dilation, yRow = yBase + lo[k];
+          for (let r = first[lead]; r < first[lead + 1]; r++) {
+            visit(group, lead * lastTaps + k, xRow + inRow[r], yRow + outRow[r], length);
+          }
+        }
+      }
+    }
+  }
+}
 
 /** y[N, Cout, ...outSize] = conv(x, w) + bias, one GEMM per (tap, valid row). */
 export function tapGemmForward(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null): Float32Array {
-  const { leadTaps, lastTaps, first, outRow, inRow, lo, hi, step, dilation } = buildTapRows(g);
+  const rows = buildTapRows(g);
   const Cig = g.inChannels / g.groups, Cog = g.outChannels / g.groups;
   const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
   const panels = packTapPanels(g, w, false);
@@ -29,47 +59,23 @@ export function tapGemmForward(g: ConvGeometry, x: Float32Array, w: Float32Array
       for (let co = 0; co < g.outChannels; co++) y.fill(bias[co], (n * g.outChannels + co) * P, (n * g.outChannels + co + 1) * P);
     }
   }
-  for (let n = 0; n < g.batch; n++) {
-    for (let group = 0; group < g.groups; group++) {
-      const xBase = (n * g.inChannels + group * Cig) * I;
-      const yBase = (n * g.outChannels + group * Cog) * P;
-      for (let lead = 0; lead < leadTaps; lead++) {
-        for (let k = 0; k < lastTaps; k++) {
-          const a = (group * T + lead * lastTaps + k) * tapStride, len = hi[k] - lo[k];
-          const xRow = xBase + lo[k] * step + k * dilation, yRow = yBase + lo[k];
-          for (let r = first[lead]; r < first[lead + 1] && len > 0; r++) {
-            gemm4x2Strided(Cog, len, Cig, panels, a, x, xRow + inRow[r], I, step, y, yRow + outRow[r], P, 1);
-          }
-        }
-      }
-    }
-  }
+  forEachTapRow(g, rows, (group, tap, xStart, yStart, length) => {
+    gemm4x2Strided(Cog, length, Cig, panels, (group * T + tap) * tapStride, x, xStart, I, rows.step, y, yStart, P, 1);
+  });
   return y;
 }
 
 /** dx[N, Cin, ...inSize]: W_tᵀ · dy per (tap, valid row), written back through the stride. */
 export function tapGemmBackwardInput(g: ConvGeometry, dy: Float32Array, w: Float32Array): Float32Array {
-  const { leadTaps, lastTaps, first, outRow, inRow, lo, hi, step, dilation } = buildTapRows(g);
+  const rows = buildTapRows(g);
   const Cig = g.inChannels / g.groups, Cog = g.outChannels / g.groups;
   const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
   const panels = packTapPanels(g, w, true);
   const tapStride = panelCount(Cig) * 4 * Cog;
   const dx = new Float32Array(g.batch * g.inChannels * I);
-  for (let n = 0; n < g.batch; n++) {
-    for (let group = 0; group < g.groups; group++) {
-      const xBase = (n * g.inChannels + group * Cig) * I;
-      const yBase = (n * g.outChannels + group * Cog) * P;
-      for (let lead = 0; lead < leadTaps; lead++) {
-        for (let k = 0; k < lastTaps; k++) {
-          const a = (group * T + lead * lastTaps + k) * tapStride, len = hi[k] - lo[k];
-          const xRow = xBase + lo[k] * step + k * dilation, yRow = yBase + lo[k];
-          for (let r = first[lead]; r < first[lead + 1] && len > 0; r++) {
-            gemm4x2Strided(Cig, len, Cog, panels, a, dy, yRow + outRow[r], P, 1, dx, xRow + inRow[r], I, step);
-          }
-        }
-      }
-    }
-  }
+  forEachTapRow(g, rows, (group, tap, xStart, yStart, length) => {
+    gemm4x2Strided(Cig, length, Cog, panels, (group * T + tap) * tapStride, dy, yStart, P, 1, dx, xStart, I, rows.step);
+  });
   return dx;
 }
 
