@@ -41,3 +41,9 @@ export function describeValue(value: unknown): string {
   }
   return String(value);
 }
+
+/**
+ * An operation would need more memory than the budget set with `setMemoryLimit` allows (or than one typed array
+ * can address). Raised before anything is allocated; the message names what needed how many bytes.
+ */
+export class MemoryLimitError extends AtrousError {}

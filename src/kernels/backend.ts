@@ -1,4 +1,5 @@
 import type { ConvGeometry } from '../geometry/conv-geometry.js';
+import type { ConvForwardOptions, ConvGradientOptions } from './epilogue.js';
 
 /**
  * The three primitives every backend implements. Each works on raw row-major buffers with the layouts below and
@@ -10,12 +11,15 @@ import type { ConvGeometry } from '../geometry/conv-geometry.js';
 export interface ConvKernels {
   /** Backend name, as passed to `setBackend`. */
   readonly name: string;
-  /** y = conv(x, w) + bias. */
-  convForward(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null): Float32Array;
-  /** dx = ∂⟨y, dy⟩/∂x: a transposed dilated convolution of dy with w. */
-  convBackwardInput(g: ConvGeometry, dy: Float32Array, w: Float32Array): Float32Array;
-  /** dw = ∂⟨y, dy⟩/∂w: a correlation of x with dy in which stride and dilation swap roles. */
-  convBackwardWeight(g: ConvGeometry, x: Float32Array, dy: Float32Array): Float32Array;
+  /**
+   * y = epilogue(conv(x, w) + bias), written into `options.out` when given (and returned), else a fresh array.
+   * The epilogue (residual add, activation; see `epilogue.ts`) is applied before the output is stored.
+   */
+  convForward(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null, options?: ConvForwardOptions): Float32Array;
+  /** dx = ∂⟨y, dy⟩/∂x: a transposed dilated convolution of dy with w; into `options.out` when given. */
+  convBackwardInput(g: ConvGeometry, dy: Float32Array, w: Float32Array, options?: ConvGradientOptions): Float32Array;
+  /** dw = ∂⟨y, dy⟩/∂w: a correlation of x with dy in which stride and dilation swap roles; into `options.out` when given. */
+  convBackwardWeight(g: ConvGeometry, x: Float32Array, dy: Float32Array, options?: ConvGradientOptions): Float32Array;
 }
 
 const registry = new Map<string, ConvKernels>();

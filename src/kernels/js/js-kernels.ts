@@ -8,6 +8,7 @@
 import type { ConvKernels } from '../backend.js';
 import { depthwiseBackwardInput, depthwiseBackwardWeight, depthwiseForward, isDepthwise } from './depthwise.js';
 import { tapGemmBackwardInput, tapGemmBackwardWeight, tapGemmForward } from './tap-gemm.js';
+import { finishForward, finishGradient } from '../epilogue.js';
 
 /**
  * The pure-JS backend: same results as the reference kernel to float32 rounding, on any geometry.
@@ -17,7 +18,7 @@ import { tapGemmBackwardInput, tapGemmBackwardWeight, tapGemmForward } from './t
  */
 export const jsKernels: ConvKernels = {
   name: 'js',
-  convForward: (g, x, w, bias) => (isDepthwise(g) ? depthwiseForward(g, x, w, bias) : tapGemmForward(g, x, w, bias)),
-  convBackwardInput: (g, dy, w) => (isDepthwise(g) ? depthwiseBackwardInput(g, dy, w) : tapGemmBackwardInput(g, dy, w)),
-  convBackwardWeight: (g, x, dy) => (isDepthwise(g) ? depthwiseBackwardWeight(g, x, dy) : tapGemmBackwardWeight(g, x, dy)),
+  convForward: (g, x, w, bias, options) => finishForward(isDepthwise(g) ? depthwiseForward(g, x, w, bias) : tapGemmForward(g, x, w, bias), options),
+  convBackwardInput: (g, dy, w, options) => finishGradient(isDepthwise(g) ? depthwiseBackwardInput(g, dy, w) : tapGemmBackwardInput(g, dy, w), options),
+  convBackwardWeight: (g, x, dy, options) => finishGradient(isDepthwise(g) ? depthwiseBackwardWeight(g, x, dy) : tapGemmBackwardWeight(g, x, dy), options),
 };

@@ -13,6 +13,7 @@ import type { ConvGeometry } from '../../geometry/conv-geometry.js';
 import { spatialSize } from '../../geometry/conv-geometry.js';
 import { inputIndex } from '../../geometry/conv-arithmetic.js';
 import type { ConvKernels } from '../backend.js';
+import { finishForward, finishGradient } from '../epilogue.js';
 
 /** y[N, Cout, ...outSize] = conv(x[N, Cin, ...inSize], w[Cout, Cin/G, ...k]) + bias[Cout]. */
 export function convForwardReference(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null): Float32Array {
@@ -115,7 +116,7 @@ export function tapInputPosition(g: ConvGeometry, o: number, t: number): number 
 /** The reference kernels as a backend (`setBackend('reference')`), for checking the fast ones. */
 export const referenceKernels: ConvKernels = {
   name: 'reference',
-  convForward: convForwardReference,
-  convBackwardInput: convBackwardInputReference,
-  convBackwardWeight: convBackwardWeightReference,
+  convForward: (g, x, w, bias, options) => finishForward(convForwardReference(g, x, w, bias), options),
+  convBackwardInput: (g, dy, w, options) => finishGradient(convBackwardInputReference(g, dy, w), options),
+  convBackwardWeight: (g, x, dy, options) => finishGradient(convBackwardWeightReference(g, x, dy), options),
 };

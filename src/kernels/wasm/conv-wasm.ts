@@ -20,6 +20,7 @@ import { Slot } from './job-params.js';
 import { stageGeometry, type StagedGeometry } from './staged-geometry.js';
 import { cachedPanels } from './weight-panels.js';
 import { wasmRuntime, type WasmRuntime } from './wasm-runtime.js';
+import { finishForward, finishGradient } from '../epilogue.js';
 
 /** Floats of B a microkernel sweep keeps hot per column chunk (64 KiB). */
 const CHUNK_FLOATS = 16384;
@@ -234,7 +235,7 @@ function reportingFailures<T>(g: ConvGeometry, pass: string, run: () => T): T {
 /** The WebAssembly SIMD kernels as a backend (`setBackend('wasm')`). */
 export const wasmKernels: ConvKernels = {
   name: 'wasm',
-  convForward: (g, x, w, bias) => reportingFailures(g, 'forward', () => convForwardWasm(g, x, w, bias)),
-  convBackwardInput: (g, dy, w) => reportingFailures(g, 'input-gradient', () => convBackwardInputWasm(g, dy, w)),
-  convBackwardWeight: (g, x, dy) => reportingFailures(g, 'weight-gradient', () => convBackwardWeightWasm(g, x, dy)),
+  convForward: (g, x, w, bias, options) => finishForward(reportingFailures(g, 'forward', () => convForwardWasm(g, x, w, bias)), options),
+  convBackwardInput: (g, dy, w, options) => finishGradient(reportingFailures(g, 'input-gradient', () => convBackwardInputWasm(g, dy, w)), options),
+  convBackwardWeight: (g, x, dy, options) => finishGradient(reportingFailures(g, 'weight-gradient', () => convBackwardWeightWasm(g, x, dy)), options),
 };

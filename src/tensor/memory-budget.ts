@@ -1,0 +1,56 @@
+/**
+ * The memory budget: the most bytes any single allocation atrous makes on a caller's behalf may take — an
+ * output, a staging buffer, a padded copy, an ONNX plan's intermediate, WASM memory growth, a CLI analysis.
+ * Checked *before* allocating, so a typo (`padding: 1e9`) or a hostile file becomes a typed error naming what
+ * needed how much, instead of an allocator crash or the OOM killer.
+ *
+ * The default is a conservative constant (1 GiB) where the machine is unknown (browsers); the Node entry raises
+ * it to half of the memory this process may use (see `src/index.ts`).
+ */
+import { MemoryLimitError } from '../errors.js';
+
+/** Where the machine is unknown (browsers): 1 GiB. */
+export const CONSERVATIVE_MEMORY_LIMIT = 2 ** 30;
+
+let limit = CONSERVATIVE_MEMORY_LIMIT;
+
+/**
+ * Sets the budget in bytes (a positive safe integer). Returns the previous budget.
+ *
+ * @example const previous = setMemoryLimit(4 * 2 ** 30); // allow allocations of up to 4 GiB
+ */
+export function setMemoryLimit(bytes: number): number {
+  if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new MemoryLimitError('setMemoryLimit', 'bytes', `memory limit ${String(bytes)} must be a positive integer number of bytes, e.g. 2 ** 30 for 1 GiB`);
+  }
+  const previous = limit;
+  limit = bytes;
+  return previous;
+}
+
+/** The budget in bytes. @example getMemoryLimit() // 12884901888 on a 24 GiB machine */
+export function getMemoryLimit(): number {
+  return limit;
+}
+
+/**
+ * Throws a {@link MemoryLimitError} when allocating `bytes` for `what` in `op` would exceed the budget.
+ * `bytes` may be any non-negative number, including one past 2^53 (computed from untrusted sizes): it is compared,
+ * never allocated.
+ *
+ * @example checkAllocation('pad', 'output', values * 4);
+ */
+export function checkAllocation(op: string, what: string, bytes: number): void {
+  if (!(bytes <= limit)) {
+    throw new MemoryLimitError(op, what, `the ${what} would need ${formatBytes(bytes)}, more than the memory limit of ${formatBytes(limit)}; use smaller sizes, or raise the limit with setMemoryLimit(bytes) if the machine has the memory`);
+  }
+}
+
+/** `1.5 GiB`, `512 MiB`, `12 bytes`. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return `${bytes} bytes`;
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let value = bytes, unit = 0;
+  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
+  return unit === 0 ? `${bytes} bytes` : `${Number(value.toPrecision(3))} ${units[unit]}`;
+}
