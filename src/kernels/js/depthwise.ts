@@ -13,6 +13,7 @@
 import type { ConvGeometry } from '../../geometry/conv-geometry.js';
 import { spatialSize } from '../../geometry/conv-geometry.js';
 import { buildTapRows, type TapRows } from './tap-rows.js';
+import { outputBuffer } from '../output-buffer.js';
 
 /** True when the direct depthwise kernels apply: one input channel per group. */
 export function isDepthwise(g: ConvGeometry): boolean {
@@ -24,7 +25,7 @@ export function depthwiseForward(g: ConvGeometry, x: Float32Array, w: Float32Arr
   const plan = forwardPlan(buildTapRows(g));
   const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
   const Cog = g.outChannels / g.groups;
-  const y = new Float32Array(g.batch * g.outChannels * P);
+  const y = outputBuffer(g.op, 'output', g.batch * g.outChannels * P);
   for (let n = 0; n < g.batch; n++) {
     for (let co = 0; co < g.outChannels; co++) {
       const yBase = (n * g.outChannels + co) * P;
@@ -44,9 +45,9 @@ export function depthwiseForward(g: ConvGeometry, x: Float32Array, w: Float32Arr
 interface ForwardPlan {
   rows: TapRows;
   start: Int32Array;
-  outRow: Int32Array;
+  outRow: Float64Array;
   lead: Int32Array;
-  inRow: Int32Array;
+  inRow: Float64Array;
   from: number;
   to: number;
 }
@@ -86,7 +87,7 @@ function forwardPlan(rows: TapRows): ForwardPlan {
 }
 
 /** The tap rows regrouped by the output row they add to (see {@link ForwardPlan}). */
-function tapsByOutputRow(rows: TapRows): { start: Int32Array; outRow: Int32Array; lead: Int32Array; inRow: Int32Array } {
+function tapsByOutputRow(rows: TapRows): { start: Int32Array; outRow: Float64Array; lead: Int32Array; inRow: Float64Array } {
   const entries: { out: number; lead: number; input: number }[] = [];
   for (let lead = 0; lead < rows.leadTaps; lead++) {
     for (let r = rows.first[lead]; r < rows.first[lead + 1]; r++) entries.push({ out: rows.outRow[r], lead, input: rows.inRow[r] });
@@ -98,8 +99,8 @@ function tapsByOutputRow(rows: TapRows): { start: Int32Array; outRow: Int32Array
   });
   start.push(entries.length);
   return {
-    start: Int32Array.from(start), outRow: Int32Array.from(outRow),
-    lead: Int32Array.from(entries, (entry) => entry.lead), inRow: Int32Array.from(entries, (entry) => entry.input),
+    start: Int32Array.from(start), outRow: Float64Array.from(outRow),
+    lead: Int32Array.from(entries, (entry) => entry.lead), inRow: Float64Array.from(entries, (entry) => entry.input),
   };
 }
 
@@ -113,7 +114,7 @@ export function depthwiseBackwardInput(g: ConvGeometry, dy: Float32Array, w: Flo
   const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
   const Cog = g.outChannels / g.groups;
   const { from, to } = commonRange(rows);
-  const dx = new Float32Array(g.batch * g.inChannels * I);
+  const dx = outputBuffer(g.op, 'input gradient', g.batch * g.inChannels * I);
   for (let n = 0; n < g.batch; n++) {
     for (let co = 0; co < g.outChannels; co++) {
       const yBase = (n * g.outChannels + co) * P;
@@ -149,7 +150,7 @@ export function depthwiseBackwardWeight(g: ConvGeometry, x: Float32Array, dy: Fl
   const Cog = g.outChannels / g.groups;
   const { from, to } = commonRange(rows);
   const sums = new Float64Array(lastTaps);
-  const dw = new Float32Array(g.outChannels * T);
+  const dw = outputBuffer(g.op, 'weight gradient', g.outChannels * T);
   for (let co = 0; co < g.outChannels; co++) {
     for (let lead = 0; lead < leadTaps; lead++) {
       sums.fill(0);

@@ -15,6 +15,7 @@ import { gemm4x2Strided } from './gemm-4x2.js';
 import { packTapPanels, panelCount } from './tap-panels.js';
 import { buildTapRows, type TapRows } from './tap-rows.js';
 import { weightTile4x2 } from './weight-tile-4x2.js';
+import { outputBuffer } from '../output-buffer.js';
 
 /**
  * Walks every (batch item, group, tap, valid row) of `g` and hands `visit` the flat tap index within its group,
@@ -53,7 +54,7 @@ export function tapGemmForward(g: ConvGeometry, x: Float32Array, w: Float32Array
   const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
   const panels = packTapPanels(g, w, false);
   const tapStride = panelCount(Cog) * 4 * Cig;
-  const y = new Float32Array(g.batch * g.outChannels * P);
+  const y = outputBuffer(g.op, 'output', g.batch * g.outChannels * P);
   if (bias) {
     for (let n = 0; n < g.batch; n++) {
       for (let co = 0; co < g.outChannels; co++) y.fill(bias[co], (n * g.outChannels + co) * P, (n * g.outChannels + co + 1) * P);
@@ -72,7 +73,7 @@ export function tapGemmBackwardInput(g: ConvGeometry, dy: Float32Array, w: Float
   const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
   const panels = packTapPanels(g, w, true);
   const tapStride = panelCount(Cig) * 4 * Cog;
-  const dx = new Float32Array(g.batch * g.inChannels * I);
+  const dx = outputBuffer(g.op, 'input gradient', g.batch * g.inChannels * I);
   forEachTapRow(g, rows, (group, tap, xStart, yStart, length) => {
     gemm4x2Strided(Cig, length, Cog, panels, (group * T + tap) * tapStride, dy, yStart, P, 1, dx, xStart, I, rows.step);
   });
@@ -85,7 +86,7 @@ export function tapGemmBackwardWeight(g: ConvGeometry, x: Float32Array, dy: Floa
   const { leadTaps, lastTaps, lo, hi, step, dilation } = rows;
   const Cig = g.inChannels / g.groups, Cog = g.outChannels / g.groups;
   const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
-  const dw = new Float32Array(g.outChannels * Cig * T);
+  const dw = outputBuffer(g.op, 'weight gradient', g.outChannels * Cig * T);
   for (let n = 0; n < g.batch; n++) {
     for (let group = 0; group < g.groups; group++) {
       const xBase = (n * g.inChannels + group * Cig) * I;

@@ -11,7 +11,8 @@ import { tapValidRange } from '../../geometry/tap-valid-range.js';
  * valid outputs are o ∈ [lo[k], hi[k]) and
  *   y[outRow[r] + o]  ⟷  x[inRow[r] + o·step + k·dilation]
  * `inRow` already holds the leading dimensions' stride, dilation and padding and the last one's padding, so it
- * may point before the row; only the valid o are ever added to it.
+ * may point before the row; only the valid o are ever added to it. Positions are float64 (exact to 2^53): a
+ * padding or dilation past 2^31, or an output of more than 2^31 values, takes them out of int32 range.
  */
 export interface TapRows {
   leadTaps: number;
@@ -19,12 +20,12 @@ export interface TapRows {
   /** Rows of lead tap `lead` are `first[lead] .. first[lead+1]`; length leadTaps + 1. */
   first: Int32Array;
   /** Flat output position of each row's last-dimension index 0. */
-  outRow: Int32Array;
+  outRow: Float64Array;
   /** Flat input position that output index 0 of the row would read with last-dimension tap 0. */
-  inRow: Int32Array;
+  inRow: Float64Array;
   /** Valid outputs [lo[k], hi[k]) of last-dimension tap k (lo = hi when it never reads input). */
-  lo: Int32Array;
-  hi: Int32Array;
+  lo: Float64Array;
+  hi: Float64Array;
   /** Input distance between neighbouring outputs of a row: the last dimension's stride. */
   step: number;
   /** Input distance between neighbouring last-dimension taps. */
@@ -40,7 +41,7 @@ export function buildTapRows(g: ConvGeometry): TapRows {
   const rank = g.inSize.length, last = rank - 1;
   const lastTaps = g.kernelSize[last];
   const leadTaps = spatialSize(g.kernelSize) / lastTaps;
-  const lo = new Int32Array(lastTaps), hi = new Int32Array(lastTaps);
+  const lo = new Float64Array(lastTaps), hi = new Float64Array(lastTaps);
   for (let k = 0; k < lastTaps; k++) {
     [lo[k], hi[k]] = tapValidRange(g.outSize[last], g.inSize[last], k, g.stride[last], g.padBefore[last], g.dilation[last]);
   }
@@ -71,7 +72,7 @@ export function buildTapRows(g: ConvGeometry): TapRows {
   }
   first[leadTaps] = outRow.length;
   return {
-    leadTaps, lastTaps, first, outRow: Int32Array.from(outRow), inRow: Int32Array.from(inRow), lo, hi,
+    leadTaps, lastTaps, first, outRow: Float64Array.from(outRow), inRow: Float64Array.from(inRow), lo, hi,
     step: g.stride[last], dilation: g.dilation[last],
   };
 }

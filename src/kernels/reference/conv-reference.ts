@@ -14,13 +14,14 @@ import { spatialSize } from '../../geometry/conv-geometry.js';
 import { inputIndex } from '../../geometry/conv-arithmetic.js';
 import type { ConvKernels } from '../backend.js';
 import { finishForward, finishGradient } from '../epilogue.js';
+import { outputBuffer } from '../output-buffer.js';
 
 /** y[N, Cout, ...outSize] = conv(x[N, Cin, ...inSize], w[Cout, Cin/G, ...k]) + bias[Cout]. */
 export function convForwardReference(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null): Float32Array {
   const { batch: N, groups: G } = g;
   const Cig = g.inChannels / G, Cog = g.outChannels / G;
   const P = spatialSize(g.outSize), I = spatialSize(g.inSize), T = spatialSize(g.kernelSize);
-  const y = new Float32Array(N * g.outChannels * P);
+  const y = outputBuffer(g.op, 'output', N * g.outChannels * P);
   for (let n = 0; n < N; n++) {
     for (let co = 0; co < g.outChannels; co++) {
       const group = Math.floor(co / Cog);
@@ -46,7 +47,7 @@ export function convBackwardInputReference(g: ConvGeometry, dy: Float32Array, w:
   const { batch: N, groups: G } = g;
   const Cig = g.inChannels / G, Cog = g.outChannels / G;
   const P = spatialSize(g.outSize), I = spatialSize(g.inSize), T = spatialSize(g.kernelSize);
-  const dx = new Float32Array(N * g.inChannels * I);
+  const dx = outputBuffer(g.op, 'input gradient', N * g.inChannels * I);
   for (let n = 0; n < N; n++) {
     for (let co = 0; co < g.outChannels; co++) {
       const group = Math.floor(co / Cog);
@@ -71,7 +72,7 @@ export function convBackwardWeightReference(g: ConvGeometry, x: Float32Array, dy
   const { batch: N, groups: G } = g;
   const Cig = g.inChannels / G, Cog = g.outChannels / G;
   const P = spatialSize(g.outSize), I = spatialSize(g.inSize), T = spatialSize(g.kernelSize);
-  const dw = new Float32Array(g.outChannels * Cig * T);
+  const dw = outputBuffer(g.op, 'weight gradient', g.outChannels * Cig * T);
   for (let co = 0; co < g.outChannels; co++) {
     const group = Math.floor(co / Cog);
     for (let ci = 0; ci < Cig; ci++) {

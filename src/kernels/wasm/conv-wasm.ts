@@ -7,8 +7,9 @@
  *                    depthwise convolution with flipped weights)
  *   backward weight  stage x → per-tap correlations with dy (4×2 output×input channel tiles)
  *
- * Layers too large for the module's 2 GiB memory (or with a size or stride beyond 32-bit integers) fall back to
- * the pure-JS kernels. A task that traps surfaces as a KernelError naming the op and the layer's geometry.
+ * Dimensions whose padding or dilation dwarf the output are gathered into the windows taps read first
+ * (`tap-windows.ts`), so staging is proportional to the work. Layers still too large for the module's 2 GiB
+ * memory fall back to the pure-JS kernels; every buffer is checked against the memory budget before it is made. A task that traps surfaces as a KernelError naming the op and the layer's geometry.
  */
 import type { ConvGeometry } from '../../geometry/conv-geometry.js';
 import { effectiveKernelSize } from '../../geometry/conv-arithmetic.js';
@@ -21,6 +22,8 @@ import { stageGeometry, type StagedGeometry } from './staged-geometry.js';
 import { cachedPanels } from './weight-panels.js';
 import { wasmRuntime, type WasmRuntime } from './wasm-runtime.js';
 import { finishForward, finishGradient } from '../epilogue.js';
+import { outputBuffer } from '../output-buffer.js';
+import { compactTapWindows, gatherInput, scatterInputGradient } from './tap-windows.js';
 
 /** Floats of B a microkernel sweep keeps hot per column chunk (64 KiB). */
 const CHUNK_FLOATS = 16384;
@@ -43,8 +46,9 @@ function multiplyAdds(s: StagedGeometry): number {
 }
 
 /**
- * Slots shared by every job of a geometry, or null when a value does not fit the i32 parameter block (a stride or
- * padding of 2³¹ and more, which only a layer with a one-position output can have and still fit in memory).
+ * Slots shared by every job of a geometry, or null when a value does not fit the i32 parameter block. After
+ * {@link compactTapWindows} only a layer too large for the module's memory anyway can get there; it runs on the
+ * JS kernels, whose positions are float64.
  */
 function geometrySlots(s: StagedGeometry): Map<number, number> | null {
   const slots = new Map<number, number>([
@@ -56,7 +60,11 @@ function geometrySlots(s: StagedGeometry): Map<number, number> | null {
     [Slot.OD, s.outSize], [Slot.KD, s.kernel], [Slot.SD, s.stride], [Slot.DD, s.dilation], [Slot.ID, s.inSize], [Slot.PD, s.padBefore],
   ];
   for (const [first, values] of triples) values.forEach((v, i) => slots.set(first + i, v));
-  return [...slots.values()].every((v) => v === (v | 0)) ? slots : null;
+  return [...slots.values(), ...s.ranges].every(fitsInt32) ? slots : null;
+}
+
+function fitsInt32(v: number): boolean {
+  return v === (v | 0);
 }
 
 function roundUp4(n: number): number {
@@ -109,10 +117,17 @@ function chunkFor(K: number): number {
 }
 
 export function convForwardWasm(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null): Float32Array {
+  const windows = compactTapWindows(g);
+  const staged = windows ? forwardStaged(windows.geometry, gatherInput(g, windows, x), w, bias) : forwardStaged(g, x, w, bias);
+  return staged ?? jsKernels.convForward(g, x, w, bias);
+}
+
+/** The forward pass on the staged layout; null when the layer does not fit the module (the caller falls back). */
+function forwardStaged(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null): Float32Array | null {
   const rt = requireRuntime();
   const s = stageGeometry(g);
   const slots = geometrySlots(s);
-  if (!slots) return jsKernels.convForward(g, x, w, bias);
+  if (!slots) return null;
   const Cogp = slots.get(Slot.COGP)!;
   rt.resetArena();
   const source = rt.allocate(x.length);
@@ -122,10 +137,10 @@ export function convForwardWasm(g: ConvGeometry, x: Float32Array, w: Float32Arra
   const biasAt = rt.allocate(bias?.length ?? 0);
   const yAt = rt.allocate(s.N * s.G * Cogp * s.densePlane);
   const rangesAt = rt.allocate(s.ranges.length);
-  if (!rt.commit()) return jsKernels.convForward(g, x, w, bias);
+  if (!rt.commit(g.op)) return null;
   rt.put(x, source);
   rt.put(panels, panelsAt);
-  rt.put(s.ranges, rangesAt);
+  rt.putInt32(s.ranges, rangesAt);
   const rows = rowsPerBand(s.Cig, s.stride[2] * s.stagedQ);
   const bands = Math.ceil((s.outSize[0] * s.outSize[1]) / rows);
   const columns = columnsPerTask(s.outSize[2], bands);
@@ -135,7 +150,7 @@ export function convForwardWasm(g: ConvGeometry, x: Float32Array, w: Float32Arra
     [Slot.CHUNK, chunkFor(s.Cig)], [Slot.ROWS_PER_BAND, rows], [Slot.COLUMNS_PER_TASK, columns]]);
   rt.runJob('STAGE', common, s.N * s.G * s.Cig * s.stagedPlane);
   rt.runJob(s.depthwise ? 'DEPTHWISE_FORWARD' : 'FORWARD', common, multiplyAdds(s));
-  const y = new Float32Array(s.N * s.G * s.Cog * s.P);
+  const y = outputBuffer(g.op, 'output', s.N * s.G * s.Cog * s.P);
   const padded = rt.floats(yAt, s.N * s.G * Cogp * s.densePlane);
   for (let ng = 0; ng < s.N * s.G; ng++) {
     for (let co = 0; co < s.Cog; co++) {
@@ -169,12 +184,22 @@ function depthwiseAdjointAsForward(g: ConvGeometry, dy: Float32Array, w: Float32
 }
 
 export function convBackwardInputWasm(g: ConvGeometry, dy: Float32Array, w: Float32Array): Float32Array {
+  const windows = compactTapWindows(g);
+  if (windows) {
+    const gathered = backwardInputStaged(windows.geometry, dy, w);
+    return gathered ? scatterInputGradient(g, windows, gathered) : jsKernels.convBackwardInput(g, dy, w);
+  }
+  return backwardInputStaged(g, dy, w) ?? jsKernels.convBackwardInput(g, dy, w);
+}
+
+/** The input gradient on the staged layout; null when the layer does not fit the module. */
+function backwardInputStaged(g: ConvGeometry, dy: Float32Array, w: Float32Array): Float32Array | null {
   const viaForward = depthwiseAdjointAsForward(g, dy, w);
   if (viaForward) return viaForward;
   const rt = requireRuntime();
   const s = stageGeometry(g);
   const slots = geometrySlots(s);
-  if (!slots) return jsKernels.convBackwardInput(g, dy, w);
+  if (!slots) return null;
   const Cigp = slots.get(Slot.CIGP)!;
   rt.resetArena();
   const dyAt = rt.allocate(s.N * s.G * s.Cog * s.densePlane);
@@ -183,35 +208,46 @@ export function convBackwardInputWasm(g: ConvGeometry, dy: Float32Array, w: Floa
   const stagedAt = rt.allocate(s.N * s.G * Cigp * s.stagedPlane);
   const dxAt = rt.allocate(s.N * s.G * s.Cig * s.I);
   const rangesAt = rt.allocate(s.ranges.length);
-  if (!rt.commit()) return jsKernels.convBackwardInput(g, dy, w);
+  if (!rt.commit(g.op)) return null;
   putChannels(rt, dy, s.P, dyAt, s.densePlane);
   rt.put(panels, panelsAt);
-  rt.put(s.ranges, rangesAt);
+  rt.putInt32(s.ranges, rangesAt);
   rt.runJob(s.depthwise ? 'DEPTHWISE_BACKWARD_INPUT' : 'BACKWARD_INPUT', new Map([...slots,
     [Slot.Y, dyAt], [Slot.PANELS, panelsAt], [Slot.XS, stagedAt], [Slot.OUT, dxAt], [Slot.RANGES, rangesAt],
     [Slot.BLOCKS_PER_TASK, adjointBlocksPerTask(s.Cig)], [Slot.CHUNK, chunkFor(s.Cog)], [Slot.ROWS_PER_BAND, rowsPerBand(s.Cog, s.outSize[2])]]), multiplyAdds(s));
-  return rt.floats(dxAt, s.N * s.G * s.Cig * s.I).slice();
+  const dx = outputBuffer(g.op, 'input gradient', s.N * s.G * s.Cig * s.I);
+  dx.set(rt.floats(dxAt, dx.length));
+  return dx;
 }
 
 export function convBackwardWeightWasm(g: ConvGeometry, x: Float32Array, dy: Float32Array): Float32Array {
+  const windows = compactTapWindows(g);
+  const staged = windows ? backwardWeightStaged(windows.geometry, gatherInput(g, windows, x), dy) : backwardWeightStaged(g, x, dy);
+  return staged ?? jsKernels.convBackwardWeight(g, x, dy);
+}
+
+/** The weight gradient on the staged layout; null when the layer does not fit the module. */
+function backwardWeightStaged(g: ConvGeometry, x: Float32Array, dy: Float32Array): Float32Array | null {
   const rt = requireRuntime();
   const s = stageGeometry(g);
   const slots = geometrySlots(s);
-  if (!slots) return jsKernels.convBackwardWeight(g, x, dy);
+  if (!slots) return null;
   rt.resetArena();
   const source = rt.allocate(x.length);
   const staged = rt.allocate(s.N * s.G * s.Cig * s.stagedPlane);
   const dyAt = rt.allocate(s.N * s.G * s.Cog * s.densePlane);
   const dwAt = rt.allocate(s.G * s.Cog * s.Cig * s.T);
   const rangesAt = rt.allocate(s.ranges.length);
-  if (!rt.commit()) return jsKernels.convBackwardWeight(g, x, dy);
+  if (!rt.commit(g.op)) return null;
   rt.put(x, source);
   putChannels(rt, dy, s.P, dyAt, s.densePlane);
-  rt.put(s.ranges, rangesAt);
+  rt.putInt32(s.ranges, rangesAt);
   const common = new Map([...slots, [Slot.SOURCE, source], [Slot.XS, staged], [Slot.Y, dyAt], [Slot.OUT, dwAt], [Slot.RANGES, rangesAt]]);
   rt.runJob('STAGE', common, s.N * s.G * s.Cig * s.stagedPlane);
   rt.runJob('BACKWARD_WEIGHT', common, multiplyAdds(s));
-  return rt.floats(dwAt, s.G * s.Cog * s.Cig * s.T).slice();
+  const dw = outputBuffer(g.op, 'weight gradient', s.G * s.Cog * s.Cig * s.T);
+  dw.set(rt.floats(dwAt, dw.length));
+  return dw;
 }
 
 /** `x [N, C, …] weight [Cout, Cin/groups, …] stride … dilation … padding … groups …`, for error messages. */

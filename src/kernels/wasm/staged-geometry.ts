@@ -25,9 +25,9 @@ export interface StagedGeometry {
   /**
    * Per dimension D, H, W then per tap: the valid output range [lo, hi) (along W widened to whole vectors, see
    * widenToVectors); then per W tap the float offset its reads start at within a staged row (stride phase ·
-   * stagedQ + index), so the kernels never divide.
+   * stagedQ + index), so the kernels never divide. Float64 here; the kernels read them as int32 (see fitsInt32).
    */
-  ranges: Int32Array;
+  ranges: Float64Array;
   /** Output positions, input positions and taps per channel. */
   P: number; I: number; T: number;
   /** Depthwise: one input channel per group, handled by its own kernels. */
@@ -86,7 +86,7 @@ export function stageGeometry(g: ConvGeometry): StagedGeometry {
     inSize, outSize, kernel, stride, dilation, padBefore,
     stagedD, stagedH, stagedQ, stagedPlane: cacheFriendlyStride(stagedD * stagedH * stride[2] * stagedQ),
     densePlane: cacheFriendlyStride(spatialSize(outSize)),
-    ranges: Int32Array.from(ranges),
+    ranges: Float64Array.from(ranges),
     P: spatialSize(outSize), I: spatialSize(inSize), T: spatialSize(kernel),
     depthwise: Cig === 1,
   };

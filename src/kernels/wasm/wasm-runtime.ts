@@ -2,6 +2,7 @@ import { WorkerPool, getBuiltin, workerThreadsAvailable } from '../threads/worke
 import { CONTROL_WORDS } from '../threads/control-block.js';
 import { TaskFailure } from '../threads/task-failure.js';
 import { PARAM_SLOTS, type JobKind } from './job-params.js';
+import { checkAllocation } from '../../tensor/memory-budget.js';
 import { MAXIMUM_PAGES, loadKernelModule, loadKernelModuleSync, type KernelModule } from './wasm-module.js';
 
 /**
@@ -75,22 +76,27 @@ export class WasmRuntime {
     this.top = ARENA_BASE;
   }
 
-  /** Reserves `floats` float32s (16-byte aligned) and returns the byte address. */
+  /**
+   * Reserves `floats` float32s (16-byte aligned) and returns the byte address. Plain arithmetic, not bit masks:
+   * a layout past 2 GiB must stay a large number for `commit` to refuse, not wrap to a small or negative one.
+   */
   allocate(floats: number): number {
-    const at = (this.top + 15) & ~15;
+    const at = Math.ceil(this.top / 16) * 16;
     this.top = at + floats * 4;
     return at;
   }
 
   /**
    * Grows the memory to hold everything allocated; false when it would exceed the module's maximum or the
-   * system refuses the memory (the caller then falls back to the JS kernels instead of failing).
+   * system refuses the memory (the caller then falls back to the JS kernels instead of failing). Growth is
+   * checked against the memory budget first (a MemoryLimitError naming `op`): the memory never shrinks again.
    */
-  commit(): boolean {
+  commit(op: string): boolean {
     const needed = Math.ceil(this.top / PAGE);
-    if (needed > MAXIMUM_PAGES) return false;
+    if (!(needed <= MAXIMUM_PAGES)) return false;
     const have = this.kernel.memory.buffer.byteLength / PAGE;
     if (needed <= have) return true;
+    checkAllocation(op, 'WASM memory growth', (needed - have) * PAGE);
     try {
       this.kernel.memory.grow(needed - have);
       return true;
@@ -104,12 +110,16 @@ export class WasmRuntime {
   }
 
   /** Copies `data` into the arena and returns its address (0 for null, which the kernels read as "absent"). */
-  put(data: Float32Array | Int32Array | null, address: number): number {
+  put(data: Float32Array | null, address: number): number {
     if (!data || data.length === 0) return 0;
-    const view = data instanceof Int32Array
-      ? new Int32Array(this.kernel.memory.buffer, address, data.length)
-      : this.floats(address, data.length);
-    view.set(data);
+    this.floats(address, data.length).set(data);
+    return address;
+  }
+
+  /** Copies integers (each within int32, checked by the caller) into the arena as int32s; returns the address. */
+  putInt32(data: Float64Array, address: number): number {
+    if (data.length === 0) return 0;
+    new Int32Array(this.kernel.memory.buffer, address, data.length).set(data);
     return address;
   }
 
