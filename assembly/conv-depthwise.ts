@@ -9,6 +9,7 @@
  *   backward input   dxs[g, o·s + t·d]       += Σ_{c in g} w[c, t] · dy[c, o]     (then un-staged)
  */
 import * as p from './params';
+import { epilogueRun, hasEpilogue } from './epilogue';
 import { madd } from './madd';
 import { stagedPlane, walk } from './stage-input';
 
@@ -18,6 +19,14 @@ export function depthwiseForwardTasks(params: usize): i32 {
 }
 
 export function depthwiseForwardTask(params: usize, task: i32): void {
+  depthwiseForwardChannel(params, task);
+  if (!hasEpilogue(params)) return;
+  const y = <usize>p.slot(params, p.Y) + (<usize>task * <usize>p.slot(params, p.DENSE_PLANE) << 2);
+  epilogueRun(params, y, task, 0, p.slot(params, p.OD) * p.slot(params, p.OH) * p.slot(params, p.OW));
+}
+
+/** Output channel c of batch item n (task = n·channels + c), bias included. */
+function depthwiseForwardChannel(params: usize, task: i32): void {
   const G = p.slot(params, p.G), COG = p.slot(params, p.COG);
   const channels = G * COG;
   const n = task / channels, c = task % channels, g = c / COG;

@@ -5,11 +5,13 @@
  *
  * so multiply-adds that would land in zero padding are skipped (43% of them for a 3×3, d=12 layer on 33×33), and
  * dilation only moves where a row of B starts: the SIMD loop never sees it. A task is (n, group, a run of
- * BLOCKS_PER_TASK blocks of 4 output channels); it starts its rows from the bias, then adds tap after tap.
+ * BLOCKS_PER_TASK blocks of 4 output channels); it starts its rows from the bias, adds tap after tap, then applies
+ * the epilogue (residual, activation) to the rows of its band while they are in cache.
  */
 import * as p from './params';
 import { gemmRow } from './f32-gemm-4x8';
 import { stagedPlane } from './stage-input';
+import { epilogueRun, hasEpilogue } from './epilogue';
 
 export function forwardTasks(params: usize): i32 {
   return p.slot(params, p.N) * p.slot(params, p.G) * blockRuns(params, p.slot(params, p.COGP)) * bands(params) * columnParts(params);
@@ -66,6 +68,13 @@ export function forwardTask(params: usize, task: i32): void {
   const panelBytes = <usize>(CIG * 16);
   const groupPanels = panels + <usize>(g * (COGP / 4) * T) * panelBytes;
   traverseTaps(params, xGroup, yGroup, <usize>plane << 2, <usize>P << 2, CIG, groupPanels, blockBegin, blockEnd, panelBytes, false, rowBegin, rowEnd, columnBegin, columnEnd);
+  if (!hasEpilogue(params)) return;
+  for (let co = blockBegin * 4; co < min(blockEnd * 4, COG); co++) {
+    for (let r = rowBegin; r < rowEnd; r++) {
+      const at = r * OW + columnBegin;
+      epilogueRun(params, yGroup + (<usize>(co * P + at) << 2), ng * COG + co, at, columnEnd - columnBegin);
+    }
+  }
 }
 
 /**

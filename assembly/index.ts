@@ -38,3 +38,5 @@ export function run(params: usize, task: i32): void {
   else if (op == OP_DEPTHWISE_FORWARD) depthwiseForwardTask(params, task);
   else if (op == OP_DEPTHWISE_BACKWARD_INPUT) depthwiseBackwardInputTask(params, task);
 }
+
+export { ACTIVATION_NONE, ACTIVATION_RELU, ACTIVATION_LEAKY_RELU, ACTIVATION_CLIP } from './epilogue';

@@ -8,6 +8,7 @@
  *                                                  consecutive outputs read consecutive floats for every tap
  *   forward output   [N][G][COGP][OD·OH·OW]       channels padded to a multiple of 4 per group
  *   dy               [N][G·COG][OD·OH·OW]
+ *   residual         [N][G·COG][OD·OH·OW]          dense, added by the forward epilogue
  *   forward panels   [G][COGP/4][T][CIG][4]        weights packed for the 4×8 microkernel
  *   backward panels  [G][CIGP/4][T][COG][4]
  *   ranges           per dimension and tap: [lo, hi) of output positions whose input lies inside the data,
@@ -66,6 +67,11 @@ export const STAGED_PLANE = 38;
 export const DENSE_PLANE = 39;
 /** Output columns per forward task (a multiple of 8): splits long rows (1-D layers) over threads. */
 export const COLUMNS_PER_TASK = 40;
+/** Epilogue (see epilogue.ts): residual address (0 = none), activation kind and its two f32 parameters as bits. */
+export const RESIDUAL = 41;
+export const ACTIVATION = 42;
+export const ACTIVATION_A = 43;
+export const ACTIVATION_B = 44;
 export const SLOTS = 48;
 
 // @ts-ignore: decorator

@@ -1,5 +1,5 @@
 import type { ConvGeometry } from '../geometry/conv-geometry.js';
-import type { ConvForwardOptions, ConvGradientOptions } from './epilogue.js';
+import type { ConvBackwardKernelOptions, ConvBackwardKernelResult, ConvForwardOptions, ConvGradientOptions } from './epilogue.js';
 
 /**
  * The three primitives every backend implements. Each works on raw row-major buffers with the layouts below and
@@ -20,6 +20,28 @@ export interface ConvKernels {
   convBackwardInput(g: ConvGeometry, dy: Float32Array, w: Float32Array, options?: ConvGradientOptions): Float32Array;
   /** dw = ∂⟨y, dy⟩/∂w: a correlation of x with dy in which stride and dilation swap roles; into `options.out` when given. */
   convBackwardWeight(g: ConvGeometry, x: Float32Array, dy: Float32Array, options?: ConvGradientOptions): Float32Array;
+  /**
+   * Both gradients of one layer in one call (or the one `options` asks for), each into its `out` buffer when
+   * given. The WASM backend stages x and dy once for both; the others run the two primitives
+   * ({@link separateBackward}).
+   */
+  convBackward(g: ConvGeometry, x: Float32Array, dy: Float32Array, w: Float32Array, options?: ConvBackwardKernelOptions): ConvBackwardKernelResult;
+}
+
+/** `options` with its defaults: both gradients. */
+export function backwardRequest(options: ConvBackwardKernelOptions | undefined): ConvBackwardKernelOptions & { input: boolean; weight: boolean } {
+  return { ...options, input: options?.input ?? true, weight: options?.weight ?? true };
+}
+
+/** The fused backward as two calls of a backend's primitives: the default for backends with nothing to share. */
+export function separateBackward(
+  kernels: ConvKernels, g: ConvGeometry, x: Float32Array | null, dy: Float32Array, w: Float32Array | null, options?: ConvBackwardKernelOptions,
+): ConvBackwardKernelResult {
+  const request = backwardRequest(options);
+  return {
+    input: request.input && w ? kernels.convBackwardInput(g, dy, w, { out: request.outInput }) : null,
+    weight: request.weight && x ? kernels.convBackwardWeight(g, x, dy, { out: request.outWeight }) : null,
+  };
 }
 
 const registry = new Map<string, ConvKernels>();

@@ -35,6 +35,25 @@ export interface ConvGradientOptions {
   out?: Float32Array | null;
 }
 
+/**
+ * Options of the fused backward entry (`ConvKernels.convBackward`): which gradients to compute (both by default)
+ * and caller-provided buffers for them (each written in full and returned).
+ */
+export interface ConvBackwardKernelOptions {
+  /** Compute dx `[N, Cin, ...inSize]` (default true). */
+  input?: boolean;
+  /** Compute dw `[Cout, Cin/groups, ...kernelSize]` (default true). */
+  weight?: boolean;
+  outInput?: Float32Array | null;
+  outWeight?: Float32Array | null;
+}
+
+/** The gradients a fused backward computed; null for one not asked for. */
+export interface ConvBackwardKernelResult {
+  input: Float32Array | null;
+  weight: Float32Array | null;
+}
+
 /** Number of values of the conv's output `[N, Cout, ...outSize]`. */
 export function convOutputLength(g: ConvGeometry): number {
   return g.outSize.reduce((a, b) => a * b, g.batch * g.outChannels);

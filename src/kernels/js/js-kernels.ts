@@ -5,7 +5,7 @@
  * - One input channel per group (depthwise, channel multipliers): direct axpy / dot kernels (`depthwise.ts`).
  * - Otherwise: one register-blocked GEMM per (tap, row) reading x, dy and writing y, dx in place (`tap-gemm.ts`).
  */
-import type { ConvKernels } from '../backend.js';
+import { separateBackward, type ConvKernels } from '../backend.js';
 import { depthwiseBackwardInput, depthwiseBackwardWeight, depthwiseForward, isDepthwise } from './depthwise.js';
 import { tapGemmBackwardInput, tapGemmBackwardWeight, tapGemmForward } from './tap-gemm.js';
 import { finishForward, finishGradient } from '../epilogue.js';
@@ -21,4 +21,5 @@ export const jsKernels: ConvKernels = {
   convForward: (g, x, w, bias, options) => finishForward(isDepthwise(g) ? depthwiseForward(g, x, w, bias) : tapGemmForward(g, x, w, bias), options),
   convBackwardInput: (g, dy, w, options) => finishGradient(isDepthwise(g) ? depthwiseBackwardInput(g, dy, w) : tapGemmBackwardInput(g, dy, w), options),
   convBackwardWeight: (g, x, dy, options) => finishGradient(isDepthwise(g) ? depthwiseBackwardWeight(g, x, dy) : tapGemmBackwardWeight(g, x, dy), options),
+  convBackward: (g, x, dy, w, options) => separateBackward(jsKernels, g, x, dy, w, options),
 };

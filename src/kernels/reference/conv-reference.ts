@@ -12,7 +12,7 @@
 import type { ConvGeometry } from '../../geometry/conv-geometry.js';
 import { spatialSize } from '../../geometry/conv-geometry.js';
 import { inputIndex } from '../../geometry/conv-arithmetic.js';
-import type { ConvKernels } from '../backend.js';
+import { separateBackward, type ConvKernels } from '../backend.js';
 import { finishForward, finishGradient } from '../epilogue.js';
 import { outputBuffer } from '../output-buffer.js';
 
@@ -120,4 +120,5 @@ export const referenceKernels: ConvKernels = {
   convForward: (g, x, w, bias, options) => finishForward(convForwardReference(g, x, w, bias), options),
   convBackwardInput: (g, dy, w, options) => finishGradient(convBackwardInputReference(g, dy, w), options),
   convBackwardWeight: (g, x, dy, options) => finishGradient(convBackwardWeightReference(g, x, dy), options),
+  convBackward: (g, x, dy, w, options) => separateBackward(referenceKernels, g, x, dy, w, options),
 };

@@ -21,7 +21,12 @@ import { Slot } from './job-params.js';
 import { stageGeometry, type StagedGeometry } from './staged-geometry.js';
 import { cachedPanels } from './weight-panels.js';
 import { wasmRuntime, type WasmRuntime } from './wasm-runtime.js';
-import { finishForward, finishGradient } from '../epilogue.js';
+import {
+  applyEpilogue, type ConvBackwardKernelOptions, type ConvBackwardKernelResult, type ConvEpilogue, type ConvForwardOptions,
+  type ConvGradientOptions, type EpilogueActivation,
+} from '../epilogue.js';
+import { backwardRequest, separateBackward } from '../backend.js';
+import { ShapeError } from '../../errors.js';
 import { outputBuffer } from '../output-buffer.js';
 import { compactTapWindows, gatherInput, scatterInputGradient } from './tap-windows.js';
 
@@ -116,19 +121,58 @@ function chunkFor(K: number): number {
   return Math.max(8, Math.floor(CHUNK_FLOATS / Math.max(1, K) / 8) * 8);
 }
 
-export function convForwardWasm(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null): Float32Array {
+export function convForwardWasm(
+  g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null, options?: ConvForwardOptions,
+): Float32Array {
   const windows = compactTapWindows(g);
-  const staged = windows ? forwardStaged(windows.geometry, gatherInput(g, windows, x), w, bias) : forwardStaged(g, x, w, bias);
-  return staged ?? jsKernels.convForward(g, x, w, bias);
+  const staged = windows
+    ? forwardStaged(windows.geometry, gatherInput(g, windows, x), w, bias, options)
+    : forwardStaged(g, x, w, bias, options);
+  return staged ?? jsKernels.convForward(g, x, w, bias, options);
 }
 
-/** The forward pass on the staged layout; null when the layer does not fit the module (the caller falls back). */
-function forwardStaged(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null): Float32Array | null {
+/** `out` when given (it must hold `length` values), else a fresh buffer checked against the memory budget. */
+function resultBuffer(g: ConvGeometry, what: string, length: number, out: Float32Array | null | undefined): Float32Array {
+  if (!out) return outputBuffer(g.op, what, length);
+  if (out.length !== length) {
+    throw new ShapeError(g.op, 'out', `the ${what} buffer holds ${out.length} values but the layer produces ${length}`);
+  }
+  return out;
+}
+
+/** Float32 bits of `v` as an int32, for the f32 parameters of the i32 parameter block. */
+function float32Bits(v: number): number {
+  return new Int32Array(Float32Array.of(v).buffer)[0];
+}
+
+/**
+ * The epilogue as the forward kernels take it: the residual and the activations they apply in place (relu,
+ * leakyRelu, clip) go into the parameter block; any other activation is returned to be applied after the copy out.
+ */
+function kernelEpilogue(rt: WasmRuntime, epilogue: ConvEpilogue | null | undefined, residualAt: number): { slots: [number, number][]; after: EpilogueActivation | null } {
+  const slots: [number, number][] = [[Slot.RESIDUAL, epilogue?.residual ? rt.put(epilogue.residual, residualAt) : 0]];
+  const activation = epilogue?.activation ?? null;
+  if (activation?.kind === 'relu') slots.push([Slot.ACTIVATION, rt.activations.relu]);
+  else if (activation?.kind === 'leakyRelu') slots.push([Slot.ACTIVATION, rt.activations.leakyRelu], [Slot.ACTIVATION_A, float32Bits(activation.alpha)]);
+  else if (activation?.kind === 'clip') {
+    slots.push([Slot.ACTIVATION, rt.activations.clip], [Slot.ACTIVATION_A, float32Bits(activation.min)], [Slot.ACTIVATION_B, float32Bits(activation.max)]);
+  } else return { slots, after: activation };
+  return { slots, after: null };
+}
+
+/**
+ * The forward pass on the staged layout, epilogue applied by each task to the rows it computed, the result copied
+ * once into `options.out` (or a fresh buffer); null when the layer does not fit the module (the caller falls back).
+ */
+function forwardStaged(
+  g: ConvGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null, options: ConvForwardOptions | undefined,
+): Float32Array | null {
   const rt = requireRuntime();
   const s = stageGeometry(g);
   const slots = geometrySlots(s);
   if (!slots) return null;
   const Cogp = slots.get(Slot.COGP)!;
+  const residual = options?.epilogue?.residual ?? null;
   rt.resetArena();
   const source = rt.allocate(x.length);
   const staged = rt.allocate(s.N * s.G * s.Cig * s.stagedPlane);
@@ -136,21 +180,23 @@ function forwardStaged(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: 
   const panelsAt = rt.allocate(panels.length);
   const biasAt = rt.allocate(bias?.length ?? 0);
   const yAt = rt.allocate(s.N * s.G * Cogp * s.densePlane);
+  const residualAt = rt.allocate(residual?.length ?? 0);
   const rangesAt = rt.allocate(s.ranges.length);
   if (!rt.commit(g.op)) return null;
   rt.put(x, source);
   rt.put(panels, panelsAt);
   rt.putInt32(s.ranges, rangesAt);
+  const epilogue = kernelEpilogue(rt, options?.epilogue, residualAt);
   const rows = rowsPerBand(s.Cig, s.stride[2] * s.stagedQ);
   const bands = Math.ceil((s.outSize[0] * s.outSize[1]) / rows);
   const columns = columnsPerTask(s.outSize[2], bands);
   const parts = Math.ceil(s.outSize[2] / columns);
   const common = new Map([...slots, [Slot.SOURCE, source], [Slot.XS, staged], [Slot.PANELS, panelsAt], [Slot.Y, yAt],
     [Slot.RANGES, rangesAt], [Slot.BIAS, rt.put(bias, biasAt)], [Slot.BLOCKS_PER_TASK, forwardBlocksPerTask(s.Cog, s.Cig, bands * parts)],
-    [Slot.CHUNK, chunkFor(s.Cig)], [Slot.ROWS_PER_BAND, rows], [Slot.COLUMNS_PER_TASK, columns]]);
+    [Slot.CHUNK, chunkFor(s.Cig)], [Slot.ROWS_PER_BAND, rows], [Slot.COLUMNS_PER_TASK, columns], ...epilogue.slots]);
   rt.runJob('STAGE', common, s.N * s.G * s.Cig * s.stagedPlane);
   rt.runJob(s.depthwise ? 'DEPTHWISE_FORWARD' : 'FORWARD', common, multiplyAdds(s));
-  const y = outputBuffer(g.op, 'output', s.N * s.G * s.Cog * s.P);
+  const y = resultBuffer(g, 'output', s.N * s.G * s.Cog * s.P, options?.out);
   const padded = rt.floats(yAt, s.N * s.G * Cogp * s.densePlane);
   for (let ng = 0; ng < s.N * s.G; ng++) {
     for (let co = 0; co < s.Cog; co++) {
@@ -158,96 +204,114 @@ function forwardStaged(g: ConvGeometry, x: Float32Array, w: Float32Array, bias: 
       y.set(padded.subarray(from, from + s.P), (ng * s.Cog + co) * s.P);
     }
   }
+  applyEpilogue(y, { activation: epilogue.after });
   return y;
 }
 
 /**
  * For a stride-1 depthwise layer (one output channel per group) the input gradient is itself a depthwise
  * convolution: dx = conv(dy, w flipped in every spatial dimension) with padding d(k−1) − p, which runs on the
- * register-blocked forward kernel instead of the scatter-add one. Null when the layer is not of that kind.
+ * register-blocked forward kernel instead of the scatter-add one. This is that convolution's geometry, or null
+ * when the layer is not of that kind.
  */
-function depthwiseAdjointAsForward(g: ConvGeometry, dy: Float32Array, w: Float32Array): Float32Array | null {
+function depthwiseAdjoint(g: ConvGeometry): ConvGeometry | null {
   const flippedPad = (p: number, i: number): number => effectiveKernelSize(g.kernelSize[i], g.dilation[i]) - 1 - p;
   const eligible = g.inChannels === g.groups && g.outChannels === g.groups && g.stride.every((v) => v === 1) &&
     g.padBefore.every((p, i) => flippedPad(p, i) >= 0) && g.padAfter.every((p, i) => flippedPad(p, i) >= 0);
   if (!eligible) return null;
-  const adjoint: ConvGeometry = {
-    ...g, inSize: g.outSize, outSize: g.inSize,
-    padBefore: g.padBefore.map(flippedPad), padAfter: g.padAfter.map(flippedPad),
-  };
-  const T = w.length / g.outChannels;
+  return { ...g, inSize: g.outSize, outSize: g.inSize, padBefore: g.padBefore.map(flippedPad), padAfter: g.padAfter.map(flippedPad) };
+}
+
+/** dx of a layer {@link depthwiseAdjoint} accepts, by the forward kernels. */
+function depthwiseAdjointAsForward(adjoint: ConvGeometry, dy: Float32Array, w: Float32Array, out: Float32Array | null | undefined): Float32Array {
+  const T = w.length / adjoint.outChannels;
   const flipped = new Float32Array(w.length);
-  for (let c = 0; c < g.outChannels; c++) {
+  for (let c = 0; c < adjoint.outChannels; c++) {
     for (let t = 0; t < T; t++) flipped[c * T + t] = w[c * T + T - 1 - t];
   }
-  return convForwardWasm(adjoint, dy, flipped, null);
+  return convForwardWasm(adjoint, dy, flipped, null, { out });
 }
 
-export function convBackwardInputWasm(g: ConvGeometry, dy: Float32Array, w: Float32Array): Float32Array {
+/** What a backward call computes and where it writes (see {@link ConvBackwardKernelOptions}). */
+interface BackwardRequest {
+  input: boolean;
+  weight: boolean;
+  outInput?: Float32Array | null;
+  outWeight?: Float32Array | null;
+}
+
+/**
+ * Input and weight gradients in one arena: x and dy are staged once and both jobs read them (the weight job the
+ * staged x, the input job the padded dy). Dimensions dominated by padding or dilation are gathered first, as in
+ * the forward pass, and the input gradient scattered back.
+ */
+export function convBackwardWasm(g: ConvGeometry, x: Float32Array | null, dy: Float32Array, w: Float32Array | null, request: BackwardRequest): ConvBackwardKernelResult {
   const windows = compactTapWindows(g);
-  if (windows) {
-    const gathered = backwardInputStaged(windows.geometry, dy, w);
-    return gathered ? scatterInputGradient(g, windows, gathered) : jsKernels.convBackwardInput(g, dy, w);
+  if (!windows) {
+    return backwardStaged(g, x, dy, w, request) ?? separateBackward(jsKernels, g, x, dy, w, request);
   }
-  return backwardInputStaged(g, dy, w) ?? jsKernels.convBackwardInput(g, dy, w);
+  const gatheredX = request.weight && x ? gatherInput(g, windows, x) : null;
+  const staged = backwardStaged(windows.geometry, gatheredX, dy, w, { input: request.input, weight: request.weight, outWeight: request.outWeight });
+  if (!staged) return separateBackward(jsKernels, g, x, dy, w, request);
+  let input: Float32Array | null = null;
+  if (staged.input) {
+    const scattered = scatterInputGradient(g, windows, staged.input);
+    input = request.outInput ? (resultBuffer(g, 'input gradient', scattered.length, request.outInput).set(scattered), request.outInput) : scattered;
+  }
+  return { input, weight: staged.weight };
 }
 
-/** The input gradient on the staged layout; null when the layer does not fit the module. */
-function backwardInputStaged(g: ConvGeometry, dy: Float32Array, w: Float32Array): Float32Array | null {
-  const viaForward = depthwiseAdjointAsForward(g, dy, w);
-  if (viaForward) return viaForward;
+/** Both gradients on the staged layout; null when the layer does not fit the module. */
+function backwardStaged(g: ConvGeometry, x: Float32Array | null, dy: Float32Array, w: Float32Array | null, request: BackwardRequest): ConvBackwardKernelResult | null {
+  const wantWeight = request.weight && x !== null, wantInput = request.input && w !== null;
   const rt = requireRuntime();
   const s = stageGeometry(g);
   const slots = geometrySlots(s);
   if (!slots) return null;
+  const adjoint = wantInput ? depthwiseAdjoint(g) : null;
   const Cigp = slots.get(Slot.CIGP)!;
   rt.resetArena();
   const dyAt = rt.allocate(s.N * s.G * s.Cog * s.densePlane);
-  const panels = s.depthwise ? w : cachedPanels(s, w, 'backward-input');
-  const panelsAt = rt.allocate(panels.length);
-  const stagedAt = rt.allocate(s.N * s.G * Cigp * s.stagedPlane);
-  const dxAt = rt.allocate(s.N * s.G * s.Cig * s.I);
   const rangesAt = rt.allocate(s.ranges.length);
+  const source = rt.allocate(wantWeight ? x!.length : 0);
+  const stagedX = rt.allocate(wantWeight ? s.N * s.G * s.Cig * s.stagedPlane : 0);
+  const dwAt = rt.allocate(wantWeight ? s.G * s.Cog * s.Cig * s.T : 0);
+  const scatterInput = wantInput && !adjoint;
+  const panels = scatterInput ? (s.depthwise ? w! : cachedPanels(s, w!, 'backward-input')) : null;
+  const panelsAt = rt.allocate(panels?.length ?? 0);
+  const stagedDx = rt.allocate(scatterInput ? s.N * s.G * Cigp * s.stagedPlane : 0);
+  const dxAt = rt.allocate(scatterInput ? s.N * s.G * s.Cig * s.I : 0);
   if (!rt.commit(g.op)) return null;
   putChannels(rt, dy, s.P, dyAt, s.densePlane);
-  rt.put(panels, panelsAt);
   rt.putInt32(s.ranges, rangesAt);
-  rt.runJob(s.depthwise ? 'DEPTHWISE_BACKWARD_INPUT' : 'BACKWARD_INPUT', new Map([...slots,
-    [Slot.Y, dyAt], [Slot.PANELS, panelsAt], [Slot.XS, stagedAt], [Slot.OUT, dxAt], [Slot.RANGES, rangesAt],
-    [Slot.BLOCKS_PER_TASK, adjointBlocksPerTask(s.Cig)], [Slot.CHUNK, chunkFor(s.Cog)], [Slot.ROWS_PER_BAND, rowsPerBand(s.Cog, s.outSize[2])]]), multiplyAdds(s));
-  const dx = outputBuffer(g.op, 'input gradient', s.N * s.G * s.Cig * s.I);
-  dx.set(rt.floats(dxAt, dx.length));
-  return dx;
+  let weight: Float32Array | null = null, input: Float32Array | null = null;
+  if (wantWeight) {
+    rt.put(x, source);
+    const common = new Map([...slots, [Slot.SOURCE, source], [Slot.XS, stagedX], [Slot.Y, dyAt], [Slot.OUT, dwAt], [Slot.RANGES, rangesAt]]);
+    rt.runJob('STAGE', common, s.N * s.G * s.Cig * s.stagedPlane);
+    rt.runJob('BACKWARD_WEIGHT', common, multiplyAdds(s));
+    weight = resultBuffer(g, 'weight gradient', s.G * s.Cog * s.Cig * s.T, request.outWeight);
+    weight.set(rt.floats(dwAt, weight.length));
+  }
+  if (scatterInput) {
+    rt.put(panels, panelsAt);
+    rt.runJob(s.depthwise ? 'DEPTHWISE_BACKWARD_INPUT' : 'BACKWARD_INPUT', new Map([...slots,
+      [Slot.Y, dyAt], [Slot.PANELS, panelsAt], [Slot.XS, stagedDx], [Slot.OUT, dxAt], [Slot.RANGES, rangesAt],
+      [Slot.BLOCKS_PER_TASK, adjointBlocksPerTask(s.Cig)], [Slot.CHUNK, chunkFor(s.Cog)], [Slot.ROWS_PER_BAND, rowsPerBand(s.Cog, s.outSize[2])]]), multiplyAdds(s));
+    input = resultBuffer(g, 'input gradient', s.N * s.G * s.Cig * s.I, request.outInput);
+    input.set(rt.floats(dxAt, input.length));
+  } else if (adjoint) {
+    input = depthwiseAdjointAsForward(adjoint, dy, w!, request.outInput);
+  }
+  return { input, weight };
 }
 
-export function convBackwardWeightWasm(g: ConvGeometry, x: Float32Array, dy: Float32Array): Float32Array {
-  const windows = compactTapWindows(g);
-  const staged = windows ? backwardWeightStaged(windows.geometry, gatherInput(g, windows, x), dy) : backwardWeightStaged(g, x, dy);
-  return staged ?? jsKernels.convBackwardWeight(g, x, dy);
+export function convBackwardInputWasm(g: ConvGeometry, dy: Float32Array, w: Float32Array, options?: ConvGradientOptions): Float32Array {
+  return convBackwardWasm(g, null, dy, w, { input: true, weight: false, outInput: options?.out }).input!;
 }
 
-/** The weight gradient on the staged layout; null when the layer does not fit the module. */
-function backwardWeightStaged(g: ConvGeometry, x: Float32Array, dy: Float32Array): Float32Array | null {
-  const rt = requireRuntime();
-  const s = stageGeometry(g);
-  const slots = geometrySlots(s);
-  if (!slots) return null;
-  rt.resetArena();
-  const source = rt.allocate(x.length);
-  const staged = rt.allocate(s.N * s.G * s.Cig * s.stagedPlane);
-  const dyAt = rt.allocate(s.N * s.G * s.Cog * s.densePlane);
-  const dwAt = rt.allocate(s.G * s.Cog * s.Cig * s.T);
-  const rangesAt = rt.allocate(s.ranges.length);
-  if (!rt.commit(g.op)) return null;
-  rt.put(x, source);
-  putChannels(rt, dy, s.P, dyAt, s.densePlane);
-  rt.putInt32(s.ranges, rangesAt);
-  const common = new Map([...slots, [Slot.SOURCE, source], [Slot.XS, staged], [Slot.Y, dyAt], [Slot.OUT, dwAt], [Slot.RANGES, rangesAt]]);
-  rt.runJob('STAGE', common, s.N * s.G * s.Cig * s.stagedPlane);
-  rt.runJob('BACKWARD_WEIGHT', common, multiplyAdds(s));
-  const dw = outputBuffer(g.op, 'weight gradient', s.G * s.Cog * s.Cig * s.T);
-  dw.set(rt.floats(dwAt, dw.length));
-  return dw;
+export function convBackwardWeightWasm(g: ConvGeometry, x: Float32Array, dy: Float32Array, options?: ConvGradientOptions): Float32Array {
+  return convBackwardWasm(g, x, dy, null, { input: false, weight: true, outWeight: options?.out }).weight!;
 }
 
 /** `x [N, C, …] weight [Cout, Cin/groups, …] stride … dilation … padding … groups …`, for error messages. */
@@ -271,7 +335,8 @@ function reportingFailures<T>(g: ConvGeometry, pass: string, run: () => T): T {
 /** The WebAssembly SIMD kernels as a backend (`setBackend('wasm')`). */
 export const wasmKernels: ConvKernels = {
   name: 'wasm',
-  convForward: (g, x, w, bias, options) => finishForward(reportingFailures(g, 'forward', () => convForwardWasm(g, x, w, bias)), options),
-  convBackwardInput: (g, dy, w, options) => finishGradient(reportingFailures(g, 'input-gradient', () => convBackwardInputWasm(g, dy, w)), options),
-  convBackwardWeight: (g, x, dy, options) => finishGradient(reportingFailures(g, 'weight-gradient', () => convBackwardWeightWasm(g, x, dy)), options),
+  convForward: (g, x, w, bias, options) => reportingFailures(g, 'forward', () => convForwardWasm(g, x, w, bias, options)),
+  convBackwardInput: (g, dy, w, options) => reportingFailures(g, 'input-gradient', () => convBackwardInputWasm(g, dy, w, options)),
+  convBackwardWeight: (g, x, dy, options) => reportingFailures(g, 'weight-gradient', () => convBackwardWeightWasm(g, x, dy, options)),
+  convBackward: (g, x, dy, w, options) => reportingFailures(g, 'gradient', () => convBackwardWasm(g, x, dy, w, backwardRequest(options))),
 };

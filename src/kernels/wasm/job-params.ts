@@ -7,9 +7,13 @@ export const Slot = {
   OD: 7, OH: 8, OW: 9, KD: 10, KH: 11, KW: 12, SD: 13, SH: 14, SW: 15, DD: 16, DH: 17, DW: 18,
   XD: 19, XH: 20, XQ: 21, XS: 22, PANELS: 23, Y: 24, OUT: 25, RANGES: 26, BIAS: 27,
   BLOCKS_PER_TASK: 28, CHUNK: 29, ID: 30, IH: 31, IW: 32, PD: 33, PH: 34, PW: 35, SOURCE: 36, ROWS_PER_BAND: 37, STAGED_PLANE: 38, DENSE_PLANE: 39, COLUMNS_PER_TASK: 40,
+  RESIDUAL: 41, ACTIVATION: 42, ACTIVATION_A: 43, ACTIVATION_B: 44,
 } as const;
 
 export const PARAM_SLOTS = 48;
 
 /** Job kinds, as exported by the module (`OP_*` globals). */
 export type JobKind = 'STAGE' | 'FORWARD' | 'BACKWARD_INPUT' | 'BACKWARD_WEIGHT' | 'DEPTHWISE_FORWARD' | 'DEPTHWISE_BACKWARD_INPUT';
+
+/** Activations the forward kernels apply in place; the others run as a host pass (see assembly/epilogue.ts). */
+export type KernelActivation = 'relu' | 'leakyRelu' | 'clip';

@@ -1,7 +1,7 @@
 import { WorkerPool, getBuiltin, workerThreadsAvailable } from '../threads/worker-pool.js';
 import { CONTROL_WORDS } from '../threads/control-block.js';
 import { TaskFailure } from '../threads/task-failure.js';
-import { PARAM_SLOTS, type JobKind } from './job-params.js';
+import { PARAM_SLOTS, type JobKind, type KernelActivation } from './job-params.js';
 import { checkAllocation } from '../../tensor/memory-budget.js';
 import { MAXIMUM_PAGES, loadKernelModule, loadKernelModuleSync, type KernelModule } from './wasm-module.js';
 
@@ -23,6 +23,8 @@ export class WasmRuntime {
   private readonly runTask: (params: number, task: number) => void;
   private readonly countTasks: (params: number) => number;
   private readonly ops: Record<JobKind, number>;
+  /** The module's codes for the activations its forward kernels apply in place (see assembly/epilogue.ts). */
+  readonly activations: Record<KernelActivation, number>;
   private pool: WorkerPool | null = null;
   private poolsCreated = 0;
   private threads = 1;
@@ -40,6 +42,8 @@ export class WasmRuntime {
       STAGE: op('STAGE'), FORWARD: op('FORWARD'), BACKWARD_INPUT: op('BACKWARD_INPUT'), BACKWARD_WEIGHT: op('BACKWARD_WEIGHT'),
       DEPTHWISE_FORWARD: op('DEPTHWISE_FORWARD'), DEPTHWISE_BACKWARD_INPUT: op('DEPTHWISE_BACKWARD_INPUT'),
     };
+    const code = (name: string): number => (exports[`ACTIVATION_${name}`] as WebAssembly.Global).value as number;
+    this.activations = { relu: code('RELU'), leakyRelu: code('LEAKY_RELU'), clip: code('CLIP') };
   }
 
   /** Threads that can run kernels: more than one only on shared memory with a worker pool (Node, isolated pages). */
