@@ -46,6 +46,25 @@ export function checkAllocation(op: string, what: string, bytes: number): void {
   }
 }
 
+/**
+ * The most values one typed array holds in every engine atrous runs on (V8 allows 2^32 − 1 float32 values).
+ * Sizes past it are refused by name even under a budget raised past 16 GiB.
+ */
+export const MAX_TYPED_ARRAY_LENGTH = 2 ** 32 - 1;
+
+/**
+ * {@link checkAllocation} for a typed array of `values` elements of `bytesPerValue` bytes (float32 by default):
+ * also refuses a length no typed array can have, which would otherwise be a raw `RangeError`.
+ *
+ * @example checkTensorAllocation('zeros', 'tensor', 2 ** 40); // MemoryLimitError: zeros: the tensor would need 4 TiB ...
+ */
+export function checkTensorAllocation(op: string, what: string, values: number, bytesPerValue = 4): void {
+  checkAllocation(op, what, values * bytesPerValue);
+  if (!(values <= MAX_TYPED_ARRAY_LENGTH)) {
+    throw new MemoryLimitError(op, what, `the ${what} would hold ${values} values, more than the ${MAX_TYPED_ARRAY_LENGTH} one typed array can address`);
+  }
+}
+
 /** `1.5 GiB`, `512 MiB`, `12 bytes`. */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return `${bytes} bytes`;
