@@ -4,8 +4,8 @@
  * Checked *before* allocating, so a typo (`padding: 1e9`) or a hostile file becomes a typed error naming what
  * needed how much, instead of an allocator crash or the OOM killer.
  *
- * The default is a conservative constant (1 GiB) where the machine is unknown (browsers); the Node entry raises
- * it to half of the memory this process may use (see `src/index.ts`).
+ * The default is a conservative constant (1 GiB) where the machine is unknown (browsers); the Node entry sets it
+ * to a quarter of the memory this process may use, or to `ATROUS_MEMORY_LIMIT` (see `src/node-memory.ts`).
  */
 import { MemoryLimitError } from '../errors.js';
 
