@@ -2,11 +2,12 @@
  * atrous — dilated (atrous) convolutions for Node and the browser.
  * Layers (DESIGN.md): tensor → geometry → kernels → ops → autograd → analysis → nn → onnx → viz → cli.
  */
-import { constrainedMemory, totalmem } from './node-memory.js';
+import { defaultMemoryLimit } from './node-memory.js';
 import { setMemoryLimit } from './tensor/memory-budget.js';
 
-// Node knows the machine: the budget is half of the memory this process may use (a cgroup limit when there is one).
-setMemoryLimit(Math.floor(Math.min(totalmem(), constrainedMemory()) / 2));
+// Node knows the machine: the budget is a quarter of the memory this process may use (the smallest of the machine,
+// a cgroup and ulimit -d/-v), or ATROUS_MEMORY_LIMIT when set.
+setMemoryLimit(defaultMemoryLimit());
 
 export { checkOptionKeys, closestKey } from './options.js';
 export * from './errors.js';

@@ -35,8 +35,8 @@ export function parseArgs(args: string[], valueNames: readonly string[], switchN
 /** `1,2,4` → `[1, 2, 4]`, refusing anything that is not a list of integers ≥ `min`. */
 export function parseIntList(name: string, text: string, min = 1): number[] {
   const values = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
-  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < min)) {
-    throw new UsageError(`--${name} ${JSON.stringify(text)} must be a comma-separated list of integers ≥ ${min}`);
+  if (values.length === 0 || values.some((v) => !Number.isSafeInteger(v) || v < min)) {
+    throw new UsageError(`--${name} ${JSON.stringify(text)} must be a comma-separated list of integers ≥ ${min} (below 2^53)`);
   }
   return values;
 }
@@ -44,6 +44,6 @@ export function parseIntList(name: string, text: string, min = 1): number[] {
 /** A single integer ≥ `min`. */
 export function parseInteger(name: string, text: string, min = 1): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} ${JSON.stringify(text)} must be an integer ≥ ${min}`);
+  if (!Number.isSafeInteger(value) || value < min) throw new UsageError(`--${name} ${JSON.stringify(text)} must be an integer ≥ ${min} (below 2^53)`);
   return value;
 }

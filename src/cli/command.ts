@@ -16,9 +16,20 @@ export interface CommandIO {
 }
 
 export const processIO: CommandIO = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  out: (text) => { quietOnClosedPipe(process.stdout); process.stdout.write(text.endsWith('\n') ? text : `${text}\n`); },
+  err: (text) => { quietOnClosedPipe(process.stderr); process.stderr.write(text.endsWith('\n') ? text : `${text}\n`); },
 };
+
+const watched = new WeakSet<NodeJS.WriteStream>();
+
+/** `atrous rf ... | head`: once the reader has gone, further output has nowhere to go; that is not a crash. */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  if (watched.has(stream)) return;
+  watched.add(stream);
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
 
 /** A mistake in the command line itself (unknown flag, missing value); exit code 2. */
 export class UsageError extends Error {}

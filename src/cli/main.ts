@@ -4,7 +4,8 @@ import { commands } from './commands/index.js';
 
 /**
  * The `atrous` command line. Returns the exit code: 0 on success, 1 when the input was refused (a typed
- * atrous error, printed as one line), 2 for a usage mistake.
+ * atrous error, printed as one line), 2 for a usage mistake, 70 for an internal error (a bug: any other
+ * exception, printed with its stack so it can be reported).
  *
  * @example await main(['rf', '--kernel', '3', '--dilations', '1,2,4,8,16']);
  */
@@ -27,12 +28,17 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<n
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof AtrousError || error instanceof UsageError) {
-      io.err(`atrous ${name}: ${error.message}`);
+      // Refusals raised by the command itself start with its name already.
+      io.err(`atrous ${error.message.startsWith(`${name}: `) ? error.message : `${name}: ${error.message}`}`);
       return error instanceof UsageError ? 2 : 1;
     }
-    throw error;
+    io.err(`atrous ${name}: internal error (a bug in atrous; please report it with the command line): ${(error as Error)?.stack ?? String(error)}`);
+    return INTERNAL_ERROR;
   }
 }
+
+/** Exit code of an unexpected exception (BSD's EX_SOFTWARE), kept apart from 1, a refused input. */
+export const INTERNAL_ERROR = 70;
 
 function overview(list: readonly Command[]): string {
   const width = Math.max(...list.map((c) => c.name.length));

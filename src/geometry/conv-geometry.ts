@@ -1,5 +1,6 @@
 import { OptionError, ShapeError, describeValue } from '../errors.js';
 import { convOutputSize, effectiveKernelSize, transposedOutputSize } from './conv-arithmetic.js';
+import { checkTensorAllocation } from '../tensor/memory-budget.js';
 import { checkPaddingMode, resolvePadding, type Padding, type PaddingMode } from './padding.js';
 
 /**
@@ -84,6 +85,7 @@ export function computeConvGeometry(
   const stride = perDimension(op, 'stride', options.stride ?? 1, rank);
   const dilation = perDimension(op, 'dilation', options.dilation ?? 1, rank);
   const pads = resolvePadding(op, options.padding, { inSize, kernelSize, stride, dilation });
+  checkSafePadded(op, options.padding, inSize, pads);
   const paddingMode = checkPaddingMode(op, options.paddingMode ?? 'zeros', pads, inSize);
   const outSize = inSize.map((n, i) => convOutputSize(n, kernelSize[i], stride[i], dilation[i], pads.before[i], pads.after[i]));
   if (outSize.some((n) => n < 1)) {
@@ -137,6 +139,12 @@ export function computeConvTransposeGeometry(
     throw new OptionError(op, 'padding', `padding ${describeValue(options.padding)} is not defined for transposed convolution (as in PyTorch); give explicit amounts`);
   }
   const pads = resolvePadding(op, options.padding, { inSize, kernelSize, stride, dilation });
+  checkSafePadded(op, options.padding, inSize, pads);
+  inSize.forEach((n, i) => {
+    if (!Number.isSafeInteger((n - 1) * stride[i])) {
+      throw new OptionError(op, 'stride', `stride ${describeValue(options.stride)} spreads ${n} inputs over ${(n - 1) * stride[i]} positions in spatial dimension ${i}, past 2^53 where positions stay exact; use a smaller stride`);
+    }
+  });
   const outputPadding = perDimension(op, 'outputPadding', options.outputPadding ?? 0, rank, 0);
   outputPadding.forEach((p, i) => {
     if (p >= Math.max(stride[i], dilation[i])) {
@@ -160,10 +168,10 @@ export function computeConvTransposeGeometry(
 export function perDimension(op: string, argument: string, value: unknown, rank: number, min = 1): number[] {
   const values = typeof value === 'number' ? Array(rank).fill(value) : value;
   const valid = Array.isArray(values) && values.length === rank &&
-    values.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= min);
+    values.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min);
   if (!valid) {
     const kind = min === 1 ? 'positive integer' : `integer ≥ ${min}`;
-    throw new OptionError(op, argument, `${argument} ${describeValue(value)} must be a ${kind} or ${rank} of them (one per spatial dimension)`);
+    throw new OptionError(op, argument, `${argument} ${describeValue(value)} must be a ${kind} or ${rank} of them (one per spatial dimension), each below 2^53`);
   }
   return (values as number[]).slice();
 }
@@ -200,6 +208,16 @@ function checkRanks(op: string, xShape: readonly number[], wShape: readonly numb
   return xShape.length - 2;
 }
 
+/** The padded extent `in + before + after` must be an exact integer too (padding 2^52 on both sides is not). */
+function checkSafePadded(op: string, padding: unknown, inSize: readonly number[], pads: { before: number[]; after: number[] }): void {
+  inSize.forEach((n, i) => {
+    const padded = n + pads.before[i] + pads.after[i];
+    if (!Number.isSafeInteger(padded)) {
+      throw new OptionError(op, 'padding', `padding ${describeValue(padding)} makes spatial dimension ${i} ${padded} positions long, past 2^53 where positions stay exact; use less padding`);
+    }
+  });
+}
+
 function checkOptions(op: string, options: unknown): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new OptionError(op, 'options', `options ${describeValue(options)} must be an object such as { stride: 2, dilation: 2, padding: "same" }`);
@@ -211,6 +229,7 @@ function checkTensorSize(op: string, argument: string, what: string, shape: read
   if (values > MAX_TENSOR_VALUES) {
     throw new ShapeError(op, argument, `the ${what} would be ${shape.join('×')} = ${values} values, more than the ${MAX_TENSOR_VALUES} one float32 tensor can hold; check ${argument} and the input size`);
   }
+  checkTensorAllocation(op, what, values);
 }
 
 function checkGroups(op: string, groups: unknown): number {

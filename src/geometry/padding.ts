@@ -37,6 +37,7 @@ export interface PaddingContext {
  */
 export function resolvePadding(op: string, padding: Padding | undefined, context: PaddingContext): ResolvedPadding {
   const rank = context.kernelSize.length;
+  checkSafeSpan(op, context.kernelSize, context.dilation);
   if (padding === undefined || padding === 'valid') return { before: Array(rank).fill(0), after: Array(rank).fill(0) };
   if (padding === 'same') return samePadding(context);
   if (padding === 'causal') {
@@ -74,6 +75,19 @@ export function resolvePadding(op: string, padding: Padding | undefined, context
   return { before, after };
 }
 
+/**
+ * Geometry stays in exact integers: a dilated kernel's span `d(k−1)+1` past 2^53 (`dilation: 2**52` with k = 3)
+ * would round, and every padding rule and kernel index built on it would silently be off.
+ */
+function checkSafeSpan(op: string, kernelSize: readonly number[], dilation: readonly number[]): void {
+  kernelSize.forEach((k, i) => {
+    const span = effectiveKernelSize(k, dilation[i]);
+    if (!Number.isSafeInteger(span)) {
+      throw new OptionError(op, 'dilation', `dilation ${dilation[i]} with kernel size ${k} in spatial dimension ${i} spans ${span} positions, past 2^53 where positions stay exact; use a dilation of at most ${Math.floor((Number.MAX_SAFE_INTEGER - 1) / Math.max(1, k - 1))}`);
+    }
+  });
+}
+
 function samePadding({ inSize, kernelSize, stride, dilation }: PaddingContext): ResolvedPadding {
   const before: number[] = [];
   const after: number[] = [];
@@ -88,8 +102,8 @@ function samePadding({ inSize, kernelSize, stride, dilation }: PaddingContext): 
 }
 
 function checkAmount(op: string, amount: unknown, whole: unknown): void {
-  if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 0) {
-    throw new OptionError(op, 'padding', `padding ${describeValue(whole)} has amount ${describeValue(amount)}; amounts must be non-negative integers`);
+  if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 0) {
+    throw new OptionError(op, 'padding', `padding ${describeValue(whole)} has amount ${describeValue(amount)}; amounts must be non-negative integers below 2^53`);
   }
 }
 

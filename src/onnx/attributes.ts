@@ -1,6 +1,6 @@
 import { OnnxError, describeValue } from '../errors.js';
 import { int64ToNumber, type AttributeProto } from './onnx-proto.js';
-import { readTensorProto } from './tensor-data.js';
+import { readTensorProto, type ExternalDataReader } from './tensor-data.js';
 import type { OnnxValue } from './value.js';
 
 /** `AttributeProto.AttributeType` numbers. */
@@ -20,7 +20,8 @@ const TYPE_NAMES: Record<number, string> = {
 export class Attributes {
   private readonly byName = new Map<string, AttributeProto>();
 
-  constructor(private readonly node: string, protos: readonly AttributeProto[]) {
+  /** `external` reads tensor attributes stored outside the model (`onnx.save(..., convert_attribute=True)`). */
+  constructor(private readonly node: string, protos: readonly AttributeProto[], private readonly external?: ExternalDataReader) {
     for (const a of protos) {
       if (a.refAttrName) throw new OnnxError(node, a.name, `attribute ${describeValue(a.name)} refers to a function attribute (${a.refAttrName}); only graph-level nodes are supported`);
       this.byName.set(a.name, a);
@@ -65,7 +66,8 @@ export class Attributes {
 
   tensor(name: string): OnnxValue {
     const a = this.get(name, TENSOR, undefined)!;
-    return readTensorProto(a.t!, `${this.node}.${name}`);
+    if (!a.t) throw new OnnxError(this.node, name, `attribute ${describeValue(name)} is declared TENSOR but holds no tensor`);
+    return readTensorProto(a.t, `${this.node}.${name}`, this.external);
   }
 
   /** The declared type of an attribute (`'INT'`, `'FLOATS'`, ...), or undefined when absent. */

@@ -59,7 +59,7 @@ export function parseOnnx(bytes: Uint8Array, options: ParseOptions = {}): OnnxGr
     opType: n.opType,
     inputs: n.input.slice(),
     outputs: n.output.slice(),
-    attributes: new Attributes(n.name || `${n.opType}_${i}`, n.attribute),
+    attributes: new Attributes(n.name || `${n.opType}_${i}`, n.attribute, options.externalData),
   }));
   checkSupported(nodes, graph.node.map((n) => n.domain));
   const initializers = new Map<string, OnnxValue>();

@@ -50,6 +50,7 @@ export function planGraph(graph: OnnxGraph, inputShapes: Map<string, number[]>):
   const declared = new Map([...graph.valueInfo, ...graph.outputs].map((v) => [v.name, v]));
   const steps: PlannedStep[] = [];
   let folded = 0;
+  const releaseFolded = foldedValueReleaser(graph, infos);
   for (const node of graph.nodes) {
     const operator = OPERATORS[node.opType];
     const context: NodeContext = {
@@ -76,6 +77,7 @@ export function planGraph(graph: OnnxGraph, inputShapes: Map<string, number[]>):
       checkAgainstDeclared(node, name, info, declared.get(name));
       infos.set(name, info);
     });
+    if (steps[steps.length - 1]?.node !== node) releaseFolded(node);
   }
   for (const output of graph.outputs) {
     if (!infos.has(output.name)) throw new OnnxError(output.name, 'output', `graph output ${describeValue(output.name)} is never computed`);
@@ -97,6 +99,24 @@ function guarded<T>(node: NodeContext, call: () => T): T {
     (wrapped as Error).cause = error;
     throw wrapped;
   }
+}
+
+/**
+ * Returns a function to call after folding a node at load time: it drops the data of folded values once that
+ * node was their last reader (keeping type and shape), so a chain of folded intermediates holds one or two at a
+ * time rather than all of them. Graph outputs and initializers are kept.
+ */
+function foldedValueReleaser(graph: OnnxGraph, infos: Map<string, ValueInfo>): (node: OnnxNode) => void {
+  const lastReader = new Map<string, OnnxNode>();
+  for (const node of graph.nodes) for (const name of node.inputs) if (name !== '') lastReader.set(name, node);
+  const keep = new Set([...graph.outputs.map((o) => o.name), ...graph.initializers.keys()]);
+  return (node) => {
+    for (const name of node.inputs) {
+      const info = infos.get(name);
+      if (info?.value === undefined || keep.has(name) || lastReader.get(name) !== node) continue;
+      infos.set(name, { type: info.type, shape: info.shape });
+    }
+  };
 }
 
 /** Marks each runtime value for release after its last reader, so a deep network holds few activations at once. */

@@ -1,9 +1,17 @@
 import { OnnxError, describeValue } from '../errors.js';
 import { int64ToNumber, type TensorProto } from './onnx-proto.js';
-import { checkedSize, type ElementType, type OnnxValue } from './value.js';
+import { checkedSize, checkValueAllocation, type ElementType, type OnnxValue } from './value.js';
+import { checkAllocation } from '../tensor/memory-budget.js';
 
-/** Reads the bytes of an external data file named by a tensor's `location`; see `loadOnnxFile`. */
-export type ExternalDataReader = (location: string) => Uint8Array;
+/**
+ * Reads a byte range of an external data file named by a tensor's `location`: `length` bytes from `offset`, or
+ * through the end of the file when `length` is undefined. Returns exactly those bytes, and throws when the file
+ * is shorter (`loadOnnxFile` supplies a reader that reads only the range, so a 12-byte tensor in a 1 GiB file
+ * reads 12 bytes).
+ *
+ * @example const reader: ExternalDataReader = (location, offset, length) => files[location].subarray(offset, length === undefined ? undefined : offset + length);
+ */
+export type ExternalDataReader = (location: string, offset: number, length: number | undefined) => Uint8Array;
 
 /** How each ONNX `DataType` is stored in `raw_data` and which typed field holds it otherwise. */
 interface DataTypeInfo {
@@ -63,6 +71,7 @@ export function readTensorProto(proto: TensorProto, op: string, external?: Exter
   if (proto.segment) throw new OnnxError(name, 'segment', 'segmented tensors (TensorProto.segment) are not supported; save the tensor in one piece');
   const shape = proto.dims.map(int64ToNumber);
   const size = checkedSize(name, 'dims', shape);
+  checkValueAllocation(name, info.type, size);
   if (proto.dataLocation === 1) return fromRaw(info, shape, size, externalBytes(proto, name, external), name);
   if (proto.rawData && proto.rawData.length > 0) return fromRaw(info, shape, size, proto.rawData, name);
   const field = proto[info.field] as (number | Parameters<typeof int64ToNumber>[0])[] | undefined ?? [];
@@ -101,13 +110,14 @@ function externalBytes(proto: TensorProto, name: string, external: ExternalDataR
   if (!external) {
     throw new OnnxError(name, 'external_data', `tensor ${describeValue(name)} is stored in the external file ${describeValue(location)}; load the model with loadOnnxFile(path) (or pass options.externalData) so atrous can read it`);
   }
-  const file = external(location);
   const offset = parseExternalNumber(name, 'offset', entries.get('offset') ?? '0');
-  const length = entries.has('length') ? parseExternalNumber(name, 'length', entries.get('length')!) : file.length - offset;
-  if (offset > file.length || length > file.length - offset) {
-    throw new OnnxError(name, 'external_data', `tensor ${describeValue(name)} reads bytes ${offset}..${offset + length} of ${describeValue(location)}, which has only ${file.length} bytes`);
+  const length = entries.has('length') ? parseExternalNumber(name, 'length', entries.get('length')!) : undefined;
+  if (length !== undefined) checkAllocation(name, 'external data', length);
+  const bytes = external(location, offset, length);
+  if (!(bytes instanceof Uint8Array) || (length !== undefined && bytes.length !== length)) {
+    throw new OnnxError(name, 'external_data', `tensor ${describeValue(name)} reads ${length ?? 'the rest'} bytes from byte ${offset} of ${describeValue(location)}, but the reader returned ${bytes instanceof Uint8Array ? `${bytes.length} bytes` : describeValue(bytes)}`);
   }
-  return file.subarray(offset, offset + length);
+  return bytes;
 }
 
 function parseExternalNumber(name: string, key: string, text: string): number {

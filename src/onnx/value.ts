@@ -1,4 +1,5 @@
 import { OnnxError, describeValue } from '../errors.js';
+import { checkTensorAllocation } from '../tensor/memory-budget.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /**
@@ -38,9 +39,20 @@ export function checkedSize(op: string, argument: string, shape: readonly number
   return size;
 }
 
+/**
+ * Checks the memory budget for a value of `size` elements of `type` before it is allocated: floats take 4 bytes,
+ * integers and booleans 8 (a `Float64Array`, so shape arithmetic stays exact).
+ *
+ * @example checkValueAllocation('ConstantOfShape_0', 'int', 2 ** 28) // MemoryLimitError past a 2 GiB budget
+ */
+export function checkValueAllocation(op: string, type: ElementType, size: number): void {
+  checkTensorAllocation(op, 'output', size, type === 'float' ? 4 : 8);
+}
+
 /** A new value of `shape` filled with zeros, `Float32Array` for floats and `Float64Array` otherwise. */
 export function allocate(op: string, type: ElementType, shape: readonly number[]): OnnxValue {
   const size = checkedSize(op, 'shape', shape);
+  checkValueAllocation(op, type, size);
   return { type, shape: shape.slice(), data: type === 'float' ? new Float32Array(size) : new Float64Array(size) };
 }
 

@@ -39,6 +39,10 @@ export function convBackward(x: Tensor, w: Tensor, gradOutput: Tensor, options: 
   if (gradOutput.shape.join() !== outShape.join()) {
     throw new ShapeError('convBackward', 'gradOutput', `gradOutput shape ${describeValue(gradOutput.shape)} must equal the convolution's output shape ${describeValue(outShape)}`);
   }
+  const withBias = options.hasBias === true || (options.bias !== undefined && options.bias !== null);
+  if (g.batch === 0) {
+    return { input: new Tensor(new Float32Array(0), x.shape), weight: new Tensor(new Float32Array(w.size), w.shape), bias: withBias ? new Tensor(new Float32Array(g.outChannels), [g.outChannels]) : null };
+  }
   const kernels = activeKernels();
   const [input, geometry] = materializePadding(g, x.data);
   const gradPadded = kernels.convBackwardInput(geometry, gradOutput.data, w.data);
@@ -46,7 +50,6 @@ export function convBackward(x: Tensor, w: Tensor, gradOutput: Tensor, options: 
     ? gradPadded
     : foldPaddingData(gradPadded, g.batch * g.inChannels, g.inSize, g.padBefore, g.padAfter, g.paddingMode);
   const gradWeight = kernels.convBackwardWeight(geometry, input, gradOutput.data);
-  const withBias = options.hasBias === true || (options.bias !== undefined && options.bias !== null);
   return {
     input: new Tensor(gradInput, x.shape),
     weight: new Tensor(gradWeight, w.shape),

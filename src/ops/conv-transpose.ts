@@ -24,6 +24,7 @@ export function convTranspose(x: Tensor, w: Tensor, options: ConvTransposeOption
   checkTensor('convTranspose', 'weight', w);
   const g = computeConvTransposeGeometry('convTranspose', x.shape, w.shape, options);
   const bias = checkBias('convTranspose', options.bias, g.inChannels);
+  if (g.batch === 0) return new Tensor(new Float32Array(0), [0, g.inChannels, ...g.inSize]);
   const y = activeKernels().convBackwardInput(g, x.data, w.data);
   if (bias) {
     const P = spatialSize(g.inSize);
@@ -59,8 +60,11 @@ export function convTransposeBackward(x: Tensor, w: Tensor, gradOutput: Tensor, 
   if (gradOutput.shape.join() !== outShape.join()) {
     throw new ShapeError('convTransposeBackward', 'gradOutput', `gradOutput shape ${describeValue(gradOutput.shape)} must equal the transposed convolution's output shape ${describeValue(outShape)}`);
   }
-  const kernels = activeKernels();
   const withBias = options.hasBias === true || (options.bias !== undefined && options.bias !== null);
+  if (g.batch === 0) {
+    return { input: new Tensor(new Float32Array(0), x.shape), weight: new Tensor(new Float32Array(w.size), w.shape), bias: withBias ? new Tensor(new Float32Array(g.inChannels), [g.inChannels]) : null };
+  }
+  const kernels = activeKernels();
   return {
     input: new Tensor(kernels.convForward(g, gradOutput.data, w.data, null), x.shape),
     weight: new Tensor(kernels.convBackwardWeight(g, gradOutput.data, x.data), w.shape),

@@ -24,6 +24,7 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
   checkTensor('conv', 'weight', w);
   const g = computeConvGeometry('conv', x.shape, w.shape, options);
   const bias = checkBias('conv', options.bias, g.outChannels);
+  if (g.batch === 0) return new Tensor(new Float32Array(0), [0, g.outChannels, ...g.outSize]);
   const [input, geometry] = materializePadding(g, x.data);
   const y = activeKernels().convForward(geometry, input, w.data, bias);
   return new Tensor(y, [g.batch, g.outChannels, ...g.outSize]);

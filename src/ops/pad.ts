@@ -1,4 +1,8 @@
-import { OptionError, ShapeError, describeValue } from '../errors.js';
+import { MemoryLimitError, OptionError, ShapeError, describeValue } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
+import { checkTensorAllocation } from '../tensor/memory-budget.js';
+import { allocatedSize } from '../tensor/tensor.js';
+import { checkTensor } from './bias.js';
 import { checkPaddingMode, sourceIndex, type PaddingMode } from '../geometry/padding.js';
 import { spatialSize } from '../geometry/conv-geometry.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -20,6 +24,10 @@ export interface PadOptions {
  * pad(tensor([1, 2, 3], [1, 1, 3]), [[2, 1]], { mode: 'reflect' }).data // [3, 2, 1, 2, 3, 2]
  */
 export function pad(x: Tensor, padding: number | readonly (readonly number[])[], options: PadOptions = {}): Tensor {
+  checkTensor('pad', 'input', x);
+  checkOptionKeys('pad', options, ['mode', 'value']);
+  const value = options.value ?? 0;
+  if (typeof value !== 'number') throw new OptionError('pad', 'value', `value ${describeValue(value)} must be a number`);
   const pairs = padPairs('pad', x.shape, padding);
   const lead = x.rank - pairs.length;
   const inSize = x.shape.slice(lead);
@@ -27,8 +35,11 @@ export function pad(x: Tensor, padding: number | readonly (readonly number[])[],
   const after = pairs.map((p) => p[1]);
   const mode = checkPaddingMode('pad', options.mode ?? 'zeros', { before, after }, inSize);
   const outer = spatialSize(x.shape.slice(0, lead));
-  const data = padData(x.data, outer, inSize, before, after, mode, options.value ?? 0);
-  return new Tensor(data, [...x.shape.slice(0, lead), ...inSize.map((n, i) => n + before[i] + after[i])]);
+  const outShape = [...x.shape.slice(0, lead), ...inSize.map((n, i) => n + before[i] + after[i])];
+  checkPaddedSize('pad', 'output', outShape, outer);
+  if (outer === 0) return new Tensor(new Float32Array(0), outShape);
+  const data = padData(x.data, outer, inSize, before, after, mode, value);
+  return new Tensor(data, outShape);
 }
 
 /**
@@ -36,6 +47,8 @@ export function pad(x: Tensor, padding: number | readonly (readonly number[])[],
  * (several for reflect/replicate/circular), nothing for constant fill.
  */
 export function padBackward(gradOutput: Tensor, inputShape: readonly number[], padding: number | readonly (readonly number[])[], mode: PaddingMode = 'zeros'): Tensor {
+  checkTensor('padBackward', 'gradOutput', gradOutput);
+  allocatedSize(inputShape, 'padBackward');
   const pairs = padPairs('padBackward', inputShape, padding);
   const lead = inputShape.length - pairs.length;
   const inSize = inputShape.slice(lead);
@@ -46,6 +59,8 @@ export function padBackward(gradOutput: Tensor, inputShape: readonly number[], p
     throw new ShapeError('padBackward', 'gradOutput', `gradOutput shape ${describeValue(gradOutput.shape)} must be the padded shape ${describeValue(expected)}`);
   }
   const outer = spatialSize(inputShape.slice(0, lead));
+  checkPaddedSize('padBackward', 'input gradient', inputShape, outer);
+  if (outer === 0) return new Tensor(new Float32Array(0), inputShape);
   return new Tensor(foldPaddingData(gradOutput.data, outer, inSize, before, after, mode), inputShape);
 }
 
@@ -103,16 +118,29 @@ function paddedSourceMap(inSize: readonly number[], before: readonly number[], a
   return map;
 }
 
+/**
+ * Budget for a padded tensor of `shape` and the source map of one padded block (an Int32Array, so a block must
+ * stay below 2^31 positions): checked before either is allocated, so `pad(t, [[2 ** 40, 0]])` is refused by name.
+ */
+function checkPaddedSize(op: string, what: string, shape: readonly number[], outer: number): void {
+  const values = shape.reduce((a, b) => a * b, 1);
+  checkTensorAllocation(op, what, values);
+  if (outer === 0) return;
+  const block = values / outer;
+  checkTensorAllocation(op, 'padding source map', block);
+  if (block >= 2 ** 31) throw new MemoryLimitError(op, 'padding', `one padded block would have ${block} positions; at most 2^31 − 1 are supported`);
+}
+
 function padPairs(op: string, shape: readonly number[], padding: number | readonly (readonly number[])[]): number[][] {
   if (typeof padding === 'number') {
-    if (!Number.isInteger(padding) || padding < 0) throw new OptionError(op, 'padding', `padding ${padding} must be a non-negative integer`);
+    if (!Number.isSafeInteger(padding) || padding < 0) throw new OptionError(op, 'padding', `padding ${padding} must be a non-negative integer below 2^53`);
     if (shape.length < 3) throw new ShapeError(op, 'input', `a single padding number pads the dimensions after [N, C]; shape ${describeValue(shape)} has none`);
     return shape.slice(2).map(() => [padding, padding]);
   }
   const valid = Array.isArray(padding) && padding.length >= 1 && padding.length <= shape.length &&
-    padding.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0));
+    padding.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => Number.isSafeInteger(v) && v >= 0));
   if (!valid) {
-    throw new OptionError(op, 'padding', `padding ${describeValue(padding)} must be [before, after] pairs of non-negative integers for at most the ${shape.length} dimensions of the input`);
+    throw new OptionError(op, 'padding', `padding ${describeValue(padding)} must be [before, after] pairs of non-negative integers below 2^53 for at most the ${shape.length} dimensions of the input`);
   }
   return padding.map((p) => [p[0], p[1]]);
 }

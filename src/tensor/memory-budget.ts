@@ -4,8 +4,8 @@
  * Checked *before* allocating, so a typo (`padding: 1e9`) or a hostile file becomes a typed error naming what
  * needed how much, instead of an allocator crash or the OOM killer.
  *
- * The default is a conservative constant (1 GiB) where the machine is unknown (browsers); the Node entry raises
- * it to half of the memory this process may use (see `src/index.ts`).
+ * The default is a conservative constant (1 GiB) where the machine is unknown (browsers); the Node entry sets it
+ * to a quarter of the memory this process may use, or to `ATROUS_MEMORY_LIMIT` (see `src/node-memory.ts`).
  */
 import { MemoryLimitError } from '../errors.js';
 
@@ -43,6 +43,25 @@ export function getMemoryLimit(): number {
 export function checkAllocation(op: string, what: string, bytes: number): void {
   if (!(bytes <= limit)) {
     throw new MemoryLimitError(op, what, `the ${what} would need ${formatBytes(bytes)}, more than the memory limit of ${formatBytes(limit)}; use smaller sizes, or raise the limit with setMemoryLimit(bytes) if the machine has the memory`);
+  }
+}
+
+/**
+ * The most values one typed array holds in every engine atrous runs on (V8 allows 2^32 − 1 float32 values).
+ * Sizes past it are refused by name even under a budget raised past 16 GiB.
+ */
+export const MAX_TYPED_ARRAY_LENGTH = 2 ** 32 - 1;
+
+/**
+ * {@link checkAllocation} for a typed array of `values` elements of `bytesPerValue` bytes (float32 by default):
+ * also refuses a length no typed array can have, which would otherwise be a raw `RangeError`.
+ *
+ * @example checkTensorAllocation('zeros', 'tensor', 2 ** 40); // MemoryLimitError: zeros: the tensor would need 4 TiB ...
+ */
+export function checkTensorAllocation(op: string, what: string, values: number, bytesPerValue = 4): void {
+  checkAllocation(op, what, values * bytesPerValue);
+  if (!(values <= MAX_TYPED_ARRAY_LENGTH)) {
+    throw new MemoryLimitError(op, what, `the ${what} would hold ${values} values, more than the ${MAX_TYPED_ARRAY_LENGTH} one typed array can address`);
   }
 }
 

@@ -3,7 +3,8 @@
  * C or Fortran order) into a float32 {@link Tensor}; write float32 in C order. Files come from outside, so every
  * length is checked against the bytes actually present before anything is allocated.
  */
-import { FormatError } from '../errors.js';
+import { FormatError, describeValue } from '../errors.js';
+import { checkAllocation, checkTensorAllocation } from './memory-budget.js';
 import { Tensor } from './tensor.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -25,6 +26,7 @@ const DTYPES: Record<string, { size: number; read: (littleEndian: boolean) => Re
  */
 export function readNpy(bytes: Uint8Array): Tensor {
   const fail = (message: string): never => { throw new FormatError('readNpy', 'bytes', message); };
+  if (!(bytes instanceof Uint8Array)) fail(`expected the file's bytes as a Uint8Array, got ${describeValue(bytes)}`);
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail('not a .npy file: the first 6 bytes must be \\x93NUMPY');
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -56,6 +58,7 @@ export function readNpy(bytes: Uint8Array): Tensor {
     fail(`shape (${shape.join(', ')}) needs ${count * dtype.size} bytes of data but the file has ${bytes.length - dataStart}`);
   }
   const read = dtype.read(descr[1] !== '>');
+  checkTensorAllocation('readNpy', 'tensor', count);
   const values = new Float32Array(count);
   for (let i = 0; i < count; i++) values[i] = read(view, dataStart + i * dtype.size);
   const data = order[1] === 'True' ? fortranToC(values, shape) : values;
@@ -68,10 +71,12 @@ export function readNpy(bytes: Uint8Array): Tensor {
  * @example fs.writeFileSync('y.npy', writeNpy(y));
  */
 export function writeNpy(t: Tensor): Uint8Array {
+  if (!(t instanceof Tensor)) throw new FormatError('writeNpy', 'tensor', `expected a Tensor, got ${describeValue(t)}`);
   const shape = t.shape.length === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`;
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shape}, }`;
   const unpadded = 10 + header.length + 1;
   header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  checkAllocation('writeNpy', 'file', 10 + header.length + t.size * 4);
   const bytes = new Uint8Array(10 + header.length + t.size * 4);
   bytes.set(MAGIC, 0);
   bytes[6] = 1;

@@ -1,4 +1,4 @@
-import { Tensor, shapeSize } from './tensor.js';
+import { Tensor, allocatedSize } from './tensor.js';
 
 /**
  * A small seedable generator (mulberry32) so tests, benchmarks and initializers are repeatable run to run.
@@ -33,7 +33,7 @@ export class Random {
 /** Normal(0, 1) values of `shape` from a seed. @example randn([1, 64, 33, 33], 7) */
 export function randn(shape: readonly number[], seed = 0): Tensor {
   const rng = new Random(seed);
-  const data = new Float32Array(shapeSize(shape, 'randn'));
+  const data = new Float32Array(allocatedSize(shape, 'randn'));
   for (let i = 0; i < data.length; i++) data[i] = rng.normal();
   return new Tensor(data, shape);
 }
@@ -41,7 +41,7 @@ export function randn(shape: readonly number[], seed = 0): Tensor {
 /** Uniform values in [low, high) of `shape` from a seed. @example rand([3, 3], 1, -1, 1) */
 export function rand(shape: readonly number[], seed = 0, low = 0, high = 1): Tensor {
   const rng = new Random(seed);
-  const data = new Float32Array(shapeSize(shape, 'rand'));
+  const data = new Float32Array(allocatedSize(shape, 'rand'));
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * rng.uniform();
   return new Tensor(data, shape);
 }

@@ -7,6 +7,7 @@
  */
 import { FormatError, describeValue } from '../errors.js';
 import { Tensor } from './tensor.js';
+import { checkAllocation, checkTensorAllocation } from './memory-budget.js';
 
 /** Header length limit of the reference implementation (100 MB). */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -105,6 +106,7 @@ export function readSafetensors(bytes: Uint8Array): Map<string, Tensor> {
   for (const [name, entry] of entries) {
     const { size, read } = DTYPES[entry.dtype];
     const count = (entry.dataOffsets[1] - entry.dataOffsets[0]) / size;
+    checkTensorAllocation('readSafetensors', `tensor "${name}"`, count);
     const data = new Float32Array(count);
     const base = dataStart + entry.dataOffsets[0];
     for (let i = 0; i < count; i++) data[i] = read(view, base + i * size);
@@ -120,6 +122,12 @@ export function readSafetensors(bytes: Uint8Array): Map<string, Tensor> {
  * @example fs.writeFileSync('model.safetensors', writeSafetensors(model.stateDict(), { format: 'pt' }));
  */
 export function writeSafetensors(tensors: Map<string, Tensor> | Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
+  if (tensors === null || typeof tensors !== 'object' || Array.isArray(tensors)) {
+    throw new FormatError('writeSafetensors', 'tensors', `tensors ${describeValue(tensors)} must be a Map or an object of Tensors by name`);
+  }
+  if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) {
+    throw new FormatError('writeSafetensors', 'metadata', `metadata ${describeValue(metadata)} must be an object of strings`);
+  }
   const entries = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
   const header: Record<string, unknown> = {};
   if (metadata) {
@@ -140,6 +148,7 @@ export function writeSafetensors(tensors: Map<string, Tensor> | Record<string, T
   const padded = Math.ceil(encoded.length / 8) * 8;
   json += ' '.repeat(padded - encoded.length);
   const headerBytes = new TextEncoder().encode(json);
+  checkAllocation('writeSafetensors', 'file', 8 + headerBytes.length + offset);
   const out = new Uint8Array(8 + headerBytes.length + offset);
   const view = new DataView(out.buffer);
   view.setBigUint64(0, BigInt(headerBytes.length), true);
@@ -155,7 +164,7 @@ export function writeSafetensors(tensors: Map<string, Tensor> | Record<string, T
 function parseEntry(name: string, raw: unknown, dataLength: number, fail: (message: string) => never): SafetensorsEntry {
   if (raw === null || typeof raw !== 'object') return fail(`entry "${name}" must be an object with dtype, shape and data_offsets`);
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
-  if (typeof dtype !== 'string' || !(dtype in DTYPES)) {
+  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPES, dtype)) {
     fail(`tensor "${name}" has dtype ${describeValue(dtype)}; supported: ${Object.keys(DTYPES).join(', ')}`);
   }
   if (!Array.isArray(shape) || shape.some((n) => !Number.isSafeInteger(n) || n < 0)) {

@@ -7,7 +7,7 @@ import { stackGrowthFrames } from '../../viz/animations/stack-growth.js';
 import { encodeGif, type AnimationFrame } from '../../viz/gif.js';
 import { parseArgs, parseInteger, parseIntList, type ParsedArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
-import { writeFileAtomically } from './plot.js';
+import { writeFileAtomically } from '../write-files.js';
 
 interface Animation {
   name: string;

@@ -1,4 +1,3 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { asciiRow } from '../../analysis/ascii-row.js';
 import { graphCost } from '../../analysis/cost.js';
@@ -6,7 +5,6 @@ import { coverage } from '../../analysis/coverage.js';
 import { effectiveReceptiveField } from '../../analysis/effective-receptive-field.js';
 import { convStack, GraphBuilder, type Graph } from '../../analysis/graph.js';
 import { receptiveField } from '../../analysis/receptive-field.js';
-import { OptionError } from '../../errors.js';
 import { effectiveKernelSize } from '../../geometry/index.js';
 import { coverageMap } from '../../viz/ascii/coverage-map.js';
 import { kernelGridPanel, KERNEL_GRID_LEGEND } from '../../viz/ascii/kernel-grid.js';
@@ -19,6 +17,8 @@ import { receptiveFieldGrowthFigure } from '../../viz/figures/rf-growth.js';
 import { svgToPng } from '../../viz/raster.js';
 import { parseArgs, parseInteger, parseIntList, type ParsedArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
+import { writeFileAtomically } from '../write-files.js';
+import { checkCoverageSize, checkErfSize, checkKernelGridSpan, checkLayerCount } from '../analysis-limits.js';
 
 /** What one figure produces: an SVG (for --out), terminal text (without --out) and the numbers drawn (--json). */
 interface Rendered {
@@ -35,6 +35,8 @@ interface Figure {
 
 const DEFAULT_SCHEDULE_LAYERS = 6;
 const DEFAULT_ERF_SEEDS = 32;
+/** Channels of the ERF measurement (effectiveReceptiveField's default). */
+const ERF_CHANNELS = 4;
 
 const figures: Figure[] = [
   {
@@ -43,6 +45,7 @@ const figures: Figure[] = [
     render(args) {
       const kernelSizes = parseIntList('kernel', args.flags.get('kernel') ?? '3');
       const dilations = parseIntList('dilations', args.flags.get('dilations') ?? '1,2,3,4,5,6,7,8');
+      checkLayerCount('plot', 'kernel', kernelSizes.length * dilations.length);
       const width = Math.max(...kernelSizes.map((k) => String(effectiveKernelSize(k, Math.max(...dilations))).length), 2) + 1;
       const table = [
         `dilation d   ${dilations.map((d) => String(d).padStart(width)).join('')}`,
@@ -58,6 +61,8 @@ const figures: Figure[] = [
     render(args) {
       const kernel = parseInteger('kernel', args.flags.get('kernel') ?? '3');
       const dilations = parseIntList('dilations', args.flags.get('dilations') ?? '1,2,3');
+      checkLayerCount('plot', 'dilations', dilations.length);
+      for (const d of dilations) checkKernelGridSpan('plot', kernel, d);
       return { ascii: `${kernelGridPanel(kernel, dilations)}\n\n${KERNEL_GRID_LEGEND}`, data: { kernel, dilations } };
     },
   },
@@ -68,7 +73,9 @@ const figures: Figure[] = [
       const kernel = parseInteger('kernel', args.flags.get('kernel') ?? '3');
       const schedules = parseSchedules(args, kernel);
       const series = schedules.map(({ label, dilations }) => {
+        checkLayerCount('plot', 'layers', dilations.length);
         const report = receptiveField(convStack({ kernel, dilations }));
+        checkCoverageSize('plot', report.layers, report.output, [1, ...dilations.map(() => kernel)]);
         const cover = coverage(convStack({ kernel, dilations }));
         return { label, dilations, receptiveField: report.layers.slice(1).map((l) => l.rf[0] as number), row: asciiRow(cover.multiplicity), holes: cover.holes };
       });
@@ -88,7 +95,11 @@ const figures: Figure[] = [
       const dilations = parseIntList('dilations', args.flags.get('dilations') ?? '2,2');
       const dims = parseInteger('dims', args.flags.get('dims') ?? '2');
       if (dims > 2) throw new UsageError('--dims must be 1 or 2 for pictures');
-      const cover = coverage(convStack({ kernel, dilations, rank: dims }));
+      checkLayerCount('plot', 'dilations', dilations.length);
+      const stack = convStack({ kernel, dilations, rank: dims });
+      const report = receptiveField(stack);
+      checkCoverageSize('plot', report.layers, report.output, [1, ...dilations.map(() => kernel ** dims)]);
+      const cover = coverage(stack);
       const rows = dims === 1 ? [Array.from(cover.map)] : Array.from({ length: cover.size[0] }, (_, i) => Array.from(cover.map.subarray(i * cover.size[1], (i + 1) * cover.size[1])));
       const description = `kernel ${dims === 2 ? `${kernel}×${kernel}` : kernel}, dilations ${dilations.join(',')}`;
       const ascii = dims === 1
@@ -110,6 +121,8 @@ const figures: Figure[] = [
       const dims = parseInteger('dims', args.flags.get('dims') ?? '2');
       if (dims > 2) throw new UsageError('--dims must be 1 or 2 for pictures');
       const seeds = parseInteger('seeds', args.flags.get('seeds') ?? String(DEFAULT_ERF_SEEDS));
+      checkLayerCount('plot', 'dilations', dilations.length);
+      checkErfSize('plot', receptiveField(convStack({ kernel, dilations, rank: dims })).output.rf, dilations.length, kernel ** dims, ERF_CHANNELS, seeds);
       const erf = effectiveReceptiveField({ kernel, dilations, rank: dims as 1 | 2, seeds });
       const [h, w] = dims === 2 ? erf.rf : [1, erf.rf[0]];
       const gradient = Array.from({ length: h }, (_, i) => Array.from(erf.map.subarray(i * w, (i + 1) * w)));
@@ -156,12 +169,15 @@ function costDesigns(cin: number, cout: number, size: number): { label: string; 
 function parseSchedules(args: ParsedArgs, kernel: number): { label: string; dilations: number[] }[] {
   const text = args.flags.get('schedules');
   if (text !== undefined) {
-    return text.split(';').filter((s) => s.trim()).map((entry) => {
+    const entries = text.split(';').filter((s) => s.trim());
+    checkLayerCount('plot', 'schedules', entries.length);
+    return entries.map((entry) => {
       const [label, list] = entry.includes(':') ? entry.split(':', 2) : [entry, entry];
       return { label: label.trim(), dilations: parseIntList('schedules', list) };
     });
   }
   const layers = parseInteger('layers', args.flags.get('layers') ?? String(DEFAULT_SCHEDULE_LAYERS));
+  checkLayerCount('plot', 'layers', layers);
   const make = (f: (i: number) => number) => Array.from({ length: layers }, (_, i) => f(i));
   const named = (name: string, dilations: number[]) => ({ label: `${name} ${dilations.join(',')}`, dilations });
   return [
@@ -170,23 +186,6 @@ function parseSchedules(args: ParsedArgs, kernel: number): { label: string; dila
     named('HDC', make((i) => [1, 2, 5][i % 3])),
     named(`base-${kernel}`, make((i) => kernel ** i)),
   ];
-}
-
-/**
- * Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a reader never sees half
- * a file and a failed write leaves nothing behind (and is reported as an `OptionError` on `--out`).
- *
- * @example writeFileAtomically('coverage.svg', svgText)
- */
-export function writeFileAtomically(path: string, bytes: string | Uint8Array, op = 'plot'): void {
-  const temporary = `${path}.${process.pid}.partial`;
-  try {
-    writeFileSync(temporary, bytes);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new OptionError(op, 'out', `cannot write ${JSON.stringify(path)} (${(error as Error).message}); give a path in a folder that exists and is writable`);
-  }
 }
 
 /** `.svg` or `.png` from `--out`, refusing anything else. */

@@ -10,12 +10,20 @@ import { hdcCheck, type HdcReport } from '../../analysis/hdc.js';
 import { receptiveField, type NodeField } from '../../analysis/receptive-field.js';
 import { resolveGraph, type ResolvedGraph } from '../../analysis/resolve.js';
 import { designSchedules } from '../../analysis/schedule-design.js';
-import { FormatError } from '../../errors.js';
+import { FormatError, OptionError } from '../../errors.js';
+import { checkCoverageSize, checkErfSize, checkLayerCount, designBudget } from '../analysis-limits.js';
 import { parseArgs, parseInteger, parseIntList } from '../args.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';
 
 const VALUES = ['kernel', 'kernels', 'dilations', 'strides', 'paddings', 'dims', 'layers', 'count', 'max-dilation', 'target-rf', 'limit'];
 const SWITCHES = ['json', 'hdc', 'design', 'erf'];
+
+/** `--erf`: channels and random draws of the measurement (graphEffectiveReceptiveField's defaults). */
+const GRAPH_ERF_CHANNELS = 4;
+const GRAPH_ERF_SEEDS = 4;
+
+/** `--design --limit`: schedules listed at most. */
+const MAX_DESIGN_LIMIT = 1000;
 
 /** Maps are drawn cell by cell up to this size; larger 2-D fields show their centre row. */
 const MAP_LIMIT = 64;
@@ -52,6 +60,7 @@ export const rfCommand: Command = {
     const graph = buildGraph(flag);
     const resolved = resolveGraph(graph);
     const fields = receptiveField(resolved);
+    const taps = resolved.nodes.map((n) => ((n.node as { kernel?: number[] }).kernel ?? [1]).reduce((a, b) => a * b, 1));
     const layers = layerRows(resolved, fields.layers);
     const out = fields.output;
     const scalar = <T>(values: T[]): T | T[] => (resolved.rank === 1 ? values[0] : values);
@@ -63,11 +72,13 @@ export const rfCommand: Command = {
 global: ${out.name} sees the whole input (${out.rf.map((n) => n ?? 'any size').join('×')}); no coverage map`);
       return 0;
     }
+    checkCoverageSize('rf', fields.layers, out, taps);
     const covered = coverage(resolved);
     const verdict = griddingVerdict(resolved, covered);
     let hdc: HdcReport | undefined;
     if (parsed.switches.has('hdc')) hdc = runHdc(resolved);
-    const erf = parsed.switches.has('erf') ? graphEffectiveReceptiveField(graph) : undefined;
+    if (parsed.switches.has('erf')) checkErfSize('rf', out.rf, resolved.nodes.length - 1, Math.max(...taps), GRAPH_ERF_CHANNELS, GRAPH_ERF_SEEDS);
+    const erf = parsed.switches.has('erf') ? graphEffectiveReceptiveField(graph, { channels: GRAPH_ERF_CHANNELS, seeds: GRAPH_ERF_SEEDS }) : undefined;
     if (json) {
       io.out(JSON.stringify({
         rf: scalar(out.rf), stride: scalar(out.stride), padding: scalar(out.padding),
@@ -101,11 +112,13 @@ function buildGraph(flag: (name: string) => string | undefined): Graph {
     } catch (error) {
       throw new FormatError('rf', 'layers', `cannot read the layer list ${JSON.stringify(file)}: ${(error as Error).message}; expected JSON { "rank": 1, "layers": [{ "op": "conv", "kernel": 3, "dilation": 2 }, ...] }`);
     }
+    if (Array.isArray(spec?.layers)) checkLayerCount('rf', 'layers', spec.layers.length);
     return graphFromLayers(spec);
   }
   const dilationsText = flag('dilations');
   if (dilationsText === undefined) throw new UsageError('give --dilations d1,d2,... (one per layer), or --layers file.json, or --design');
   const dilations = parseIntList('dilations', dilationsText);
+  checkLayerCount('rf', 'dilations', dilations.length);
   const list = (name: string, min: number) => {
     const text = flag(name);
     if (text === undefined) return undefined;
@@ -142,9 +155,15 @@ function runDesign(flag: (name: string) => string | undefined, json: boolean, io
   const countText = flag('count');
   if (countText === undefined) throw new UsageError('--design needs --count N (the number of layers)');
   const optional = (name: string) => (flag(name) === undefined ? undefined : parseInteger(name, flag(name)!));
+  const kernel = optional('kernel') ?? 3;
+  const layers = parseInteger('count', countText);
+  const maxDilation = optional('max-dilation');
+  const limit = optional('limit');
+  checkLayerCount('rf', 'count', layers);
+  if (limit !== undefined && limit > MAX_DESIGN_LIMIT) throw new OptionError('rf', 'limit', `--limit ${limit} is more than the ${MAX_DESIGN_LIMIT} schedules the CLI lists`);
   const design = designSchedules({
-    kernel: optional('kernel') ?? 3, layers: parseInteger('count', countText),
-    maxDilation: optional('max-dilation'), targetRf: optional('target-rf'), limit: optional('limit'),
+    kernel, layers, maxDilation, targetRf: optional('target-rf'), limit,
+    budget: designBudget('rf', kernel, layers, maxDilation ?? Infinity),
   });
   if (json) {
     io.out(JSON.stringify(design));

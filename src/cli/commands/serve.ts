@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OptionError } from '../../errors.js';
@@ -41,6 +42,12 @@ const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
   'Cache-Control': 'no-cache',
 };
+
+/** Connections served at once; more are closed on arrival, so slow clients cannot use up file descriptors. */
+export const MAX_CONNECTIONS = 128;
+/** A client must send its headers within this many ms, and the whole request within {@link REQUEST_TIMEOUT_MS}. */
+export const HEADERS_TIMEOUT_MS = 5_000;
+export const REQUEST_TIMEOUT_MS = 10_000;
 
 /** Where to listen and what to serve. */
 export interface ExplorerServerOptions {
@@ -82,9 +89,22 @@ export async function startExplorerServer(options: ExplorerServerOptions = {}): 
     throw new OptionError('startExplorerServer', 'port', `port ${JSON.stringify(port)} must be an integer from 0 (any free port) to 65535`);
   }
   const root = explorerRoot(options.root ?? EXPLORER_ROOT);
-  const server = createServer((request, response) => {
+  let allowedHosts: string[] = [];
+  const server = createServer({
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: HEADERS_TIMEOUT_MS,
+    // How often the two timeouts above are checked (Node's default, 30 s, would let slow sockets pile up).
+    connectionsCheckingInterval: 1_000,
+  }, (request, response) => {
+    if (!allowedHosts.includes((request.headers.host ?? '').toLowerCase())) {
+      send(response, 421, `this server answers only for ${allowedHosts.join(', ')}`);
+      return;
+    }
     respond(root, request, response).catch(() => send(response, 500, 'internal error'));
   });
+  server.maxConnections = MAX_CONNECTIONS;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE'
@@ -94,6 +114,7 @@ export async function startExplorerServer(options: ExplorerServerOptions = {}): 
     server.listen(port, host, () => resolve());
   });
   const bound = (server.address() as AddressInfo).port;
+  allowedHosts = servedHosts(bound);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}/`;
   return {
     url, port: bound, host, root, server,
@@ -102,6 +123,32 @@ export async function startExplorerServer(options: ExplorerServerOptions = {}): 
       server.closeAllConnections();
     }),
   };
+}
+
+/**
+ * The `Host` headers this server answers: the loopback names with the bound port. Any other name (a DNS
+ * rebinding attack points `attacker.example` at 127.0.0.1) gets 421, so a web page elsewhere cannot read it.
+ *
+ * @example servedHosts(8080) // ['127.0.0.1:8080', 'localhost:8080', '[::1]:8080']
+ */
+export function servedHosts(port: number): string[] {
+  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+}
+
+/**
+ * Node's parser refused a request (malformed, headers too large, too slow): answer as Node would (400, 431, 408),
+ * but with the security headers every reply of this server carries.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [status, reason] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large']
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout']
+    : [400, 'Bad Request'];
+  const headers = Object.entries({ ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(reason.length + 1), Connection: 'close' });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${headers.map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${reason}\n`);
 }
 
 function explorerRoot(folder: string): string {
@@ -173,7 +220,8 @@ options:
   --json        print { "url", "host", "port", "root" } as one line of JSON
 
 Serves dist/web (built by npm run build) until interrupted (Ctrl-C), with the cross-origin isolation headers that
-shared WebAssembly memory needs.`;
+shared WebAssembly memory needs. Requests must name the served address in Host (127.0.0.1:PORT, localhost:PORT or
+[::1]:PORT); any other Host gets 421, so pages elsewhere cannot reach the server through DNS rebinding.`;
 
 /** `atrous serve`: the explorer page on a loopback address until SIGINT/SIGTERM. */
 export const serveCommand: Command = {

@@ -1,3 +1,4 @@
+import { checkTensorAllocation } from '../../tensor/memory-budget.js';
 import { OnnxError, describeValue } from '../../errors.js';
 import type { OnnxValue } from '../value.js';
 import type { NodeContext, ValueInfo } from './operator.js';
@@ -39,6 +40,7 @@ export function sameKind(like: OnnxValue, shape: number[], data: Float32Array | 
 
 /** A new, zeroed array of `like`'s kind. */
 export function newData(like: OnnxValue, size: number): Float32Array | Float64Array {
+  checkTensorAllocation('onnx', 'output', size, like.data instanceof Float32Array ? 4 : 8);
   return like.data instanceof Float32Array ? new Float32Array(size) : new Float64Array(size);
 }
 
