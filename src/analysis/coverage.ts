@@ -217,7 +217,11 @@ function windowTaps(name: string, w: DimWindow): { exponents: number[]; shift: n
       }
       throw new OptionError('coverage', 'graph', `${JSON.stringify(name)} is a transposed convolution with stride ${w.stride}: its outputs read different taps by phase, so path counts depend on the output position; analyse the graph before it`);
     case 'upsample':
-      if (w.factor === 1) return { exponents: [0], shift: 0, stride: 1 };
+      if (w.exact && w.scale % w.divisor === 0) {
+        const lo = Math.floor(w.shiftLo / w.divisor);
+        const span = Math.floor(w.shiftHi / w.divisor) - lo + 1;
+        return { exponents: Array.from({ length: span }, (_, t) => t), shift: lo, stride: w.scale / w.divisor };
+      }
       throw new OptionError('coverage', 'graph', `${JSON.stringify(name)} upsamples by ${w.factor}: path counts depend on the output's phase; analyse the graph before it`);
     case 'global':
       throw new OptionError('coverage', 'graph', `${JSON.stringify(name)} is global: every output reads the whole input, so there is no receptive-field map to count paths over`);

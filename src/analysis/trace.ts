@@ -1,5 +1,5 @@
 import { inputIndex } from '../geometry/conv-arithmetic.js';
-import type { DimWindow, ResolvedGraph } from './resolve.js';
+import { resizeReads, type DimWindow, type ResolvedGraph } from './resolve.js';
 
 /** An inclusive range of indices along one dimension, or `null` when nothing is reached. */
 export type IndexRange = [number, number] | null;
@@ -42,15 +42,8 @@ export function readRange(window: DimWindow, range: IndexRange): IndexRange {
     }
     case 'shift':
       return [a * window.step + window.start, b * window.step + window.start];
-    case 'upsample': {
-      const f = window.factor;
-      if (window.mode === 'nearest') return [Math.floor(a / f), Math.floor(b / f)];
-      // Linear reads ⌊x⌋ and, unless x is a whole number, ⌊x⌋+1, with x = (2o + 1 − f)/(2f).
-      const lo = Math.floor((2 * a + 1 - f) / (2 * f));
-      const top = 2 * b + 1 - f;
-      const hi = Math.floor(top / (2 * f)) + (((top % (2 * f)) + 2 * f) % (2 * f) === 0 ? 0 : 1);
-      return [lo, hi];
-    }
+    case 'upsample':
+      return [resizeReads(window, a)[0], resizeReads(window, b)[1]];
     case 'transposed':
       return transposedSources(window, a, b);
     case 'global':
