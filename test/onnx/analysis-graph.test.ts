@@ -236,4 +236,22 @@ describe('receptive fields of imported real architectures (narrow copies with th
     const report = analyzeGraph(graph);
     assert.deepEqual([report.output.global, report.output.exact], [true, true]);
   });
+
+  test('MaxPool → MaxUnpool (SegNet): an unpooled output may hold any value of its pooling window', () => {
+    const bytes = buildModel({
+      inputs: [{ name: 'x', dims: [1, 1, 12, 12] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], name: 'conv' },
+        { op: 'MaxPool', inputs: ['c'], outputs: ['p', 'i'], name: 'pool', attributes: { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } } },
+        { op: 'MaxUnpool', inputs: ['p', 'i'], outputs: ['y'], name: 'unpool', attributes: { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } } },
+      ],
+      initializers: [{ name: 'w', dims: [1, 1, 3, 3], values: Array(9).fill(1) }],
+    });
+    const { graph, partial } = onnxAnalysisGraph(loadOnnx(bytes));
+    assert.equal(partial, null);
+    const report = analyzeGraph(graph);
+    // Outputs 2j and 2j + 1 both read pooled j, which reads conv outputs 2j, 2j + 1, i.e. inputs 2j … 2j + 3.
+    assert.deepEqual([report.output.rf, report.output.stride, report.output.padding], [[4, 4], [1, 1], [1, 1]]);
+    assert.deepEqual(report.layers.at(-1)!.outputShape, [1, 10, 10]);
+  });
 });
