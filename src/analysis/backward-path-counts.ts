@@ -1,5 +1,6 @@
 import { OptionError } from '../errors.js';
 import { resizeReads, type DimWindow, type ResolvedGraph, type ResolvedNode } from './resolve.js';
+import { countBuffer } from './count-buffer.js';
 import { readRange } from './trace.js';
 
 /** Path counts over a box of input indices: `data` row-major over `size`, first cell at `start`. */
@@ -40,7 +41,7 @@ export function backwardPathCounts(graph: ResolvedGraph, node: number, outputInd
       if (!hull) continue;
       if (!boxes[from]) {
         const size = hull.map(([lo, hi]) => hi - lo + 1);
-        boxes[from] = { start: hull.map(([lo]) => lo), size, data: new Float64Array(size.reduce((a, b) => a * b, 1)) };
+        boxes[from] = { start: hull.map(([lo]) => lo), size, data: countBuffer(size.reduce((a, b) => a * b, 1)) };
       }
       spread(rn, box, sources, boxes[from]!);
     }
