@@ -178,6 +178,11 @@ export interface GlobalNode extends NodeBase {
   inFeatures?: number;
   /** Rows the layer is applied to for one input (tokens of a transformer; 1 for a classifier head). */
   rows?: number;
+  /**
+   * The output keeps the input's grid (a normalization over the whole plane: InstanceNorm, GroupNorm, a softmax
+   * over positions) though every output reads every input; else the grid collapses to 1×…×1.
+   */
+  keepsGrid?: boolean;
   bias: boolean;
 }
 
@@ -277,6 +282,7 @@ export interface GlobalNodeOptions {
   outFeatures?: number;
   inFeatures?: number;
   rows?: number;
+  keepsGrid?: boolean;
   bias?: boolean;
 }
 
@@ -467,6 +473,7 @@ export class GraphBuilder {
     if (options.outFeatures !== undefined) node.outFeatures = positive(id, 'outFeatures', options.outFeatures);
     if (options.inFeatures !== undefined) node.inFeatures = positive(id, 'inFeatures', options.inFeatures);
     if (options.rows !== undefined) node.rows = positive(id, 'rows', options.rows);
+    if (options.keepsGrid) node.keepsGrid = true;
     return this.push(node);
   }
 

@@ -152,17 +152,20 @@ function resolveNode(rank: number, node: GraphNode, index: number, inputs: Resol
     case 'elementwise':
       return { ...base, windows: Array(rank).fill(IDENTITY), channels: node.outChannels ?? from.channels, size: inSize };
     case 'add': case 'concat': {
+      // A 1×…×1 input (a pooled map, a global node) broadcasts over the others' grid, as in ONNX.
       const sizes = inputs.map((n) => n.size);
-      if (sizes.every((s) => s !== undefined) && sizes.some((s) => s!.join() !== sizes[0]!.join())) {
-        throw new ShapeError(node.name, 'inputs', `${node.op} needs inputs of one spatial size, got ${inputs.map((n) => `${n.node.name} ${n.size!.join('×')}`).join(', ')}`);
+      const grids = sizes.filter((s) => s !== undefined && s.some((n) => n !== 1)) as number[][];
+      if (grids.some((s) => s.join() !== grids[0].join())) {
+        throw new ShapeError(node.name, 'inputs', `${node.op} needs inputs of one spatial size (or 1×…×1), got ${inputs.map((n) => `${n.node.name} ${n.size?.join('×') ?? '?'}`).join(', ')}`);
       }
       const channels = mergedChannels(node, inputs);
-      return { ...base, windows: Array(rank).fill(IDENTITY), channels, size: sizes.every((s) => s !== undefined) ? sizes[0] : undefined };
+      return { ...base, windows: Array(rank).fill(IDENTITY), channels, size: sizes.every((s) => s !== undefined) ? grids[0] ?? sizes[0] : undefined };
     }
     case 'globalPool': case 'fullyConnected':
       return {
         ...base, windows: Array(rank).fill({ kind: 'global' }),
-        channels: node.op === 'globalPool' ? from.channels : node.outFeatures, size: Array(rank).fill(1),
+        channels: node.op === 'globalPool' ? from.channels : node.outFeatures,
+        size: node.keepsGrid ? inSize : Array(rank).fill(1),
       };
   }
 }

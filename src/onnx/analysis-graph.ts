@@ -74,7 +74,7 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
     try {
       const fedValues = fed.map((n) => ({ info: infoOf(n)!, layout: layouts.get(n) ?? null }));
       added = addNode(builder, step, name, fed.map((n) => producer.get(n)!), step.node.inputs.map(infoOf), rank, fedValues);
-      const layout = outputLayout(step, fedValues[0].layout, rank);
+      const layout = outputLayout(step, fedValues[0].layout, rank, fedValues[0].info.shape);
       for (const o of step.node.outputs) if (o !== '') layouts.set(o, layout);
     } catch (error) {
       if (error instanceof NotRepresentable) {
@@ -127,7 +127,7 @@ function modelParameters(model: OnnxModel): number {
 const COSTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul']);
 
 /** Ops whose attributes address `[N, C, ...spatial]` axes by position. */
-const NEEDS_NCHW = new Set(['Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'Resize', 'Pad', 'Slice', 'Concat', 'Split', 'ArgMax', 'ArgMin', 'ReduceMean', 'ReduceSum']);
+const NEEDS_NCHW = new Set(['Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'Resize', 'Pad', 'Slice', 'Concat', 'Split', 'ArgMax', 'ArgMin']);
 
 /** Where the grid axes of a value at `layout` land after `Transpose(perm)`. */
 function transposedLayout(layout: number[], perm: number[]): number[] {
@@ -135,15 +135,24 @@ function transposedLayout(layout: number[], perm: number[]): number[] {
 }
 
 /** The grid positions of a step's output, from its first fed input's. */
-function outputLayout(step: PlannedStep, layout: number[] | null, rank: number): number[] | null {
+function outputLayout(step: PlannedStep, layout: number[] | null, rank: number, inShape: readonly number[]): number[] | null {
   const out = step.outputs[0];
+  // A reshape back to [N, C, ...spatial] (after GroupNorm's [N, G, −1] view) restores the grid positions.
+  if (layout === null && ['Reshape', 'Flatten', 'Unsqueeze'].includes(step.node.opType) && out.shape.length === rank + 2) {
+    return Array.from({ length: rank }, (_, i) => i + 2);
+  }
   if (layout === null || out.shape.length < rank + 2) return null;
   if (step.node.opType === 'Transpose') {
     return transposedLayout(layout, step.context.attributes.ints('perm', out.shape.map((_, i) => out.shape.length - 1 - i)));
   }
   if (['Flatten', 'Reshape', 'Squeeze', 'Unsqueeze', 'Expand', 'Tile', 'Gather'].includes(step.node.opType)) {
-    return out.shape.length >= rank + 2 ? Array.from({ length: rank }, (_, i) => out.shape.length - rank + i) : null;
+    const grid = layout.map((a) => inShape[a]);
+    const trailing = out.shape.slice(-rank);
+    // The grid survives only where the trailing axes still hold it; else positions are no longer tracked.
+    if (trailing.some((n, i) => n !== grid[i])) return null;
+    return Array.from({ length: rank }, (_, i) => out.shape.length - rank + i);
   }
+  if ((step.node.opType === 'ReduceMean' || step.node.opType === 'ReduceSum') && out.shape.length !== inShape.length) return null;
   return layout;
 }
 
@@ -207,8 +216,11 @@ function addNode(
     case 'GlobalAveragePool': case 'GlobalMaxPool':
       return b.global(from[0], 'globalPool', {}, name);
     case 'ReduceMean': case 'ReduceSum': {
-      const keepsGrid = out.shape.length === x!.shape.length && out.shape.slice(2).every((n, i) => n === x!.shape[i + 2]);
-      return keepsGrid ? b.elementwise(from[0], node.opType, name) : b.global(from[0], 'globalPool', {}, name);
+      // Reduced over grid axes: every output reads the whole grid; over others (channels, LayerNorm's last
+      // axis when channels-last): position by position.
+      const reducesGrid = layout === null || layout.some((a) => out.shape.length === x!.shape.length ? out.shape[a] !== x!.shape[a] : true);
+      if (!reducesGrid) return b.elementwise(from[0], node.opType, name);
+      return b.global(from[0], 'globalPool', {}, name);
     }
     case 'Resize': {
       const p = resizePlan(inputs, node, x!.shape);
@@ -254,14 +266,14 @@ function addNode(
     }
     case 'InstanceNormalization':
       // Statistics over each whole (n, c) plane: every output reads the whole grid (GroupNorm exports this way).
-      return b.global(from[0], 'globalPool', {}, name);
+      return b.global(from[0], 'globalPool', { keepsGrid: true }, name);
     case 'Softmax': case 'LogSoftmax': case 'LayerNormalization': {
       // Softmax from opset 13 normalizes `axis` alone; before 13, and LayerNormalization, every axis from `axis` on.
       const length = x!.shape.length;
       const axis = axisIndex(node, 'axis', node.attributes.int('axis', node.opType === 'LayerNormalization' || node.opset >= 13 ? -1 : 1), length);
       const last = node.opType !== 'LayerNormalization' && node.opset >= 13 ? axis : length - 1;
       const acrossGrid = layout !== null && layout.some((a) => a >= axis && a <= last);
-      return acrossGrid ? b.global(from[0], 'globalPool', {}, name) : b.elementwise(from[0], node.opType, name);
+      return acrossGrid ? b.global(from[0], 'globalPool', { keepsGrid: true }, name) : b.elementwise(from[0], node.opType, name);
     }
     case 'Split': {
       // One IR node per piece: a channel split keeps the grid with fewer channels, a split of the grid is a crop.
@@ -324,7 +336,7 @@ function addNode(
       }
       // Positions merged with other axes (Flatten before a classifier, GroupNorm's [N, G, −1] view) are no
       // longer tracked: the field is taken as global, as the normalization or layer that follows makes it.
-      if (['Flatten', 'Reshape', 'Squeeze', 'Unsqueeze'].includes(node.opType)) return b.global(from[0], 'globalPool', {}, name);
+      if (['Flatten', 'Reshape', 'Squeeze', 'Unsqueeze'].includes(node.opType)) return b.global(from[0], 'globalPool', { keepsGrid: true }, name);
       throw new NotRepresentable(`${node.opType} rearranges the spatial grid ${describeValue(x?.shape)} → ${describeValue(out.shape)}`);
     }
     default:
@@ -338,7 +350,8 @@ function addNode(
         // nearest upsampling by the grid size.
         const aligned = from.map((source, i) => {
           const size = sizes[i];
-          if (size === null) throw new NotRepresentable(`${node.opType} combines a feature map with a tensor without its spatial grid`);
+          // A value without a grid is past a global node: it reads everything and broadcasts over the grid.
+          if (size === null) return source;
           if (size.every((n, d) => n === target[d])) return source;
           if (size.every((n) => n === 1)) return b.upsample(source, { factor: target, mode: 'nearest' }, `${name}:broadcast${i}`);
           throw new NotRepresentable(`${node.opType} broadcasts feature maps of different sizes (${sizes.map((v) => v?.join('×')).join(', ')})`);
