@@ -7,8 +7,8 @@ export type IndexRange = [number, number] | null;
 /**
  * Traces, exactly and without any formula, which input indices one output position of `node` depends on:
  * walks the graph backward from the output, mapping index ranges through every node's window and taking
- * hulls where branches meet. Returns one range per spatial dimension at the graph input (±Infinity for a
- * global node), or `null` when no path reaches the input. This is the brute-force check of the analytical
+ * hulls where branches meet. Returns one range per spatial dimension at the graph input (for a global node
+ * what its whole input reaches, ±Infinity when sizes are unknown), or `null` when no path reaches the input. This is the brute-force check of the analytical
  * receptive field and the exact answer where a fractional stride makes the field depend on the output phase.
  *
  * @example traceReceptiveField(resolveGraph(convStack({ kernel: 3, dilations: [1, 2] })), 2, [0]) // [[0, 6]]
@@ -20,7 +20,12 @@ export function traceReceptiveField(graph: ResolvedGraph, node: number, outputIn
     const ranges = reach[n];
     if (!ranges) continue;
     const { windows, inputs } = graph.nodes[n];
-    const mapped = ranges.map((range, dim) => readRange(windows[dim], range));
+    // A global node reads every position of its input: exactly 0 … size − 1 when the size is known (a strided
+    // layer before it may never read the input's last rows), else everything.
+    const mapped = ranges.map((range, dim) => {
+      const size = windows[dim].kind === 'global' ? graph.nodes[inputs[0]].size?.[dim] : undefined;
+      return size === undefined ? readRange(windows[dim], range) : [0, size - 1] as IndexRange;
+    });
     if (mapped.some((r) => r === null)) continue;
     for (const from of inputs) reach[from] = hull(reach[from], mapped);
   }
