@@ -63,6 +63,8 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
   // Where each value keeps its spatial grid: the axis positions of the grid (NCHW: the trailing ones; after a
   // transpose to channels-last, NHWC: 1…rank), or null once the grid is gone (global pooling, flatten).
   const layouts = new Map<string, number[] | null>([[input.name, Array.from({ length: rank }, (_, i) => i + 2)]]);
+  // For values whose grid a reshape merged away from an [N, C, ...spatial] tensor: that tensor's shape.
+  const lostGrids = new Map<string, readonly number[]>();
   const infoOf = (name: string): ValueInfo | undefined => (name === '' ? undefined : plan.infos.get(name));
   for (const step of plan.steps) {
     const fed = step.node.inputs.filter((n) => n !== '' && producer.has(n));
@@ -74,7 +76,14 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
     try {
       const fedValues = fed.map((n) => ({ info: infoOf(n)!, layout: layouts.get(n) ?? null }));
       added = addNode(builder, step, name, fed.map((n) => producer.get(n)!), step.node.inputs.map(infoOf), rank, fedValues);
-      const layout = outputLayout(step, fedValues[0].layout, rank, fedValues[0].info.shape);
+      let layout = outputLayout(step, fedValues[0].layout, rank, fedValues[0].info.shape);
+      // GroupNorm's [N, G, −1] view loses the grid; the reshape back to the very shape it came from restores it.
+      const lost = fedValues[0].layout === null ? lostGrids.get(fed[0]) : fedValues[0].layout.every((a, i) => a === i + 2) && fedValues[0].info.shape.length === rank + 2 ? fedValues[0].info.shape : undefined;
+      const outShape = step.outputs[0]?.shape;
+      if (layout === null && lost && outShape) {
+        if (outShape.length === lost.length && outShape.every((n, i) => n === lost[i])) layout = Array.from({ length: rank }, (_, i) => i + 2);
+        else for (const o of step.node.outputs) if (o !== '') lostGrids.set(o, lost);
+      }
       for (const o of step.node.outputs) if (o !== '') layouts.set(o, layout);
     } catch (error) {
       if (error instanceof NotRepresentable) {
@@ -137,10 +146,6 @@ function transposedLayout(layout: number[], perm: number[]): number[] {
 /** The grid positions of a step's output, from its first fed input's. */
 function outputLayout(step: PlannedStep, layout: number[] | null, rank: number, inShape: readonly number[]): number[] | null {
   const out = step.outputs[0];
-  // A reshape back to [N, C, ...spatial] (after GroupNorm's [N, G, −1] view) restores the grid positions.
-  if (layout === null && ['Reshape', 'Flatten', 'Unsqueeze'].includes(step.node.opType) && out.shape.length === rank + 2) {
-    return Array.from({ length: rank }, (_, i) => i + 2);
-  }
   if (layout === null || out.shape.length < rank + 2) return null;
   if (step.node.opType === 'Transpose') {
     return transposedLayout(layout, step.context.attributes.ints('perm', out.shape.map((_, i) => out.shape.length - 1 - i)));

@@ -254,4 +254,29 @@ describe('receptive fields of imported real architectures (narrow copies with th
     assert.deepEqual([report.output.rf, report.output.stride, report.output.padding], [[4, 4], [1, 1], [1, 1]]);
     assert.deepEqual(report.layers.at(-1)!.outputShape, [1, 10, 10]);
   });
+
+  test('GroupNorm as PyTorch exports it (reshape to [N, G, −1], InstanceNormalization, reshape back) is global and keeps the grid', () => {
+    const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
+    const bytes = buildModel({
+      inputs: [{ name: 'x', dims: [1, 4, 50] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], name: 'conv' },
+        { op: 'Reshape', inputs: ['c', 'grouped'], outputs: ['r'], name: 'view' },
+        { op: 'InstanceNormalization', inputs: ['r', 'one', 'zero'], outputs: ['n'], name: 'norm' },
+        { op: 'Reshape', inputs: ['n', 'back'], outputs: ['u'], name: 'unview' },
+        { op: 'Add', inputs: ['u', 'c'], outputs: ['s'], name: 'residual' },
+        { op: 'Conv', inputs: ['s', 'w2'], outputs: ['y'], name: 'conv2', attributes: { pads: { ints: [1, 1] } } },
+      ],
+      initializers: [
+        { name: 'w', dims: [4, 4, 3], values: Array(48).fill(0.1) }, { name: 'w2', dims: [4, 4, 3], values: Array(48).fill(0.1) },
+        ints('grouped', [1, 1, -1]), { name: 'one', dims: [1], values: [1] }, { name: 'zero', dims: [1], values: [0] }, ints('back', [1, 4, 48]),
+      ],
+    });
+    const { graph, partial } = onnxAnalysisGraph(loadOnnx(bytes));
+    assert.equal(partial, null);
+    const report = analyzeGraph(graph);
+    assert.equal(report.output.global, true);
+    const conv2 = report.layers.find((l) => l.name === 'conv2')!;
+    assert.deepEqual([conv2.outputShape, conv2.macs], [[4, 48], 48 * 48], 'the grid of 48 positions survives the view');
+  });
 });
