@@ -4,7 +4,7 @@ import { graphCost } from './cost.js';
 import { coverage, type Coverage } from './coverage.js';
 import type { Graph } from './graph.js';
 import { griddingVerdict } from './gridding.js';
-import { receptiveField, type NodeField } from './receptive-field.js';
+import { MAX_PHASES, receptiveField, type NodeField } from './receptive-field.js';
 import { resolveGraph } from './resolve.js';
 
 /** One row of the per-layer table of `atrous analyze`: the node's field (see {@link NodeField}) and its cost. */
@@ -15,13 +15,14 @@ export interface AnalyzedLayer extends Pick<NodeField, 'name' | 'op' | 'outputSh
 
 /** A warning a user should read: gridding, misaligned branches, checkerboard strides, coverage not computable. */
 export interface AnalysisWarning {
-  kind: 'gridding' | 'misaligned' | 'checkerboard' | 'coverage';
+  kind: 'gridding' | 'misaligned' | 'checkerboard' | 'coverage' | 'bound';
   message: string;
 }
 
 /** The `atrous analyze --json` object of DESIGN.md. */
 export interface AnalysisReport {
-  output: { rf: (number | null)[]; stride: (number | null)[]; padding: number[]; global: boolean; aligned: boolean };
+  /** `exact` is false when `rf` and `padding` are a bound (see {@link NodeField.exact}), with a `bound` warning. */
+  output: { rf: (number | null)[]; stride: (number | null)[]; padding: number[]; global: boolean; aligned: boolean; exact: boolean };
   layers: AnalyzedLayer[];
   /** Multiplicities of an interior output, or `null` with a `coverage` warning saying why. */
   coverage: {
@@ -71,8 +72,11 @@ export function analyzeGraph(graph: Graph): AnalysisReport {
     if (verdict.gridding) warnings.push({ kind: 'gridding', message: verdict.message });
   }
   const out = fields.output;
+  if (!out.exact) {
+    warnings.push({ kind: 'bound', message: `${out.name}'s output phases repeat only after more than ${MAX_PHASES} positions (or a resize factor is no ratio of small integers): rf ${out.rf.join('×')} and padding ${out.padding.join('×')} are an upper bound (the affine envelope of every phase), not the exact field` });
+  }
   return {
-    output: { rf: out.rf, stride: out.stride, padding: out.padding, global: out.global, aligned: out.aligned },
+    output: { rf: out.rf, stride: out.stride, padding: out.padding, global: out.global, aligned: out.aligned, exact: out.exact },
     layers: fields.layers.map((l, i) => ({
       name: l.name, op: l.op, outputShape: l.outputShape, rf: l.rf, stride: l.stride, padding: l.padding,
       params: cost.layers[i].params, macs: cost.layers[i].macs,

@@ -1,5 +1,6 @@
 import { OptionError } from '../errors.js';
-import type { DimWindow, ResolvedGraph, ResolvedNode } from './resolve.js';
+import { resizeReads, type DimWindow, type ResolvedGraph, type ResolvedNode } from './resolve.js';
+import { countBuffer } from './count-buffer.js';
 import { readRange } from './trace.js';
 
 /** Path counts over a box of input indices: `data` row-major over `size`, first cell at `start`. */
@@ -40,7 +41,7 @@ export function backwardPathCounts(graph: ResolvedGraph, node: number, outputInd
       if (!hull) continue;
       if (!boxes[from]) {
         const size = hull.map(([lo, hi]) => hi - lo + 1);
-        boxes[from] = { start: hull.map(([lo]) => lo), size, data: new Float64Array(size.reduce((a, b) => a * b, 1)) };
+        boxes[from] = { start: hull.map(([lo]) => lo), size, data: countBuffer(size.reduce((a, b) => a * b, 1)) };
       }
       spread(rn, box, sources, boxes[from]!);
     }
@@ -87,11 +88,10 @@ function windowSources(rn: ResolvedNode, w: DimWindow, o: number): Source[] {
       return out;
     }
     case 'upsample': {
-      const f = w.factor;
-      if (w.mode === 'nearest') return [{ tap: 0, index: Math.floor(o / f) }];
-      const top = 2 * o + 1 - f;
-      const lo = Math.floor(top / (2 * f));
-      return ((top % (2 * f)) + 2 * f) % (2 * f) === 0 ? [{ tap: 0, index: lo }] : [{ tap: 0, index: lo }, { tap: 1, index: lo + 1 }];
+      // Nearest reads one index; linear the neighbours ⌊x⌋ and ⌈x⌉ of its source coordinate (one when x is whole).
+      if (!w.exact) throw new OptionError('coverage', 'graph', `${JSON.stringify(rn.node.name)} resizes by ${w.factor}, no ratio of small integers: which inputs each output reads is only bounded`);
+      const [lo, hi] = resizeReads(w, o);
+      return Array.from({ length: hi - lo + 1 }, (_, t) => ({ tap: t, index: lo + t }));
     }
     case 'global':
       throw new OptionError('coverage', 'graph', `${JSON.stringify(rn.node.name)} is global: every output reads the whole input, so there is no receptive-field map to count paths over`);

@@ -63,10 +63,10 @@ function layerCost(graph: ResolvedGraph, rn: ResolvedNode): LayerCost {
       return { ...base, params, macs: positions ? weights * spatialSize(positions) : null };
     }
     case 'fullyConnected': {
-      const features = from?.size && from.channels !== undefined ? from.channels * spatialSize(from.size) : undefined;
+      const features = node.inFeatures ?? (from?.size && from.channels !== undefined ? from.channels * spatialSize(from.size) : undefined);
       if (features === undefined || node.outFeatures === undefined) return { ...base, params: null, macs: null };
       const weights = features * node.outFeatures;
-      return { ...base, params: weights + (node.bias ? node.outFeatures : 0), macs: weights };
+      return { ...base, params: weights + (node.bias ? node.outFeatures : 0), macs: weights * (node.rows ?? 1) };
     }
     default:
       return { ...base, params: 0, macs: 0 };

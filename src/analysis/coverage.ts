@@ -4,6 +4,7 @@ import { receptiveField } from './receptive-field.js';
 import { backwardPathCounts } from './backward-path-counts.js';
 import { resolveGraph, type DimWindow, type ResolvedGraph, type ResolvedNode } from './resolve.js';
 import { addPolys, equalPolys, multiplyTaps, unitPoly, type Poly } from './tap-polynomial.js';
+import { countBuffer } from './count-buffer.js';
 
 /**
  * Exact tap coverage of one interior output (its field touches no padding): how many distinct paths lead from
@@ -186,7 +187,7 @@ function convolveAxis(input: Dense, axis: number, taps: readonly number[], shift
   size[axis] += span;
   const start = input.start.slice() as [number, number, number];
   start[axis] += shift;
-  const out: Dense = { start, size, data: new Float64Array(size[0] * size[1] * size[2]) };
+  const out: Dense = { start, size, data: countBuffer(size[0] * size[1] * size[2]) };
   const [n0, n1, n2] = input.size;
   const src = input.data;
   const dst = out.data;
@@ -217,7 +218,11 @@ function windowTaps(name: string, w: DimWindow): { exponents: number[]; shift: n
       }
       throw new OptionError('coverage', 'graph', `${JSON.stringify(name)} is a transposed convolution with stride ${w.stride}: its outputs read different taps by phase, so path counts depend on the output position; analyse the graph before it`);
     case 'upsample':
-      if (w.factor === 1) return { exponents: [0], shift: 0, stride: 1 };
+      if (w.exact && w.scale % w.divisor === 0) {
+        const lo = Math.floor(w.shiftLo / w.divisor);
+        const span = Math.floor(w.shiftHi / w.divisor) - lo + 1;
+        return { exponents: Array.from({ length: span }, (_, t) => t), shift: lo, stride: w.scale / w.divisor };
+      }
       throw new OptionError('coverage', 'graph', `${JSON.stringify(name)} upsamples by ${w.factor}: path counts depend on the output's phase; analyse the graph before it`);
     case 'global':
       throw new OptionError('coverage', 'graph', `${JSON.stringify(name)} is global: every output reads the whole input, so there is no receptive-field map to count paths over`);
@@ -304,7 +309,7 @@ function toDense(paths: PathMap, rank: number): Dense {
 function materialize(paths: PathMap, start: number[], size: number[]): Dense {
   const s = pad3(start, 0);
   const n = pad3(size, 1);
-  const data = new Float64Array(n[0] * n[1] * n[2]);
+  const data = countBuffer(n[0] * n[1] * n[2]);
   const box: Dense = { start: s, size: n, data };
   if (paths.kind === 'dense') {
     addInto(box, paths.dense);
@@ -352,7 +357,7 @@ function addDense(a: Dense, b: Dense): Dense {
   const start = a.start.map((v, d) => Math.min(v, b.start[d])) as [number, number, number];
   const end = a.start.map((v, d) => Math.max(v + a.size[d], b.start[d] + b.size[d]));
   const size = end.map((e, d) => e - start[d]) as [number, number, number];
-  const out: Dense = { start, size, data: new Float64Array(size[0] * size[1] * size[2]) };
+  const out: Dense = { start, size, data: countBuffer(size[0] * size[1] * size[2]) };
   addInto(out, a);
   addInto(out, b);
   return out;
@@ -363,7 +368,7 @@ function convolveDense(input: Dense, vectors: number[][], shifts: number[]): Den
   const span = [0, 1, 2].map((d) => Math.max(...v3.map((v) => v[d])));
   const start = input.start.map((s, d) => s + (pad3(shifts, 0)[d])) as [number, number, number];
   const size = input.size.map((n, d) => n + span[d]) as [number, number, number];
-  const out: Dense = { start, size, data: new Float64Array(size[0] * size[1] * size[2]) };
+  const out: Dense = { start, size, data: countBuffer(size[0] * size[1] * size[2]) };
   for (const v of v3) {
     addInto(out, { start: [start[0] + v[0], start[1] + v[1], start[2] + v[2]], size: input.size, data: input.data });
   }

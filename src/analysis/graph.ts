@@ -1,5 +1,9 @@
 import { OptionError, describeValue } from '../errors.js';
 import type { Padding } from '../geometry/padding.js';
+import type { ResizeCoordinate, ResizeNearestMode } from './resolve.js';
+
+const RESIZE_COORDINATES: readonly ResizeCoordinate[] = ['half_pixel', 'pytorch_half_pixel', 'asymmetric', 'align_corners', 'tf_half_pixel_for_nearest'];
+const NEAREST_MODES: readonly ResizeNearestMode[] = ['floor', 'ceil', 'round_prefer_floor', 'round_prefer_ceil'];
 
 /**
  * The graph IR every analysis runs on (receptive field, coverage, gridding, cost). It is built from a layer
@@ -11,12 +15,16 @@ import type { Padding } from '../geometry/padding.js';
  * - `conv`: reads `o·s − padBefore + t·d` for taps `t < k` (PyTorch); `taps` may mark taps as absent.
  * - `convTranspose`: the adjoint of a conv: input `i` writes `i·s − padBefore + t·d` (fractional stride `1/s`).
  * - `maxPool` / `avgPool`: a window like a conv's (max pooling may be dilated), no weights.
- * - `upsample`: resize by an integer `factor`; `nearest` reads `⌊o/f⌋`, `linear` the two neighbours of
- *   `(o + ½)/f − ½` (align_corners false).
+ * - `upsample`: resize by any `factor` (output over input size); by default `nearest` reads `⌊o/f⌋`, `linear`
+ *   the two neighbours of `(o + ½)/f − ½` (align_corners false); ONNX's other coordinate transforms and
+ *   nearest modes are options. A factor that is a ratio of small integers is traced exactly at every phase.
+ * - `maxUnpool`: the adjoint of a max pool's window: input `i` may land on `i·s − padBefore + t`, `t < k`.
  * - `pad`: `[before, after]` per dimension; negative amounts crop. Shifts alignment, never widens the field.
  * - `slice`: keeps `start, start + step, …` (ONNX Slice / strided crop): reads `o·step + start`.
  * - `elementwise`: activations, batch norm, dropout, scaling: output `o` reads input `o`.
  * - `add` / `concat`: branches meet; every input must see the same grid (checked by the analysis).
+ * `pad`, `slice` and `elementwise` may also change the channel count (`outChannels`: a channel slice, split,
+ * gather or pad), which never changes the spatial field.
  * - `globalPool`, `fullyConnected`: every output reads the whole input (global receptive field).
  *
  * @example
@@ -36,12 +44,12 @@ export interface Graph {
 
 /** Every node kind of the IR. */
 export type NodeOp =
-  | 'input' | 'conv' | 'convTranspose' | 'maxPool' | 'avgPool' | 'upsample' | 'pad' | 'slice'
+  | 'input' | 'conv' | 'convTranspose' | 'maxPool' | 'avgPool' | 'maxUnpool' | 'upsample' | 'pad' | 'slice'
   | 'elementwise' | 'add' | 'concat' | 'globalPool' | 'fullyConnected';
 
 /** One node after validation: every per-dimension option expanded to `rank` entries. */
 export type GraphNode =
-  | InputNode | ConvNode | ConvTransposeNode | PoolNode | UpsampleNode | PadNode | SliceNode
+  | InputNode | ConvNode | ConvTransposeNode | PoolNode | UnpoolNode | UpsampleNode | PadNode | SliceNode
   | ElementwiseNode | MergeNode | GlobalNode;
 
 interface NodeBase {
@@ -102,17 +110,34 @@ export interface PoolNode extends NodeBase {
   ceilMode: boolean;
 }
 
-/** Resize by an integer factor per dimension (fractional stride `1/factor`). */
+/** Places each input value somewhere in its pooling window (ONNX MaxUnpool): a transposed window, no weights. */
+export interface UnpoolNode extends NodeBase {
+  op: 'maxUnpool';
+  kernel: number[];
+  stride: number[];
+  padding: [number, number][];
+  /** Output size per dimension when the model gives one (ONNX `output_shape`). */
+  size?: number[];
+}
+
+/** Resize by a factor per dimension (fractional stride `1/factor`). */
 export interface UpsampleNode extends NodeBase {
   op: 'upsample';
+  /** Output size over input size, any positive number. */
   factor: number[];
   mode: 'nearest' | 'linear';
+  coordinate: ResizeCoordinate;
+  nearestMode: ResizeNearestMode;
+  /** Output size per dimension when known (else `⌊input·factor⌋`). */
+  size?: number[];
 }
 
 /** Constant/reflect padding or cropping (negative amounts): shifts the grid. */
 export interface PadNode extends NodeBase {
   op: 'pad';
   pads: [number, number][];
+  /** Channels after padding the channel axis too (ENet's zero channels); the input's when absent. */
+  outChannels?: number;
 }
 
 /** Keeps input positions `start + o·step` (ONNX Slice with steps, a strided crop). */
@@ -122,6 +147,8 @@ export interface SliceNode extends NodeBase {
   step: number[];
   /** Output size per dimension when known (else the slice runs to the end of the input). */
   size?: number[];
+  /** Channels kept when the slice also selects channels; the input's when absent. */
+  outChannels?: number;
 }
 
 /** Output `o` reads input `o` only: activations, normalization, dropout, scaling. */
@@ -129,11 +156,17 @@ export interface ElementwiseNode extends NodeBase {
   op: 'elementwise';
   /** What it is, for tables (`relu`, `batchNorm`, ...). */
   kind: string;
+  /** Channels of the output when the node selects or adds channels (a channel slice, split, gather, pad). */
+  outChannels?: number;
 }
 
 /** Branches meet: `add` sums same-shaped inputs, `concat` stacks channels. */
 export interface MergeNode extends NodeBase {
   op: 'add' | 'concat';
+  /** Channels a concatenation stacks from constants besides its inputs (ENet's zero channels). */
+  extraChannels?: number;
+  /** The output's channel count when the producer knows it (checked against the inputs'). */
+  outChannels?: number;
 }
 
 /** Every output reads every input position: global pooling, or a fully connected layer on flattened features. */
@@ -141,6 +174,15 @@ export interface GlobalNode extends NodeBase {
   op: 'globalPool' | 'fullyConnected';
   /** Output features of a fully connected layer (cost only). */
   outFeatures?: number;
+  /** Input features per row when known (else all of the input's values: a Linear on flattened features). */
+  inFeatures?: number;
+  /** Rows the layer is applied to for one input (tokens of a transformer; 1 for a classifier head). */
+  rows?: number;
+  /**
+   * The output keeps the input's grid (a normalization over the whole plane: InstanceNorm, GroupNorm, a softmax
+   * over positions) though every output reads every input; else the grid collapses to 1×…×1.
+   */
+  keepsGrid?: boolean;
   bias: boolean;
 }
 
@@ -155,13 +197,14 @@ export type LayerSpec =
   | ({ op: 'conv' } & ConvNodeOptions & SpecBase)
   | ({ op: 'convTranspose' } & ConvTransposeNodeOptions & SpecBase)
   | ({ op: 'maxPool' | 'avgPool' } & PoolNodeOptions & SpecBase)
+  | ({ op: 'maxUnpool' } & UnpoolNodeOptions & SpecBase)
   | ({ op: 'upsample' } & UpsampleNodeOptions & SpecBase)
-  | ({ op: 'pad'; pads: number | number[] | [number, number][] } & SpecBase)
+  | ({ op: 'pad'; pads: number | number[] | [number, number][]; outChannels?: number } & SpecBase)
   | ({ op: 'slice' } & SliceNodeOptions & SpecBase)
-  | ({ op: 'elementwise'; kind?: string } & SpecBase)
-  | ({ op: 'add' | 'concat' } & SpecBase)
+  | ({ op: 'elementwise'; kind?: string; outChannels?: number } & SpecBase)
+  | ({ op: 'add' | 'concat' } & MergeNodeOptions & SpecBase)
   | ({ op: 'globalPool' } & SpecBase)
-  | ({ op: 'fullyConnected'; outFeatures?: number; bias?: boolean } & SpecBase);
+  | ({ op: 'fullyConnected' } & GlobalNodeOptions & SpecBase);
 
 interface SpecBase {
   name?: string;
@@ -205,17 +248,48 @@ export interface PoolNodeOptions {
   ceilMode?: boolean;
 }
 
-/** Options of an `upsample` node: an integer factor per dimension. */
-export interface UpsampleNodeOptions {
-  factor: PerDim;
-  mode?: 'nearest' | 'linear';
+/** Options of a `maxUnpool` node (ONNX MaxUnpool's attributes); the stride defaults to the kernel size. */
+export interface UnpoolNodeOptions {
+  kernel: PerDim;
+  stride?: PerDim;
+  padding?: number | number[] | [number, number][];
+  size?: PerDim;
 }
 
-/** Options of a `slice` node: first kept index and step per dimension. */
+/**
+ * Options of an `upsample` node: a factor per dimension (output over input size, any positive number),
+ * the interpolation, and ONNX's coordinate transform and nearest rounding (defaults: nearest `asymmetric` +
+ * `floor`, linear `half_pixel` — PyTorch's `interpolate` with align_corners false).
+ */
+export interface UpsampleNodeOptions {
+  factor: number | number[];
+  mode?: 'nearest' | 'linear';
+  coordinate?: ResizeCoordinate;
+  nearestMode?: ResizeNearestMode;
+  size?: PerDim;
+}
+
+/** Options of a `slice` node: first kept index and step per dimension, and the channels it keeps. */
 export interface SliceNodeOptions {
   start?: PerDim;
   step?: PerDim;
   size?: PerDim;
+  outChannels?: number;
+}
+
+/** Options of a fully connected layer (cost only): features in and out per row, rows, bias. */
+export interface GlobalNodeOptions {
+  outFeatures?: number;
+  inFeatures?: number;
+  rows?: number;
+  keepsGrid?: boolean;
+  bias?: boolean;
+}
+
+/** Options of a merge: constant channels a concatenation adds, and the output's channel count to check. */
+export interface MergeNodeOptions {
+  extraChannels?: number;
+  outChannels?: number;
 }
 
 /** A whole network as JSON: the input and the layers in order (see {@link LayerSpec}). */
@@ -309,20 +383,49 @@ export class GraphBuilder {
     });
   }
 
-  /** Resize by an integer factor. */
+  /** Unpooling: each input value lands somewhere in its window (ONNX MaxUnpool). */
+  maxUnpool(from: string, options: UnpoolNodeOptions, name?: string): string {
+    const id = this.claim(name, 'maxUnpool');
+    const kernel = perDim(id, 'kernel', options.kernel, this.rank, 1);
+    const node: UnpoolNode = {
+      op: 'maxUnpool', name: id, inputs: [this.known(id, from)], kernel,
+      stride: perDim(id, 'stride', options.stride ?? kernel, this.rank, 1),
+      padding: pairs(id, 'padding', options.padding ?? 0, this.rank, 0),
+    };
+    if (options.size !== undefined) node.size = perDim(id, 'size', options.size, this.rank, 1);
+    return this.push(node);
+  }
+
+  /** Resize by any positive factor per dimension. */
   upsample(from: string, options: UpsampleNodeOptions, name?: string): string {
     const id = this.claim(name, 'upsample');
     const mode = options.mode ?? 'nearest';
     if (mode !== 'nearest' && mode !== 'linear') {
       throw new OptionError(id, 'mode', `mode ${describeValue(mode)} must be "nearest" or "linear"`);
     }
-    return this.push({ op: 'upsample', name: id, inputs: [this.known(id, from)], factor: perDim(id, 'factor', options.factor, this.rank, 1), mode });
+    const coordinate = options.coordinate ?? (mode === 'nearest' ? 'asymmetric' : 'half_pixel');
+    if (!RESIZE_COORDINATES.includes(coordinate)) {
+      throw new OptionError(id, 'coordinate', `coordinate ${describeValue(coordinate)} must be one of ${RESIZE_COORDINATES.join(', ')}`);
+    }
+    const nearestMode = options.nearestMode ?? 'floor';
+    if (!NEAREST_MODES.includes(nearestMode)) {
+      throw new OptionError(id, 'nearestMode', `nearestMode ${describeValue(nearestMode)} must be one of ${NEAREST_MODES.join(', ')}`);
+    }
+    const factor = typeof options.factor === 'number' ? Array(this.rank).fill(options.factor) : options.factor;
+    if (!Array.isArray(factor) || factor.length !== this.rank || !factor.every((f) => typeof f === 'number' && f > 0 && f <= 1e6 && Number.isFinite(f))) {
+      throw new OptionError(id, 'factor', `factor ${describeValue(options.factor)} must be a positive number (at most 1e6) or ${this.rank} of them (one per spatial dimension)`);
+    }
+    const node: UpsampleNode = { op: 'upsample', name: id, inputs: [this.known(id, from)], factor: factor.slice(), mode, coordinate, nearestMode };
+    if (options.size !== undefined) node.size = perDim(id, 'size', options.size, this.rank, 1);
+    return this.push(node);
   }
 
-  /** Pad (positive) or crop (negative) by `[before, after]` per dimension. */
-  pad(from: string, pads: number | number[] | [number, number][], name?: string): string {
+  /** Pad (positive) or crop (negative) by `[before, after]` per dimension; `outChannels` when channels are padded too. */
+  pad(from: string, pads: number | number[] | [number, number][], name?: string, outChannels?: number): string {
     const id = this.claim(name, 'pad');
-    return this.push({ op: 'pad', name: id, inputs: [this.known(id, from)], pads: pairs(id, 'pads', pads, this.rank, -Infinity) });
+    const node: PadNode = { op: 'pad', name: id, inputs: [this.known(id, from)], pads: pairs(id, 'pads', pads, this.rank, -Infinity) };
+    if (outChannels !== undefined) node.outChannels = positive(id, 'outChannels', outChannels);
+    return this.push(node);
   }
 
   /** Keep positions `start + o·step`. */
@@ -334,22 +437,28 @@ export class GraphBuilder {
       step: perDim(id, 'step', options.step ?? 1, this.rank, 1),
     };
     if (options.size !== undefined) node.size = perDim(id, 'size', options.size, this.rank, 1);
+    if (options.outChannels !== undefined) node.outChannels = positive(id, 'outChannels', options.outChannels);
     return this.push(node);
   }
 
-  /** A pass-through node (activation, normalization, dropout). */
-  elementwise(from: string, kind = 'elementwise', name?: string): string {
+  /** A pass-through node (activation, normalization, dropout), or a channel selection with `outChannels`. */
+  elementwise(from: string, kind = 'elementwise', name?: string, outChannels?: number): string {
     const id = this.claim(name, kind);
-    return this.push({ op: 'elementwise', name: id, inputs: [this.known(id, from)], kind });
+    const node: ElementwiseNode = { op: 'elementwise', name: id, inputs: [this.known(id, from)], kind };
+    if (outChannels !== undefined) node.outChannels = positive(id, 'outChannels', outChannels);
+    return this.push(node);
   }
 
-  /** Branches meeting by sum (`add`) or channel concatenation (`concat`). */
-  merge(from: string[], op: 'add' | 'concat' = 'add', name?: string): string {
+  /** Branches meeting by sum (`add`) or channel concatenation (`concat`, optionally with constant channels). */
+  merge(from: string[], op: 'add' | 'concat' = 'add', name?: string, options: MergeNodeOptions = {}): string {
     const id = this.claim(name, op);
     if (!Array.isArray(from) || from.length < 1) {
       throw new OptionError(id, 'inputs', `${op} needs at least one input node name, got ${describeValue(from)}`);
     }
-    return this.push({ op, name: id, inputs: from.map((f) => this.known(id, f)) });
+    const node: MergeNode = { op, name: id, inputs: from.map((f) => this.known(id, f)) };
+    if (options.extraChannels !== undefined && options.extraChannels !== 0) node.extraChannels = positive(id, 'extraChannels', options.extraChannels);
+    if (options.outChannels !== undefined) node.outChannels = positive(id, 'outChannels', options.outChannels);
+    return this.push(node);
   }
 
   /** Shorthand for `merge(from, 'add')`. */
@@ -358,10 +467,13 @@ export class GraphBuilder {
   }
 
   /** Global pooling or a fully connected layer: the receptive field becomes the whole input. */
-  global(from: string, op: 'globalPool' | 'fullyConnected' = 'globalPool', options: { outFeatures?: number; bias?: boolean } = {}, name?: string): string {
+  global(from: string, op: 'globalPool' | 'fullyConnected' = 'globalPool', options: GlobalNodeOptions = {}, name?: string): string {
     const id = this.claim(name, op);
     const node: GlobalNode = { op, name: id, inputs: [this.known(id, from)], bias: options.bias ?? op === 'fullyConnected' };
     if (options.outFeatures !== undefined) node.outFeatures = positive(id, 'outFeatures', options.outFeatures);
+    if (options.inFeatures !== undefined) node.inFeatures = positive(id, 'inFeatures', options.inFeatures);
+    if (options.rows !== undefined) node.rows = positive(id, 'rows', options.rows);
+    if (options.keepsGrid) node.keepsGrid = true;
     return this.push(node);
   }
 
@@ -379,15 +491,16 @@ export class GraphBuilder {
       case 'conv': return this.conv(single(), spec, spec.name);
       case 'convTranspose': return this.convTranspose(single(), spec, spec.name);
       case 'maxPool': case 'avgPool': return this.pool(single(), spec.op, spec, spec.name);
+      case 'maxUnpool': return this.maxUnpool(single(), spec, spec.name);
       case 'upsample': return this.upsample(single(), spec, spec.name);
-      case 'pad': return this.pad(single(), spec.pads, spec.name);
+      case 'pad': return this.pad(single(), spec.pads, spec.name, spec.outChannels);
       case 'slice': return this.slice(single(), spec, spec.name);
-      case 'elementwise': return this.elementwise(single(), spec.kind, spec.name);
-      case 'add': case 'concat': return this.merge(from, spec.op, spec.name);
+      case 'elementwise': return this.elementwise(single(), spec.kind, spec.name, spec.outChannels);
+      case 'add': case 'concat': return this.merge(from, spec.op, spec.name, spec);
       case 'globalPool': return this.global(single(), 'globalPool', {}, spec.name);
       case 'fullyConnected': return this.global(single(), 'fullyConnected', spec, spec.name);
       default:
-        throw new OptionError(OP, 'op', `unknown layer op ${describeValue((spec as { op: unknown }).op)}; valid ops: conv, convTranspose, maxPool, avgPool, upsample, pad, slice, elementwise, add, concat, globalPool, fullyConnected`);
+        throw new OptionError(OP, 'op', `unknown layer op ${describeValue((spec as { op: unknown }).op)}; valid ops: conv, convTranspose, maxPool, avgPool, maxUnpool, upsample, pad, slice, elementwise, add, concat, globalPool, fullyConnected`);
     }
   }
 

@@ -1,6 +1,7 @@
 export * from '../geometry/receptive-field.js';
 export * from './graph.js';
-export { resolveGraph, type DimWindow, type ResolvedGraph, type ResolvedNode } from './resolve.js';
+export { resolveGraph, resizeWindow, resizeReads, type DimWindow, type ResizeWindow, type ResizeCoordinate, type ResizeNearestMode, type ResolvedGraph, type ResolvedNode } from './resolve.js';
+export { MAX_COUNT_CELLS } from './count-buffer.js';
 export * from './receptive-field.js';
 export { traceReceptiveField, type IndexRange } from './trace.js';
 export { coverage, HOLE_LIMIT, type Coverage } from './coverage.js';

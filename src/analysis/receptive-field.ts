@@ -1,8 +1,8 @@
 import {
-  IDENTITY_FIELD, composeFields, fieldCentre, transposedWindowField, unionFields, upsampleField, windowField, type FieldGeometry,
+  IDENTITY_FIELD, composeFields, fieldCentre, transposedWindowField, unionFields, windowField, type FieldGeometry,
 } from '../geometry/receptive-field.js';
 import type { Graph } from './graph.js';
-import { resolveGraph, type DimWindow, type ResolvedGraph } from './resolve.js';
+import { resolveGraph, type DimWindow, type ResizeWindow, type ResolvedGraph } from './resolve.js';
 import { traceReceptiveField } from './trace.js';
 
 /** The receptive field of one node's outputs with respect to the graph input, per spatial dimension. */
@@ -29,6 +29,12 @@ export interface NodeField {
    * phase's window, `padding` the largest lead `o·stride − first index` over the phases.
    */
   phaseInvariant: boolean;
+  /**
+   * False when the field is a bound rather than the exact answer: the phase pattern is longer than
+   * {@link MAX_PHASES} (or a resize factor is no ratio of small integers), so `rf` and `padding` are those of
+   * the affine envelope, which contains every phase's window.
+   */
+  exact: boolean;
 }
 
 /** Branches that meet with different strides, or whose windows share no anchor (centre, first or last input). */
@@ -53,11 +59,20 @@ interface Working {
   global: boolean;
   aligned: boolean;
   fractional: boolean;
-  /** Product of the fractional factors upstream: the period of the phase pattern. */
-  period: number;
+  /**
+   * Per dimension, a multiple of the period of the phase pattern (how many outputs until the windows repeat,
+   * shifted); `null` once it exceeds {@link MAX_PHASES} or a resize is not exact, where only a bound is given.
+   */
+  period: (number | null)[];
 }
 
 const TOLERANCE = 1e-9;
+
+/**
+ * The most output phases traced exactly per node. Beyond it (long chains of fractional strides, resizes by
+ * ratios of large integers) the field is the affine envelope, reported with `exact: false`.
+ */
+export const MAX_PHASES = 1024;
 
 /**
  * Receptive field size, effective stride, effective padding and centre of every node, per spatial dimension,
@@ -77,14 +92,20 @@ export function receptiveField(graph: Graph | ResolvedGraph): ReceptiveFieldRepo
   for (const rn of nodes) {
     let state: Working;
     if (rn.index === 0) {
-      state = { fields: Array.from({ length: rank }, () => ({ ...IDENTITY_FIELD })), global: false, aligned: true, fractional: false, period: 1 };
+      state = { fields: Array.from({ length: rank }, () => ({ ...IDENTITY_FIELD })), global: false, aligned: true, fractional: false, period: Array(rank).fill(1) };
     } else {
       const ins = rn.inputs.map((i) => work[i]);
       const merged = mergeInputs(rn.node.name, rn.inputs.map((i) => nodes[i].node.name), ins, misalignments);
       const isGlobal = merged.global || rn.windows.some((w) => w.kind === 'global');
-      const fields = isGlobal ? merged.fields : merged.fields.map((f, d) => composeFields(f, localField(rn.windows[d])));
-      const factor = rn.windows.reduce((p, w) => p * fractionalFactor(w), 1);
-      state = { fields, global: isGlobal, aligned: merged.aligned, fractional: merged.fractional || factor > 1, period: merged.period * factor };
+      if (isGlobal) {
+        // A global node reads everything whatever its phase: no phases to trace, and none passed on.
+        state = { fields: merged.fields, global: true, aligned: merged.aligned, fractional: false, period: Array(rank).fill(1) };
+      } else {
+        const fields = merged.fields.map((f, d) => composeFields(f, localField(rn.windows[d])));
+        const period = merged.period.map((p, d) => phasePeriod(p, rn.windows[d]));
+        const fractional = merged.fractional || rn.windows.some((w) => isFractional(w));
+        state = { fields, global: false, aligned: merged.aligned, fractional, period };
+      }
     }
     work.push(state);
     layers.push(describe(resolved, rn.index, state, inputSize));
@@ -107,6 +128,7 @@ const ANCHORS: readonly ((f: FieldGeometry) => number)[] = [
 function mergeInputs(name: string, inputNames: string[], ins: Working[], misalignments: Misalignment[]): Working {
   if (ins.length === 1) return ins[0];
   const global = ins.some((w) => w.global);
+  if (global) return { fields: ins[0].fields, global, aligned: ins.every((w) => w.aligned), fractional: false, period: ins[0].period.map(() => 1) };
   let aligned = ins.every((w) => w.aligned);
   const live = ins.filter((w) => !w.global);
   const fields = live.length === 0 ? ins[0].fields : ins[0].fields.map((_, d) => {
@@ -133,7 +155,7 @@ function mergeInputs(name: string, inputNames: string[], ins: Working[], misalig
   return {
     fields, global, aligned,
     fractional: ins.some((w) => w.fractional),
-    period: ins.reduce((p, w) => lcm(p, w.period), 1),
+    period: ins[0].period.map((_, d) => ins.reduce<number | null>((p, w) => boundedLcm(p, w.period[d]), 1)),
   };
 }
 
@@ -141,16 +163,51 @@ function localField(w: DimWindow): FieldGeometry {
   switch (w.kind) {
     case 'window': return windowField(w.kernel, w.stride, w.dilation, w.padBefore);
     case 'transposed': return transposedWindowField(w.kernel, w.stride, w.dilation, w.padBefore);
-    case 'upsample': return upsampleField(w.factor, w.mode);
+    case 'upsample': return resizeField(w);
     case 'shift': return { rf: 1, stride: w.step, padding: -w.start };
     case 'global': return { rf: 1, stride: 1, padding: 0 };
   }
 }
 
-function fractionalFactor(w: DimWindow): number {
-  if (w.kind === 'transposed') return w.stride;
-  if (w.kind === 'upsample') return w.factor;
-  return 1;
+/**
+ * The affine envelope of a resize window: output `o` reads `⌊(A·o + Blo)/C⌋ … ⌊(A·o + Bhi)/C⌋`, inside
+ * `(A·o + Blo − C + 1)/C … (A·o + Bhi)/C`: stride `A/C`, padding `(C − 1 − Blo)/C`, rf `(Bhi − Blo + C − 1)/C + 1`.
+ * A factor of 1 with an integer source coordinate reads each sample itself.
+ */
+function resizeField(w: ResizeWindow): FieldGeometry {
+  if (w.scale % w.divisor === 0 && w.exact) {
+    // An integer stride (a factor of 1, or downsampling by a whole number): the same window for every output.
+    const lo = Math.floor(w.shiftLo / w.divisor);
+    return { rf: Math.floor(w.shiftHi / w.divisor) - lo + 1, stride: w.scale / w.divisor, padding: -lo };
+  }
+  return {
+    rf: (w.shiftHi - w.shiftLo + w.divisor - 1) / w.divisor + 1,
+    stride: w.scale / w.divisor,
+    padding: (w.divisor - 1 - w.shiftLo) / w.divisor,
+  };
+}
+
+/** True when the window's reads depend on the output's phase (a fractional or non-integer stride). */
+function isFractional(w: DimWindow): boolean {
+  if (w.kind === 'transposed') return w.stride > 1;
+  if (w.kind === 'upsample') return w.scale % w.divisor !== 0 || !w.exact;
+  return false;
+}
+
+/**
+ * A multiple of the phase period after one more window: a transposed conv of stride `s` multiplies it by `s`,
+ * a resize reading `(A·o + B)/C` by `C/gcd(A, C)` (shifting `o` by that moves the source by a whole number).
+ */
+function phasePeriod(period: number | null, w: DimWindow): number | null {
+  if (period === null) return null;
+  let factor = 1;
+  if (w.kind === 'transposed') factor = w.stride;
+  if (w.kind === 'upsample') {
+    if (!w.exact) return null;
+    factor = w.divisor / gcd(w.scale, w.divisor);
+  }
+  const next = period * factor;
+  return next > MAX_PHASES ? null : next;
 }
 
 function describe(graph: ResolvedGraph, index: number, state: Working, inputSize: number[] | undefined): NodeField {
@@ -160,12 +217,14 @@ function describe(graph: ResolvedGraph, index: number, state: Working, inputSize
   if (state.global) {
     const whole = Array.from({ length: graph.rank }, (_, d) => inputSize?.[d] ?? null);
     const padding = Array(graph.rank).fill(0);
-    return { ...base, rf: whole, stride: whole, padding, centre: whole.map((n) => (n === null ? 0 : (n - 1) / 2)), phaseInvariant: true };
+    return { ...base, rf: whole, stride: whole, padding, centre: whole.map((n) => (n === null ? 0 : (n - 1) / 2)), phaseInvariant: true, exact: true };
   }
-  const fields = state.fractional ? tightFields(graph, index, state) : state.fields;
+  const phases = state.period.reduce<number | null>((p, q) => boundedLcm(p, q), 1);
+  const exact = !state.fractional || phases !== null;
+  const fields = state.fractional && phases !== null ? tightFields(graph, index, state, phases) : state.fields;
   return {
     ...base, rf: fields.map((f) => f.rf), stride: fields.map((f) => f.stride), padding: fields.map((f) => f.padding),
-    centre: fields.map(fieldCentre), phaseInvariant: !state.fractional,
+    centre: fields.map(fieldCentre), phaseInvariant: !state.fractional, exact,
   };
 }
 
@@ -173,10 +232,10 @@ function describe(graph: ResolvedGraph, index: number, state: Working, inputSize
  * After a fractional stride, trace every output phase exactly: `rf = max(hi(o) − lo(o) + 1)`,
  * `P = max(o·S − lo(o))`.
  */
-function tightFields(graph: ResolvedGraph, index: number, state: Working): FieldGeometry[] {
+function tightFields(graph: ResolvedGraph, index: number, state: Working, phases: number): FieldGeometry[] {
   const lead = state.fields.map(() => -Infinity);
   const widest = state.fields.map(() => 0);
-  for (let phase = 0; phase < state.period; phase++) {
+  for (let phase = 0; phase < phases; phase++) {
     const ranges = traceReceptiveField(graph, index, state.fields.map(() => phase));
     if (!ranges) continue;
     ranges.forEach((range, d) => {
@@ -196,9 +255,13 @@ function round(x: number): number {
 }
 
 function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
 }
 
-function lcm(a: number, b: number): number {
-  return (a / gcd(a, b)) * b;
+/** Least common multiple of two phase periods; `null` (too many phases) when either is or it exceeds the bound. */
+function boundedLcm(a: number | null, b: number | null): number | null {
+  if (a === null || b === null) return null;
+  const m = (a / gcd(a, b)) * b;
+  return m > MAX_PHASES ? null : m;
 }

@@ -4,6 +4,7 @@
  * layer scales the variable (taps `t·d` become exponents `t·d·S`), so strided stacks stay exact products.
  * Coefficients are path counts in float64, exact up to 2^53.
  */
+import { countBuffer } from './count-buffer.js';
 
 /** A 1-D polynomial: `coeffs[i]` is the coefficient of x^(start + i). */
 export interface Poly {
@@ -24,7 +25,7 @@ export function unitPoly(): Poly {
 export function multiplyTaps(p: Poly, taps: readonly number[], shift: number): Poly {
   const span = taps[taps.length - 1];
   const n = p.coeffs.length;
-  const out = new Float64Array(n + span);
+  const out = countBuffer(n + span);
   for (const e of taps) {
     for (let i = 0; i < n; i++) out[i + e] += p.coeffs[i];
   }
@@ -35,7 +36,7 @@ export function multiplyTaps(p: Poly, taps: readonly number[], shift: number): P
 export function addPolys(p: Poly, q: Poly): Poly {
   const start = Math.min(p.start, q.start);
   const end = Math.max(p.start + p.coeffs.length, q.start + q.coeffs.length);
-  const out = new Float64Array(end - start);
+  const out = countBuffer(end - start);
   out.set(p.coeffs, p.start - start);
   const offset = q.start - start;
   for (let i = 0; i < q.coeffs.length; i++) out[offset + i] += q.coeffs[i];

@@ -1,5 +1,5 @@
 import { inputIndex } from '../geometry/conv-arithmetic.js';
-import type { DimWindow, ResolvedGraph } from './resolve.js';
+import { resizeReads, type DimWindow, type ResolvedGraph } from './resolve.js';
 
 /** An inclusive range of indices along one dimension, or `null` when nothing is reached. */
 export type IndexRange = [number, number] | null;
@@ -7,8 +7,8 @@ export type IndexRange = [number, number] | null;
 /**
  * Traces, exactly and without any formula, which input indices one output position of `node` depends on:
  * walks the graph backward from the output, mapping index ranges through every node's window and taking
- * hulls where branches meet. Returns one range per spatial dimension at the graph input (±Infinity for a
- * global node), or `null` when no path reaches the input. This is the brute-force check of the analytical
+ * hulls where branches meet. Returns one range per spatial dimension at the graph input (for a global node
+ * what its whole input reaches, ±Infinity when sizes are unknown), or `null` when no path reaches the input. This is the brute-force check of the analytical
  * receptive field and the exact answer where a fractional stride makes the field depend on the output phase.
  *
  * @example traceReceptiveField(resolveGraph(convStack({ kernel: 3, dilations: [1, 2] })), 2, [0]) // [[0, 6]]
@@ -20,7 +20,12 @@ export function traceReceptiveField(graph: ResolvedGraph, node: number, outputIn
     const ranges = reach[n];
     if (!ranges) continue;
     const { windows, inputs } = graph.nodes[n];
-    const mapped = ranges.map((range, dim) => readRange(windows[dim], range));
+    // A global node reads every position of its input: exactly 0 … size − 1 when the size is known (a strided
+    // layer before it may never read the input's last rows), else everything.
+    const mapped = ranges.map((range, dim) => {
+      const size = windows[dim].kind === 'global' ? graph.nodes[inputs[0]].size?.[dim] : undefined;
+      return size === undefined ? readRange(windows[dim], range) : [0, size - 1] as IndexRange;
+    });
     if (mapped.some((r) => r === null)) continue;
     for (const from of inputs) reach[from] = hull(reach[from], mapped);
   }
@@ -42,15 +47,8 @@ export function readRange(window: DimWindow, range: IndexRange): IndexRange {
     }
     case 'shift':
       return [a * window.step + window.start, b * window.step + window.start];
-    case 'upsample': {
-      const f = window.factor;
-      if (window.mode === 'nearest') return [Math.floor(a / f), Math.floor(b / f)];
-      // Linear reads ⌊x⌋ and, unless x is a whole number, ⌊x⌋+1, with x = (2o + 1 − f)/(2f).
-      const lo = Math.floor((2 * a + 1 - f) / (2 * f));
-      const top = 2 * b + 1 - f;
-      const hi = Math.floor(top / (2 * f)) + (((top % (2 * f)) + 2 * f) % (2 * f) === 0 ? 0 : 1);
-      return [lo, hi];
-    }
+    case 'upsample':
+      return [resizeReads(window, a)[0], resizeReads(window, b)[1]];
     case 'transposed':
       return transposedSources(window, a, b);
     case 'global':

@@ -1,5 +1,5 @@
 import { GraphBuilder, type Graph } from '../analysis/graph.js';
-import { OnnxError, describeValue } from '../errors.js';
+import { AtrousError, OnnxError, describeValue } from '../errors.js';
 import type { OnnxModel } from './model.js';
 import { convTransposeOptions, windowAttributes } from './operators/conv.js';
 import { axisIndex } from './operators/helpers.js';
@@ -13,8 +13,19 @@ export interface OnnxAnalysisGraph {
   graph: Graph;
   /** The ONNX op type behind each analysis node, by node name (the input node is absent). */
   opTypes: Map<string, string>;
-  /** Nodes after which the analysis stops (e.g. a resize by a non-integer factor), with the reason. */
+  /** Nodes the IR cannot express, each ending the paths through it, with the reason. */
   notes: string[];
+  /**
+   * Set when the analysed output lies behind a node the IR cannot express: the graph's output is then the last
+   * node before it, and its field is only a lower bound of the model's (never to be reported as the answer).
+   */
+  partial: { node: string; opType: string; reason: string } | null;
+  /**
+   * Parameters of the model: elements of its float weights (initializers), BatchNormalization running
+   * statistics excluded — PyTorch's `sum(p.numel() for p in model.parameters())` for a model exported with its
+   * BatchNorms unfused.
+   */
+  params: number;
 }
 
 /** Ops that map each output position to the same input position (activations, normalization, casts...). */
@@ -46,11 +57,14 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
   const producer = new Map<string, string>([[input.name, builder.input]]);
   const used = new Set<string>([builder.input]);
   const stopped = new Map<string, string>();
+  const reasons = new Map<string, { node: string; opType: string; reason: string }>();
   const notes: string[] = [];
   const opTypes = new Map<string, string>();
   // Where each value keeps its spatial grid: the axis positions of the grid (NCHW: the trailing ones; after a
   // transpose to channels-last, NHWC: 1…rank), or null once the grid is gone (global pooling, flatten).
   const layouts = new Map<string, number[] | null>([[input.name, Array.from({ length: rank }, (_, i) => i + 2)]]);
+  // For values whose grid a reshape merged away from an [N, C, ...spatial] tensor: that tensor's shape.
+  const lostGrids = new Map<string, readonly number[]>();
   const infoOf = (name: string): ValueInfo | undefined => (name === '' ? undefined : plan.infos.get(name));
   for (const step of plan.steps) {
     const fed = step.node.inputs.filter((n) => n !== '' && producer.has(n));
@@ -58,33 +72,71 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
     if (blocked) { for (const o of step.node.outputs) stopped.set(o, stopped.get(blocked)!); continue; }
     if (fed.length === 0) continue;
     const name = uniqueName(step.node.name, used);
-    let added: string | null;
+    let added: Added;
     try {
       const fedValues = fed.map((n) => ({ info: infoOf(n)!, layout: layouts.get(n) ?? null }));
       added = addNode(builder, step, name, fed.map((n) => producer.get(n)!), step.node.inputs.map(infoOf), rank, fedValues);
-      const layout = outputLayout(step, fedValues[0].layout, rank);
+      let layout = outputLayout(step, fedValues[0].layout, rank, fedValues[0].info.shape);
+      // GroupNorm's [N, G, −1] view loses the grid; the reshape back to the very shape it came from restores it.
+      const lost = fedValues[0].layout === null ? lostGrids.get(fed[0]) : fedValues[0].layout.every((a, i) => a === i + 2) && fedValues[0].info.shape.length === rank + 2 ? fedValues[0].info.shape : undefined;
+      const outShape = step.outputs[0]?.shape;
+      if (layout === null && lost && outShape) {
+        if (outShape.length === lost.length && outShape.every((n, i) => n === lost[i])) layout = Array.from({ length: rank }, (_, i) => i + 2);
+        else for (const o of step.node.outputs) if (o !== '') lostGrids.set(o, lost);
+      }
       for (const o of step.node.outputs) if (o !== '') layouts.set(o, layout);
     } catch (error) {
-      if (!(error instanceof NotRepresentable)) throw error;
-      notes.push(`${step.node.name} (${step.node.opType}): ${error.message}; the analysis stops before it`);
-      for (const o of step.node.outputs) stopped.set(o, step.node.name);
-      continue;
+      if (error instanceof NotRepresentable) {
+        notes.push(`${step.node.name} (${step.node.opType}): ${error.message}; the analysis stops before it`);
+        reasons.set(step.node.name, { node: step.node.name, opType: step.node.opType, reason: error.message });
+        for (const o of step.node.outputs) stopped.set(o, step.node.name);
+        continue;
+      }
+      if (error instanceof AtrousError) throw error;
+      // A failure nobody foresaw still names the node the user can look up, and keeps the original as cause.
+      const wrapped = new OnnxError(step.node.name, 'analyze', `analysing ${step.node.opType} node ${describeValue(step.node.name)} failed: ${error instanceof Error ? error.message : String(error)}`);
+      (wrapped as Error).cause = error;
+      throw wrapped;
     }
-    if (added !== null) { used.add(added); opTypes.set(added, step.node.opType); }
-    step.node.outputs.forEach((o, i) => { if (o !== '' && (i === 0 || step.node.opType !== 'Dropout')) producer.set(o, added ?? producer.get(fed[0])!); });
+    const names = Array.isArray(added) ? added : step.node.outputs.map(() => added as string | null);
+    for (const n of new Set(names)) if (n !== null) { used.add(n); opTypes.set(n, step.node.opType); }
+    step.node.outputs.forEach((o, i) => {
+      if (o !== '' && (i === 0 || step.node.opType !== 'Dropout')) producer.set(o, names[i] ?? producer.get(fed[0])!);
+    });
   }
   const wanted = outputName ?? model.outputNames[0];
   if (!model.outputNames.includes(wanted) && !producer.has(wanted)) {
     throw new OnnxError('analyze', 'output', `no value named ${describeValue(wanted)}; outputs: ${model.outputNames.join(', ')}`);
   }
   const target = producer.get(wanted) ?? lastBefore(stopped.get(wanted), plan.steps, producer) ?? builder.input;
-  return { graph: builder.build(target), opTypes, notes };
+  const stoppedAt = producer.has(wanted) ? undefined : stopped.get(wanted);
+  const partial = stoppedAt === undefined ? null : reasons.get(stoppedAt)!;
+  return { graph: builder.build(target), opTypes, notes, partial, params: modelParameters(model) };
 }
+
+/** What `addNode` made: one IR node for every output, one per output (Split), or none (a pass-through). */
+type Added = string | null | (string | null)[];
 
 class NotRepresentable extends Error {}
 
+/** Elements of the model's float initializers, BatchNormalization running mean and variance excluded. */
+function modelParameters(model: OnnxModel): number {
+  const statistics = new Set<string>();
+  for (const node of model.graph.nodes) {
+    if (node.opType === 'BatchNormalization') for (const i of [3, 4]) if (node.inputs[i]) statistics.add(node.inputs[i]);
+  }
+  let total = 0;
+  for (const [name, value] of model.graph.initializers) {
+    if (value.type === 'float' && !statistics.has(name)) total += value.data.length;
+  }
+  return total;
+}
+
+/** Ops that carry weights: still counted past a global node. */
+const COSTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul']);
+
 /** Ops whose attributes address `[N, C, ...spatial]` axes by position. */
-const NEEDS_NCHW = new Set(['Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'Resize', 'Pad', 'Slice', 'Concat', 'Split', 'ArgMax', 'ArgMin', 'ReduceMean', 'ReduceSum']);
+const NEEDS_NCHW = new Set(['Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'Resize', 'Pad', 'Slice', 'Concat', 'Split', 'ArgMax', 'ArgMin']);
 
 /** Where the grid axes of a value at `layout` land after `Transpose(perm)`. */
 function transposedLayout(layout: number[], perm: number[]): number[] {
@@ -92,21 +144,21 @@ function transposedLayout(layout: number[], perm: number[]): number[] {
 }
 
 /** The grid positions of a step's output, from its first fed input's. */
-function outputLayout(step: PlannedStep, layout: number[] | null, rank: number): number[] | null {
+function outputLayout(step: PlannedStep, layout: number[] | null, rank: number, inShape: readonly number[]): number[] | null {
   const out = step.outputs[0];
   if (layout === null || out.shape.length < rank + 2) return null;
   if (step.node.opType === 'Transpose') {
     return transposedLayout(layout, step.context.attributes.ints('perm', out.shape.map((_, i) => out.shape.length - 1 - i)));
   }
   if (['Flatten', 'Reshape', 'Squeeze', 'Unsqueeze', 'Expand', 'Tile', 'Gather'].includes(step.node.opType)) {
-    return out.shape.length >= rank + 2 ? Array.from({ length: rank }, (_, i) => out.shape.length - rank + i) : null;
+    const grid = layout.map((a) => inShape[a]);
+    const trailing = out.shape.slice(-rank);
+    // The grid survives only where the trailing axes still hold it; else positions are no longer tracked.
+    if (trailing.some((n, i) => n !== grid[i])) return null;
+    return Array.from({ length: rank }, (_, i) => out.shape.length - rank + i);
   }
+  if ((step.node.opType === 'ReduceMean' || step.node.opType === 'ReduceSum') && out.shape.length !== inShape.length) return null;
   return layout;
-}
-
-/** The analysis IR tracks channels through layers but has no node that keeps a subset of them. */
-function channelChange(opType: string): NotRepresentable {
-  return new NotRepresentable(`${opType} selects a subset of the channels, which the analysis graph cannot express`);
 }
 
 function lastBefore(stoppedAt: string | undefined, steps: PlannedStep[], producer: Map<string, string>): string | undefined {
@@ -122,16 +174,21 @@ function uniqueName(name: string, used: Set<string>): string {
   return candidate;
 }
 
-/** Adds the IR node for one step; returns its name, or null when the step passes its input through unchanged. */
+/** Adds the IR node(s) for one step; returns the name(s), or null when the step passes its input through unchanged. */
 function addNode(
   b: GraphBuilder, step: PlannedStep, name: string, from: string[], inputs: (ValueInfo | undefined)[], rank: number,
   fed: { info: ValueInfo; layout: number[] | null }[],
-): string | null {
+): Added {
   const node = step.context;
   const x = inputs[0];
   const out = step.outputs[0];
   const layout = fed[0].layout;
   const canonical = layout !== null && fed[0].info.shape.length === rank + 2 && layout.every((a, i) => a === i + 2);
+  // Past a global node every output already reads the whole input: what follows (attention, reshapes, norms)
+  // changes no field; only weighted layers still add cost.
+  if (fed.every((v) => v.layout === null) && !COSTED.has(node.opType)) {
+    return fed.length > 1 && MERGING.has(node.opType) ? b.merge(from, 'add', name) : null;
+  }
   if (NEEDS_NCHW.has(node.opType) && !canonical) {
     throw new NotRepresentable(`${node.opType} on a tensor whose spatial grid is not in [N, C, ...spatial] order (${describeValue(fed[0].info.shape)})`);
   }
@@ -164,49 +221,84 @@ function addNode(
     case 'GlobalAveragePool': case 'GlobalMaxPool':
       return b.global(from[0], 'globalPool', {}, name);
     case 'ReduceMean': case 'ReduceSum': {
-      const keepsGrid = out.shape.length === x!.shape.length && out.shape.slice(2).every((n, i) => n === x!.shape[i + 2]);
-      return keepsGrid ? b.elementwise(from[0], node.opType, name) : b.global(from[0], 'globalPool', {}, name);
+      // Reduced over grid axes: every output reads the whole grid; over others (channels, LayerNorm's last
+      // axis when channels-last): position by position.
+      const reducesGrid = layout === null || layout.some((a) => out.shape.length === x!.shape.length ? out.shape[a] !== x!.shape[a] : true);
+      if (!reducesGrid) return b.elementwise(from[0], node.opType, name);
+      return b.global(from[0], 'globalPool', {}, name);
     }
     case 'Resize': {
       const p = resizePlan(inputs, node, x!.shape);
-      const factor = p.size.slice(2).map((n, i) => n / x!.shape[i + 2]);
-      if (factor.every((f) => f === 1)) return b.elementwise(from[0], 'Resize', name);
-      if (factor.some((f) => !Number.isInteger(f))) {
-        throw new NotRepresentable(`resize from ${x!.shape.slice(2).join('×')} to ${p.size.slice(2).join('×')} is not by an integer factor`);
+      const inSize = x!.shape.slice(2);
+      const size = p.size.slice(2);
+      if (size.every((n, i) => n === inSize[i]) && p.scale.slice(2).every((f) => f === 1) && p.coordinateMode !== 'tf_half_pixel_for_nearest') {
+        return b.elementwise(from[0], 'Resize', name);
       }
-      return b.upsample(from[0], { factor, mode: p.mode }, name);
+      if (p.coordinateMode === 'half_pixel_symmetric' as string) throw new NotRepresentable('the half_pixel_symmetric coordinate transform has no receptive-field model');
+      return b.upsample(from[0], { factor: p.scale.slice(2), mode: p.mode, coordinate: p.coordinateMode, nearestMode: p.nearestMode, size }, name);
+    }
+    case 'MaxUnpool': {
+      // The indices (input 1) pick a place inside each pooling window: the window, not the data, bounds the field.
+      const a = node.attributes;
+      const kernel = a.ints('kernel_shape');
+      const pads = a.ints('pads', Array(2 * rank).fill(0));
+      return b.maxUnpool(from[0], {
+        kernel, stride: a.ints('strides', Array(rank).fill(1)), padding: kernel.map((_, d) => [pads[d], pads[d + rank]] as [number, number]),
+        size: out.shape.slice(2),
+      }, name);
     }
     case 'Pad': {
-      if (out.shape[0] !== x!.shape[0] || out.shape[1] !== x!.shape[1]) throw new NotRepresentable('padding of the batch or channel axis');
-      return b.pad(from[0], spatialPads(inputs, rank), name);
+      if (out.shape[0] !== x!.shape[0]) throw new NotRepresentable('padding of the batch axis');
+      const channels = out.shape[1] !== x!.shape[1] ? out.shape[1] : undefined;
+      return b.pad(from[0], spatialPads(inputs, rank), name, channels);
     }
     case 'Slice': {
       const w = sliceWindowOf(inputs, node, x!.shape);
-      if (w.step.some((s) => s < 1)) throw new NotRepresentable('a slice with a negative step (a flip)');
-      if (w.size[1] !== x!.shape[1]) throw channelChange(node.opType);
+      if (w.step.slice(2).some((s) => s < 1)) throw new NotRepresentable('a slice with a negative step along the grid (a flip)');
+      const channels = w.size[1] !== x!.shape[1] ? w.size[1] : undefined;
       if (w.step.slice(2).every((s) => s === 1) && w.start.slice(2).every((s) => s === 0) && w.size.slice(2).every((n, i) => n === x!.shape[i + 2])) {
-        return b.elementwise(from[0], 'Slice', name);
+        return b.elementwise(from[0], 'Slice', name, channels);
       }
-      return b.slice(from[0], { start: w.start.slice(2), step: w.step.slice(2), size: w.size.slice(2) }, name);
+      return b.slice(from[0], { start: w.start.slice(2), step: w.step.slice(2), size: w.size.slice(2), outChannels: channels }, name);
     }
     case 'Concat': {
       const axis = axisIndex(node, 'axis', node.attributes.int('axis'), x?.shape.length ?? out.shape.length);
+      if (axis === 0) return from.length === 1 ? null : b.merge(from, 'add', name);
       if (axis !== 1) throw new NotRepresentable(`concatenation along axis ${axis} (only channel concatenation keeps the spatial grid)`);
-      return from.length === 1 ? b.elementwise(from[0], 'Concat', name) : b.merge(from, 'concat', name);
+      // Constant inputs (ENet's zero channels through torch.cat) add channels but no field.
+      const fedChannels = fed.reduce((sum, v) => sum + v.info.shape[1], 0);
+      return b.merge(from, 'concat', name, { extraChannels: out.shape[1] - fedChannels, outChannels: out.shape[1] });
     }
+    case 'InstanceNormalization':
+      // Statistics over each whole (n, c) plane: every output reads the whole grid (GroupNorm exports this way).
+      return b.global(from[0], 'globalPool', { keepsGrid: true }, name);
     case 'Softmax': case 'LogSoftmax': case 'LayerNormalization': {
       // Softmax from opset 13 normalizes `axis` alone; before 13, and LayerNormalization, every axis from `axis` on.
       const length = x!.shape.length;
       const axis = axisIndex(node, 'axis', node.attributes.int('axis', node.opType === 'LayerNormalization' || node.opset >= 13 ? -1 : 1), length);
       const last = node.opType !== 'LayerNormalization' && node.opset >= 13 ? axis : length - 1;
       const acrossGrid = layout !== null && layout.some((a) => a >= axis && a <= last);
-      return acrossGrid ? b.global(from[0], 'globalPool', {}, name) : b.elementwise(from[0], node.opType, name);
+      return acrossGrid ? b.global(from[0], 'globalPool', { keepsGrid: true }, name) : b.elementwise(from[0], node.opType, name);
     }
-    case 'Split': case 'ArgMax': case 'ArgMin': {
+    case 'Split': {
+      // One IR node per piece: a channel split keeps the grid with fewer channels, a split of the grid is a crop.
+      const axis = axisIndex(node, 'axis', node.attributes.int('axis', 0), x!.shape.length);
+      let offset = 0;
+      return step.outputs.map((o, i) => {
+        const piece = `${name}:${i}`;
+        const start = offset;
+        offset += o.shape[axis];
+        if (!node.usedOutputs[i]) return null;
+        if (axis < 2) return b.elementwise(from[0], 'Split', piece, axis === 1 ? o.shape[1] : undefined);
+        const starts = Array(rank).fill(0);
+        starts[axis - 2] = start;
+        return b.slice(from[0], { start: starts, step: 1, size: o.shape.slice(2) }, piece);
+      });
+    }
+    case 'ArgMax': case 'ArgMin': {
       const axis = axisIndex(node, 'axis', node.attributes.int('axis', 0), x!.shape.length);
       if (axis >= 2) throw new NotRepresentable(`${node.opType} along spatial axis ${axis}`);
-      if (axis === 1 && step.outputs.some((o) => o.shape[1] !== x!.shape[1])) throw channelChange(node.opType);
-      return b.elementwise(from[0], node.opType, name);
+      return b.elementwise(from[0], node.opType, name, axis === 1 ? 1 : undefined);
     }
     case 'Gemm': case 'MatMul': {
       // A constant matrix applied to a non-grid last axis (a Linear on channels-last features) is a 1×1 conv.
@@ -215,7 +307,15 @@ function addNode(
       if (node.opType === 'MatMul' && weight?.value && weight.shape.length === 2 && layout !== null && !layout.includes(lastAxis)) {
         return b.conv(from[0], { kernel: 1, outChannels: weight.shape[1], bias: false }, name);
       }
-      return b.global(from[0], 'fullyConnected', { outFeatures: out.shape[out.shape.length - 1], bias: inputs[2] !== undefined }, name);
+      const outFeatures = out.shape[out.shape.length - 1];
+      const inFeatures = x!.shape[x!.shape.length - 1];
+      // Rows of one input (batch 1): a Linear on tokens [N, L, D] does L rows of D·E multiply-accumulates.
+      const rows = out.shape.slice(1, -1).reduce((p, n) => p * n, 1);
+      // A product of two activations (attention scores) has no weights and is not a layer's MACs.
+      const weighted = weight?.value !== undefined;
+      return weighted
+        ? b.global(from[0], 'fullyConnected', { outFeatures, inFeatures, rows, bias: inputs[2] !== undefined }, name)
+        : b.global(from[0], 'globalPool', {}, name);
     }
     case 'Transpose': {
       const moved = layout && transposedLayout(layout, node.attributes.ints('perm', x!.shape.map((_, i) => x!.shape.length - 1 - i)));
@@ -232,11 +332,16 @@ function addNode(
       const gatherAxis = node.opType === 'Gather' ? axisIndex(node, 'axis', node.attributes.int('axis', 0), x!.shape.length) : 0;
       if (canonical || x!.shape.length > rank + 2) {
         if (outGrid && outGrid.every((n, i) => n === inGrid[i]) && !layout.includes(gatherAxis)) {
-          if (x!.shape.length === rank + 2 && out.shape.length === rank + 2 && out.shape[1] !== x!.shape[1]) throw channelChange(node.opType);
+          // A channel gather (x[:, idx]) or a reshape that only moves channels: the grid passes with new channels.
+          if (x!.shape.length === rank + 2 && out.shape.length === rank + 2 && out.shape[1] !== x!.shape[1]) {
+            return b.elementwise(from[0], node.opType, name, out.shape[1]);
+          }
           return null;
         }
-        if (outGrid === null) return b.global(from[0], 'fullyConnected', { bias: false }, name);
       }
+      // Positions merged with other axes (Flatten before a classifier, GroupNorm's [N, G, −1] view) are no
+      // longer tracked: the field is taken as global, as the normalization or layer that follows makes it.
+      if (['Flatten', 'Reshape', 'Squeeze', 'Unsqueeze'].includes(node.opType)) return b.global(from[0], 'globalPool', { keepsGrid: true }, name);
       throw new NotRepresentable(`${node.opType} rearranges the spatial grid ${describeValue(x?.shape)} → ${describeValue(out.shape)}`);
     }
     default:
@@ -250,7 +355,8 @@ function addNode(
         // nearest upsampling by the grid size.
         const aligned = from.map((source, i) => {
           const size = sizes[i];
-          if (size === null) throw new NotRepresentable(`${node.opType} combines a feature map with a tensor without its spatial grid`);
+          // A value without a grid is past a global node: it reads everything and broadcasts over the grid.
+          if (size === null) return source;
           if (size.every((n, d) => n === target[d])) return source;
           if (size.every((n) => n === 1)) return b.upsample(source, { factor: target, mode: 'nearest' }, `${name}:broadcast${i}`);
           throw new NotRepresentable(`${node.opType} broadcasts feature maps of different sizes (${sizes.map((v) => v?.join('×')).join(', ')})`);

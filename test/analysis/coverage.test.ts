@@ -9,6 +9,7 @@ import { OptionError } from '../../src/errors.js';
 import { conv, convBackward, tensor as tensorOf } from '../../src/index.js';
 import { Random } from '../../src/tensor/random.js';
 import { randomGraph } from './random-graphs.js';
+import { sourceCoordinate } from '../../src/ops/resize.js';
 
 const row = (kernel: number, dilations: number[]) => asciiRow(coverage(convStack({ kernel, dilations })).multiplicity);
 
@@ -219,11 +220,15 @@ function sources(rn: ResolvedGraph['nodes'][number], at: number[]): number[][] {
   const perDim = rn.windows.map((w, d) => {
     if (w.kind === 'window') return Array.from({ length: w.kernel }, (_, t) => at[d] * w.stride - w.padBefore + t * w.dilation);
     if (w.kind === 'shift') return [at[d] * w.step + w.start];
-    if (w.kind === 'upsample') {
-      if (w.mode === 'nearest') return [Math.floor(at[d] / w.factor)];
-      // PyTorch's align_corners=false source coordinate, in floating point.
-      const x = (at[d] + 0.5) / w.factor - 0.5;
-      return Number.isInteger(x) ? [x] : [Math.floor(x), Math.floor(x) + 1];
+    if (w.kind === 'upsample' && rn.node.op === 'upsample') {
+      // The runtime's source coordinate, in floating point, rounded as ONNX says (no clamping: virtual indices).
+      const { coordinate, nearestMode } = rn.node;
+      const x = sourceCoordinate(coordinate, at[d], 1000, Math.round(1000 * w.factor), w.factor);
+      if (w.mode === 'linear') return Number.isInteger(x) ? [x] : [Math.floor(x), Math.floor(x) + 1];
+      const half = x - Math.floor(x) === 0.5;
+      if (nearestMode === 'floor') return [Math.floor(x)];
+      if (nearestMode === 'ceil') return [Math.ceil(x)];
+      return [half ? Math.floor(x) + (nearestMode === 'round_prefer_ceil' ? 1 : 0) : Math.round(x)];
     }
     if (w.kind === 'transposed') {
       // By the definition: input i writes output i·s − p + t·d; collect every (i, t) landing on this output.

@@ -2,8 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphBuilder, convStack, graphFromLayers, type LayerSpec } from '../../src/analysis/graph.js';
 import { receptiveField } from '../../src/analysis/receptive-field.js';
-import { resolveGraph } from '../../src/analysis/resolve.js';
+import { resizeReads, resizeWindow, resolveGraph } from '../../src/analysis/resolve.js';
 import { traceReceptiveField } from '../../src/analysis/trace.js';
+import { sourceCoordinate } from '../../src/ops/resize.js';
 import { OptionError } from '../../src/errors.js';
 import { Random } from '../../src/tensor/random.js';
 import { randomGraph } from './random-graphs.js';
@@ -176,6 +177,9 @@ describe('receptive field equals brute-force tracing (properties)', () => {
   });
 });
 
+/** Output positions traced per node: longer than every phase period these seeded graphs reach (at most 30). */
+const PHASES_CHECKED = 120;
+
 describe('receptive field after fractional strides, on random graphs (properties)', () => {
   it('holds every phase\'s traced window within rf and padding, some phase reaching each bound; phase-free nodes match exactly', () => {
     const rng = new Random(31);
@@ -196,7 +200,7 @@ describe('receptive field after fractional strides, on random graphs (properties
         for (let d = 0; d < rank; d++) {
           let widest = 0;
           let lead = -Infinity;
-          for (let o = 0; o < 24; o++) {
+          for (let o = 0; o < PHASES_CHECKED; o++) {
             const traced = traceReceptiveField(resolved, node.index, Array(rank).fill(o));
             const range = traced?.[d];
             if (!range) continue;
@@ -249,5 +253,32 @@ describe('shapes of the graph', () => {
     const b = new GraphBuilder({ rank: 1, channels: 6, size: [10] });
     b.conv(b.input, { kernel: 3, groups: 4, outChannels: 8 });
     assert.throws(() => receptiveField(b.build()), /groups 4 does not divide the 6 input channels/);
+  });
+});
+
+describe('the integer read rule of a resize equals the runtime\'s source coordinate', () => {
+  it('for every coordinate transform and nearest mode, on sizes up and down by whole and rational factors', () => {
+    const coordinates = ['half_pixel', 'pytorch_half_pixel', 'asymmetric', 'align_corners', 'tf_half_pixel_for_nearest'] as const;
+    const nearest = ['floor', 'ceil', 'round_prefer_floor', 'round_prefer_ceil'] as const;
+    for (const [inSize, outSize] of [[4, 8], [33, 257], [5, 13], [9, 4], [7, 7], [3, 1], [1, 5], [6, 9]]) {
+      const factor = outSize / inSize;
+      for (const coordinate of coordinates) {
+        for (const mode of ['nearest', 'linear'] as const) {
+          for (const rounding of mode === 'nearest' ? nearest : (['floor'] as const)) {
+            const w = resizeWindow(factor, mode, coordinate, rounding, inSize, outSize);
+            assert.equal(w.exact, true);
+            for (let o = 0; o < outSize; o++) {
+              const x = sourceCoordinate(coordinate, o, inSize, outSize, factor);
+              // The runtime's rounding, before it clamps to the input (the analysis keeps virtual indices).
+              const half = x - Math.floor(x) === 0.5;
+              const index = rounding === 'floor' ? Math.floor(x) : rounding === 'ceil' ? Math.ceil(x)
+                : half ? Math.floor(x) + (rounding === 'round_prefer_ceil' ? 1 : 0) : Math.round(x);
+              const expected = (mode === 'nearest' ? [index, index] : [Math.floor(x), Math.ceil(x)]).map((i) => i + 0);
+              assert.deepEqual(resizeReads(w, o), expected, `${inSize}→${outSize} ${coordinate} ${mode} ${rounding} o=${o}`);
+            }
+          }
+        }
+      }
+    }
   });
 });

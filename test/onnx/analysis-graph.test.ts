@@ -24,7 +24,7 @@ describe('receptive fields of imported real architectures (narrow copies with th
   for (const [file, rf, stride, padding] of cases) {
     test(`${file}: rf ${rf}, stride ${stride}, padding ${padding}`, () => {
       const { report, notes } = analyse(file);
-      assert.deepEqual(report.output, { rf: [rf, rf], stride: [stride, stride], padding: [padding, padding], global: false, aligned: true });
+      assert.deepEqual(report.output, { rf: [rf, rf], stride: [stride, stride], padding: [padding, padding], global: false, aligned: true, exact: true });
       assert.deepEqual(notes, []);
     });
   }
@@ -82,7 +82,7 @@ describe('receptive fields of imported real architectures (narrow copies with th
     assert.equal(analyzeGraph(graph).output.global, true);
   });
 
-  test('a channel shuffle passes the grid through; a channel slice ends the analysed path with a note', () => {
+  test('a channel shuffle passes the grid through; a channel slice keeps the field with fewer channels', () => {
     const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
     const bytes = buildModel({
       inputs: [{ name: 'x', dims: [1, 4, 6, 6] }], outputs: [{ name: 'y' }],
@@ -99,10 +99,73 @@ describe('receptive fields of imported real architectures (narrow copies with th
         ints('groups', [1, 2, 2, 2, 2]), ints('back', [1, 4, 2, 2]), ints('start', [0]), ints('end', [2]), ints('axis', [1]),
       ],
     });
-    const { graph, notes } = onnxAnalysisGraph(loadOnnx(bytes));
-    assert.equal(graph.output, 'relu');
-    assert.deepEqual(analyzeGraph(graph).output.rf, [5, 5]);
-    assert.match(notes[0], /half \(Slice\): Slice selects a subset of the channels/);
+    const { graph, notes, partial } = onnxAnalysisGraph(loadOnnx(bytes));
+    assert.deepEqual([graph.output, notes, partial], ['half', [], null]);
+    const report = analyzeGraph(graph);
+    assert.deepEqual(report.output.rf, [5, 5]);
+    assert.deepEqual(report.layers.at(-1)!.outputShape, [2, 2, 2], 'two of the four channels kept');
+  });
+
+  test('a WaveNet gate (one conv split into filter and gate by Split or Slice) keeps the dilated field', () => {
+    const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [1, 2, 40] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Conv', inputs: ['x', 'w1'], outputs: ['c1'], name: 'conv1', attributes: { dilations: { ints: [1] } } },
+        { op: 'Split', inputs: ['c1', 'halves'], outputs: ['f', 'g'], name: 'chunk', attributes: { axis: { i: 1 } } },
+        { op: 'Tanh', inputs: ['f'], outputs: ['ft'], name: 'filter' },
+        { op: 'Sigmoid', inputs: ['g'], outputs: ['gs'], name: 'gate' },
+        { op: 'Mul', inputs: ['ft', 'gs'], outputs: ['h'], name: 'gated' },
+        { op: 'Conv', inputs: ['h', 'w2'], outputs: ['c2'], name: 'conv2', attributes: { dilations: { ints: [4] } } },
+        { op: 'Slice', inputs: ['c2', 'zero', 'two', 'one'], outputs: ['s0'], name: 'first_half' },
+        { op: 'Slice', inputs: ['c2', 'two', 'four', 'one'], outputs: ['s1'], name: 'second_half' },
+        { op: 'Mul', inputs: ['s0', 's1'], outputs: ['y'], name: 'gated2' },
+      ],
+      initializers: [
+        { name: 'w1', dims: [4, 2, 2], values: Array(16).fill(0.1) }, { name: 'w2', dims: [4, 2, 2], values: Array(16).fill(0.1) },
+        ints('halves', [2, 2]), ints('zero', [0]), ints('two', [2]), ints('four', [4]), ints('one', [1]),
+      ],
+    });
+    const { graph, partial } = onnxAnalysisGraph(loadOnnx(bytes));
+    assert.equal(partial, null);
+    const report = analyzeGraph(graph);
+    assert.deepEqual([report.output.rf, report.output.padding], [[6], [0]], 'taps 2 at dilation 1 and 4: 1 + 1 + 4');
+    assert.deepEqual(report.layers.find((l) => l.name === 'chunk:0')!.outputShape, [2, 39]);
+    assert.deepEqual(report.layers.at(-1)!.outputShape, [2, 35]);
+  });
+
+  test('a Concat with a constant (ENet\'s zero channels) counts its channels; a mismatched Add is the model\'s error', () => {
+    const bytes = buildModel({
+      inputs: [{ name: 'x', dims: [1, 2, 8, 8] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], name: 'conv', attributes: { pads: { ints: [1, 1, 1, 1] } } },
+        { op: 'Concat', inputs: ['c', 'zeros'], outputs: ['z'], name: 'widen', attributes: { axis: { i: 1 } } },
+        { op: 'Conv', inputs: ['z', 'w2'], outputs: ['y'], name: 'conv2' },
+      ],
+      initializers: [
+        { name: 'w', dims: [2, 2, 3, 3], values: Array(36).fill(0.1) }, { name: 'zeros', dims: [1, 6, 8, 8], values: Array(384).fill(0) },
+        { name: 'w2', dims: [3, 8, 1, 1], values: Array(24).fill(0.1) },
+      ],
+    });
+    const report = analyzeGraph(onnxAnalysisGraph(loadOnnx(bytes)).graph);
+    assert.deepEqual(report.layers.find((l) => l.name === 'widen')!.outputShape, [8, 8, 8]);
+    assert.equal(report.layers.find((l) => l.name === 'conv2')!.params, 24, '8 input channels, not 2');
+  });
+
+  test('a node the IR cannot express makes the result partial, naming it', () => {
+    const bytes = buildModel({
+      inputs: [{ name: 'x', dims: [1, 1, 6, 6] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], name: 'conv' },
+        { op: 'Transpose', inputs: ['c'], outputs: ['t'], name: 'swap_hw', attributes: { perm: { ints: [0, 1, 3, 2] } } },
+        { op: 'Relu', inputs: ['t'], outputs: ['y'], name: 'relu' },
+      ],
+      initializers: [{ name: 'w', dims: [1, 1, 3, 3], values: Array(9).fill(1) }],
+    });
+    const { graph, partial } = onnxAnalysisGraph(loadOnnx(bytes));
+    assert.equal(graph.output, 'conv');
+    assert.deepEqual([partial?.node, partial?.opType], ['swap_hw', 'Transpose']);
   });
 
   test('a channels-last block (ConvNeXt: transpose, LayerNorm and Linear on channels, transpose back) keeps the grid', () => {
@@ -130,7 +193,7 @@ describe('receptive fields of imported real architectures (narrow copies with th
     assert.equal(report.output.global, false, 'LayerNorm over channels does not mix positions');
   });
 
-  test('a resize by a non-integer factor ends the analysed path with a note', () => {
+  test('a resize by a non-integer factor (4 → 10, linear) has the exact field of every output phase', () => {
     const bytes = buildModel({
       inputs: [{ name: 'x', dims: [1, 1, 10, 10] }], outputs: [{ name: 'y' }],
       nodes: [
@@ -140,8 +203,80 @@ describe('receptive fields of imported real architectures (narrow copies with th
       ],
       initializers: [{ name: 'w', dims: [1, 1, 3, 3], values: Array(9).fill(1) }, { name: 'sizes', dims: [4], dataType: 7, values: [1, 1, 10, 10] }],
     });
-    const { graph, notes } = onnxAnalysisGraph(loadOnnx(bytes));
-    assert.equal(graph.output, 'conv');
-    assert.match(notes[0], /resize \(Resize\): resize from 4×4 to 10×10 is not by an integer factor/);
+    const { graph, notes, partial } = onnxAnalysisGraph(loadOnnx(bytes));
+    assert.deepEqual([notes, partial], [[], null]);
+    const report = analyzeGraph(graph);
+    // By definition: output o's half-pixel source x = (o + ½)·4/10 − ½ reads conv outputs ⌊x⌋ and ⌈x⌉, and conv
+    // output i reads inputs 2i … 2i + 2; the field is the widest phase and the padding the largest lead.
+    const stride = 2 * 4 / 10;
+    let rf = 0, padding = -Infinity;
+    for (let o = 0; o < 10; o++) {
+      const x = (o + 0.5) * 0.4 - 0.5;
+      const lo = 2 * Math.floor(x), hi = 2 * Math.ceil(x) + 2;
+      rf = Math.max(rf, hi - lo + 1);
+      padding = Math.max(padding, o * stride - lo);
+    }
+    assert.deepEqual(report.output.rf, [rf, rf]);
+    assert.deepEqual(report.output.padding.map((p) => Math.round(p * 1e9) / 1e9), [padding, padding].map((p) => Math.round(p * 1e9) / 1e9));
+    assert.equal(report.output.exact, true);
+  });
+
+  test('twenty global normalizations at length 2000 stay global without multiplying phases (once a stack overflow)', () => {
+    const nodes = [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['h0'], name: 'conv' }];
+    for (let i = 0; i < 20; i++) {
+      nodes.push({ op: 'ReduceMean', inputs: [`h${i}`], outputs: [`m${i}`], name: `mean${i}`, attributes: { axes: { ints: [1, 2] } } } as typeof nodes[0]);
+      nodes.push({ op: 'Sub', inputs: [`h${i}`, `m${i}`], outputs: [`h${i + 1}`], name: `centre${i}` });
+    }
+    const bytes = buildModel({
+      inputs: [{ name: 'x', dims: [1, 2, 2000] }], outputs: [{ name: 'h20' }], nodes,
+      initializers: [{ name: 'w', dims: [2, 2, 3], values: Array(12).fill(0.1) }],
+    });
+    const { graph, partial } = onnxAnalysisGraph(loadOnnx(bytes));
+    assert.equal(partial, null);
+    const report = analyzeGraph(graph);
+    assert.deepEqual([report.output.global, report.output.exact], [true, true]);
+  });
+
+  test('MaxPool → MaxUnpool (SegNet): an unpooled output may hold any value of its pooling window', () => {
+    const bytes = buildModel({
+      inputs: [{ name: 'x', dims: [1, 1, 12, 12] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], name: 'conv' },
+        { op: 'MaxPool', inputs: ['c'], outputs: ['p', 'i'], name: 'pool', attributes: { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } } },
+        { op: 'MaxUnpool', inputs: ['p', 'i'], outputs: ['y'], name: 'unpool', attributes: { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } } },
+      ],
+      initializers: [{ name: 'w', dims: [1, 1, 3, 3], values: Array(9).fill(1) }],
+    });
+    const { graph, partial } = onnxAnalysisGraph(loadOnnx(bytes));
+    assert.equal(partial, null);
+    const report = analyzeGraph(graph);
+    // Outputs 2j and 2j + 1 both read pooled j, which reads conv outputs 2j, 2j + 1, i.e. inputs 2j … 2j + 3.
+    assert.deepEqual([report.output.rf, report.output.stride, report.output.padding], [[4, 4], [1, 1], [1, 1]]);
+    assert.deepEqual(report.layers.at(-1)!.outputShape, [1, 10, 10]);
+  });
+
+  test('GroupNorm as PyTorch exports it (reshape to [N, G, −1], InstanceNormalization, reshape back) is global and keeps the grid', () => {
+    const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
+    const bytes = buildModel({
+      inputs: [{ name: 'x', dims: [1, 4, 50] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], name: 'conv' },
+        { op: 'Reshape', inputs: ['c', 'grouped'], outputs: ['r'], name: 'view' },
+        { op: 'InstanceNormalization', inputs: ['r', 'one', 'zero'], outputs: ['n'], name: 'norm' },
+        { op: 'Reshape', inputs: ['n', 'back'], outputs: ['u'], name: 'unview' },
+        { op: 'Add', inputs: ['u', 'c'], outputs: ['s'], name: 'residual' },
+        { op: 'Conv', inputs: ['s', 'w2'], outputs: ['y'], name: 'conv2', attributes: { pads: { ints: [1, 1] } } },
+      ],
+      initializers: [
+        { name: 'w', dims: [4, 4, 3], values: Array(48).fill(0.1) }, { name: 'w2', dims: [4, 4, 3], values: Array(48).fill(0.1) },
+        ints('grouped', [1, 1, -1]), { name: 'one', dims: [1], values: [1] }, { name: 'zero', dims: [1], values: [0] }, ints('back', [1, 4, 48]),
+      ],
+    });
+    const { graph, partial } = onnxAnalysisGraph(loadOnnx(bytes));
+    assert.equal(partial, null);
+    const report = analyzeGraph(graph);
+    assert.equal(report.output.global, true);
+    const conv2 = report.layers.find((l) => l.name === 'conv2')!;
+    assert.deepEqual([conv2.outputShape, conv2.macs], [[4, 48], 48 * 48], 'the grid of 48 positions survives the view');
   });
 });

@@ -3,9 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { PARTIAL_EXIT_CODE } from '../../src/cli/commands/analyze.js';
 import { main } from '../../src/cli/main.js';
 import { loadOnnx } from '../../src/onnx/model.js';
 import { readNpy } from '../../src/tensor/npy.js';
+import { buildModel } from './build-model.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'onnx');
 
@@ -20,7 +22,7 @@ describe('atrous analyze and atrous run', () => {
     const { code, out } = await cli(['analyze', join(FIXTURES, 'vgg16-narrow.onnx'), '--json']);
     assert.equal(code, 0);
     const report = JSON.parse(out);
-    assert.deepEqual(report.output, { rf: [212, 212], stride: [32, 32], padding: [90, 90], global: false, aligned: true });
+    assert.deepEqual(report.output, { rf: [212, 212], stride: [32, 32], padding: [90, 90], global: false, aligned: true, exact: true, partial: false });
     for (const key of ['name', 'op', 'outputShape', 'rf', 'stride', 'padding', 'params', 'macs']) assert.ok(key in report.layers[1], key);
     assert.deepEqual(report.layers.slice(0, 6).map((l: { op: string }) => l.op), ['input', 'Conv', 'Relu', 'Conv', 'Relu', 'MaxPool']);
     assert.ok(Array.isArray(report.coverage.multiplicity));
@@ -33,6 +35,27 @@ describe('atrous analyze and atrous run', () => {
     assert.equal(code, 0);
     assert.match(out, /layer\s+op\s+output\s+RF\s+stride\s+padding\s+params\s+MACs/);
     assert.match(out, /receptive field of \S+: 127, effective stride 1, effective padding 126/);
+  });
+
+  test('a partial analysis says so in the table, in --json and in the exit code (3)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atrous-analyze-'));
+    const file = join(dir, 'swap.onnx');
+    writeFileSync(file, buildModel({
+      inputs: [{ name: 'x', dims: [1, 1, 6, 6] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], name: 'conv' },
+        { op: 'Transpose', inputs: ['c'], outputs: ['y'], name: 'swap_hw', attributes: { perm: { ints: [0, 1, 3, 2] } } },
+      ],
+      initializers: [{ name: 'w', dims: [1, 1, 3, 3], values: Array(9).fill(1) }],
+    }));
+    const table = await cli(['analyze', file]);
+    assert.equal(table.code, PARTIAL_EXIT_CODE);
+    assert.match(table.out, /PARTIAL — the analysis stopped at swap_hw \(Transpose\)/);
+    assert.doesNotMatch(table.out, /receptive field of/);
+    const json = await cli(['analyze', file, '--json']);
+    assert.equal(json.code, 3);
+    const output = JSON.parse(json.out).output;
+    assert.deepEqual([output.partial, output.stoppedAt.node, output.stoppedAt.opType], [true, 'swap_hw', 'Transpose']);
   });
 
   test('analyze with symbolic dims needs --input-shape, and uses it', async () => {

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AtrousError } from '../../src/errors.js';
+import { analyzeGraph } from '../../src/analysis/analyze.js';
+import { onnxAnalysisGraph } from '../../src/onnx/analysis-graph.js';
 import { loadOnnx } from '../../src/onnx/model.js';
 import { onnxTypes } from '../../src/onnx/onnx-proto.js';
 import { Random, randn } from '../../src/tensor/random.js';
@@ -34,7 +36,7 @@ function mutate(bytes: Uint8Array, random: Random): Uint8Array {
   }
 }
 
-test('mutated model files load, fail with a typed error, or run — never crash or hang', () => {
+test('mutated model files load, fail with a typed error, or analyse and run — never crash or hang', () => {
   const random = new Random(SEED);
   const outcomes = { loaded: 0, refused: 0, ran: 0 };
   for (const [file, shape] of [['aspp-no-pooling.onnx', [1, 16, 33, 33]], ['wavenet.onnx', [1, 1, 200]]] as const) {
@@ -46,6 +48,7 @@ test('mutated model files load, fail with a typed error, or run — never crash 
         const model = loadOnnx(bytes);
         outcomes.loaded++;
         const plan = model.plan({ [model.inputNames[0]]: shape.slice() });
+        analyzeGraph(onnxAnalysisGraph(model, { [model.inputNames[0]]: shape.slice() }).graph);
         // Run only mutants whose planned activations stay near the original's size, to keep the test fast.
         const largest = Math.max(...[...plan.infos.values()].map((v) => v.shape.reduce((a, b) => a * b, 1)));
         if (largest <= 4 * 8 * 33 * 33 * 5) { model.run({ [model.inputNames[0]]: input }); outcomes.ran++; }
@@ -67,7 +70,7 @@ function assertTyped(error: unknown, label: string): void {
 const EXTREMES = [0, -1, 1, 2, 3, -7, 1000, 2 ** 31, 2 ** 40, -(2 ** 40)];
 const OP_TYPES = ['Conv', 'Relu', 'Slice', 'Concat', 'Resize', 'MaxPool', 'Gather', 'Reshape', 'Add', 'Transpose', 'Pad', 'Unsqueeze'];
 
-test('models with well-formed protobuf but absurd attributes, dims, types or wiring fail with typed errors', () => {
+test('models with well-formed protobuf but absurd attributes, dims, types or wiring analyse and run, or fail with typed errors', () => {
   const { model: ModelProto } = onnxTypes();
   const random = new Random(SEED + 1);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random.uniform() * list.length)];
@@ -94,6 +97,7 @@ test('models with well-formed protobuf but absurd attributes, dims, types or wir
       try {
         const model = loadOnnx(ModelProto.encode(ModelProto.fromObject(m)).finish());
         const plan = model.plan({ input: shape.slice() });
+        analyzeGraph(onnxAnalysisGraph(model, { input: shape.slice() }).graph);
         const largest = Math.max(...[...plan.infos.values()].map((v) => v.shape.reduce((a, b) => a * b, 1)));
         if (largest <= 2e6) model.run({ input });
       } catch (error) {

@@ -118,6 +118,32 @@ const CASES: Case[] = [
     { op: 'LayerNormalization', inputs: ['a', 'g2'], outputs: ['y'], attributes: { axis: { i: -2 } } },
   ], initializers: [floats('g', [5], 21), floats('b', [5], 22), floats('g2', [4, 5], 23)] },
   { name: 'ReduceMean by attribute (opset 13)', opset: 13, shape: [2, 3, 4], nodes: one('ReduceMean', { axes: { ints: [2] }, keepdims: { i: 0 } }) },
+  { name: 'InstanceNormalization 2-D with epsilon', shape: [2, 3, 5, 7], nodes: one('InstanceNormalization', { epsilon: { f: 1e-3 } }, ['s', 'b']), initializers: [floats('s', [3], 31), floats('b', [3], 32)] },
+  { name: 'InstanceNormalization 1-D (GroupNorm(1, C) as PyTorch exports it: reshape, normalize, reshape, affine)', opset: 13, shape: [2, 4, 9], nodes: [
+    { op: 'Reshape', inputs: ['x', 'grouped'], outputs: ['r'] },
+    { op: 'InstanceNormalization', inputs: ['r', 'ones', 'zeros'], outputs: ['n'], attributes: { epsilon: { f: 1e-8 } } },
+    { op: 'Reshape', inputs: ['n', 'back'], outputs: ['u'] },
+    { op: 'Mul', inputs: ['u', 'g'], outputs: ['m'] },
+    { op: 'Add', inputs: ['m', 'b'], outputs: ['y'] },
+  ], initializers: [ints('grouped', [2, 1, -1]), { name: 'ones', dims: [1], values: [1] }, { name: 'zeros', dims: [1], values: [0] }, ints('back', [2, 4, 9]), floats('g', [4, 1], 33), floats('b', [4, 1], 34)] },
+  { name: 'InstanceNormalization 3-D', shape: [1, 2, 3, 4, 5], nodes: one('InstanceNormalization', {}, ['s', 'b']), initializers: [floats('s', [2], 35), floats('b', [2], 36)] },
+  { name: 'MaxPool Indices (flat over the whole tensor), as floats', shape: [2, 3, 7, 6], nodes: [
+    { op: 'MaxPool', inputs: ['x'], outputs: ['p', 'i'], attributes: { kernel_shape: { ints: [3, 2] }, strides: { ints: [2, 2] }, pads: { ints: [1, 0, 1, 0] } } },
+    { op: 'Cast', inputs: ['i'], outputs: ['f'], attributes: { to: { i: 1 } } },
+    { op: 'Add', inputs: ['f', 'p'], outputs: ['y'] },
+  ] },
+  { name: 'MaxPool → MaxUnpool 2×2 (SegNet, ENet)', shape: [2, 3, 8, 6], nodes: [
+    { op: 'MaxPool', inputs: ['x'], outputs: ['p', 'i'], attributes: { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } } },
+    { op: 'MaxUnpool', inputs: ['p', 'i'], outputs: ['y'], attributes: { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } } },
+  ] },
+  { name: 'MaxPool → MaxUnpool with pads and output_shape (odd sizes), 1-D and dilated pool', opset: 13, shape: [1, 2, 9, 7], nodes: [
+    { op: 'MaxPool', inputs: ['x'], outputs: ['p', 'i'], attributes: { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] }, pads: { ints: [1, 1, 1, 1] } } },
+    { op: 'MaxUnpool', inputs: ['p', 'i', 'shape'], outputs: ['y'], attributes: { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] }, pads: { ints: [1, 1, 1, 1] } } },
+  ], initializers: [ints('shape', [1, 2, 9, 7])] },
+  { name: 'MaxPool Indices 1-D dilated, 3-D', opset: 13, shape: [1, 2, 4, 5, 6], nodes: [
+    { op: 'MaxPool', inputs: ['x'], outputs: ['p', 'i'], attributes: { kernel_shape: { ints: [2, 2, 2] }, strides: { ints: [2, 1, 2] }, dilations: { ints: [1, 2, 1] } } },
+    { op: 'Cast', inputs: ['i'], outputs: ['y'], attributes: { to: { i: 1 } } },
+  ] },
 ];
 
 describe('every operator equals onnxruntime-node (relative error ≤ 1e-5)', () => {

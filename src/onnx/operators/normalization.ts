@@ -70,6 +70,54 @@ const layerNormalization: Operator = {
   },
 };
 
+/**
+ * InstanceNormalization: each (n, c) plane normalized by its own mean and variance, then scaled and shifted
+ * per channel (how PyTorch ≤ 1.13 exports GroupNorm, between two reshapes). Statistics in float64 from one
+ * pass of sums shifted by the plane's first value (stable for planes far from zero), then one pass to write.
+ */
+const instanceNormalization: Operator = {
+  infer(inputs, node) {
+    const x = required(inputs, 0, node, 'input');
+    checkFloat(node, x);
+    if (x.shape.length < 3) throw new OnnxError(node.name, 'input', `InstanceNormalization input ${describeValue(x.shape)} must be [N, C, ...spatial] with at least one spatial dimension`);
+    for (const [i, what] of [[1, 'scale'], [2, 'B']] as const) {
+      const v = required(inputs, i, node, what);
+      if (v.shape.length !== 1 || v.shape[0] !== x.shape[1]) {
+        throw new OnnxError(node.name, what, `InstanceNormalization ${what} has shape ${describeValue(v.shape)}; expected [${x.shape[1]}] (one per channel)`);
+      }
+    }
+    return [shaped(x, x.shape)];
+  },
+  run(inputs, node) {
+    const x = required(inputs, 0, node, 'input');
+    const scale = required(inputs, 1, node, 'scale').data;
+    const shift = required(inputs, 2, node, 'B').data;
+    const eps = node.attributes.float('epsilon', 1e-5);
+    const channels = x.shape[1];
+    const plane = x.shape.slice(2).reduce((a, b) => a * b, 1);
+    const planes = x.shape[0] * channels;
+    const src = x.data;
+    const out = new Float32Array(src.length);
+    for (let p = 0; p < planes; p++) {
+      const base = p * plane;
+      const c = p % channels;
+      const first = src[base];
+      let sum = 0, squares = 0;
+      for (let i = base; i < base + plane; i++) {
+        const v = src[i] - first;
+        sum += v;
+        squares += v * v;
+      }
+      const centred = sum / plane;
+      const variance = Math.max(squares / plane - centred * centred, 0);
+      const gain = scale[c] / Math.sqrt(variance + eps);
+      const offset = shift[c] - (first + centred) * gain;
+      for (let i = base; i < base + plane; i++) out[i] = src[i] * gain + offset;
+    }
+    return [{ type: 'float', shape: x.shape.slice(), data: out }];
+  },
+};
+
 /** A Scale/B tensor broadcast to the normalized shape, as one row of values. */
 function broadcastRow(node: NodeContext, v: OnnxValue, shape: readonly number[], what: string): Float32Array {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -245,7 +293,7 @@ function modeOf(node: NodeContext): PaddingMode {
 
 /** Normalization, softmax, reductions, matrix products and padding. */
 export const NORMALIZATION_OPERATORS: Record<string, Operator> = {
-  BatchNormalization: batchNormalization, LayerNormalization: layerNormalization, Softmax: softmaxLike(false), LogSoftmax: softmaxLike(true),
+  BatchNormalization: batchNormalization, LayerNormalization: layerNormalization, InstanceNormalization: instanceNormalization, Softmax: softmaxLike(false), LogSoftmax: softmaxLike(true),
   MatMul: matMul, Gemm: gemm, ReduceMean: reduce('mean'), ReduceSum: reduce('sum'), Pad: padOperator,
 };
 

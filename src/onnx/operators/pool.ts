@@ -6,6 +6,7 @@ import { fromTensor, toTensor } from '../value.js';
 import { windowAttributes } from './conv.js';
 import { checkFloat, required } from './helpers.js';
 import type { NodeContext, Operator } from './operator.js';
+import { maxPoolWithIndices } from './unpool.js';
 
 function poolOptions(node: NodeContext, shape: readonly number[]) {
   if (shape.length < 3 || shape.length > 5) throw new OnnxError(node.name, 'X', `${node.opType} input ${describeValue(shape)} must be [N, C, ...spatial] with 1 to 3 spatial dimensions`);
@@ -25,9 +26,6 @@ function windowPool(kind: 'max' | 'avg'): Operator {
     infer(inputs, node) {
       const x = required(inputs, 0, node, 'X');
       checkFloat(node, x);
-      if (kind === 'max' && node.usedOutputs[1]) {
-        throw new OnnxError(node.name, 'Indices', 'MaxPool\'s Indices output is not supported; export without return_indices');
-      }
       if (kind === 'max' && node.attributes.int('storage_order', 0) !== 0) {
         throw new OnnxError(node.name, 'storage_order', 'MaxPool with column-major storage_order is not supported');
       }
@@ -39,6 +37,10 @@ function windowPool(kind: 'max' | 'avg'): Operator {
     run(inputs, node) {
       const x = required(inputs, 0, node, 'X');
       const o = poolOptions(node, x.shape);
+      if (kind === 'max' && node.usedOutputs[1]) {
+        const { values, indices } = maxPoolWithIndices(x, o);
+        return [values, indices];
+      }
       return [fromTensor((kind === 'max' ? maxPool : avgPool)(toTensor(x), o))];
     },
   };
@@ -60,7 +62,7 @@ function globalPool(kind: 'max' | 'avg'): Operator {
   };
 }
 
-/** Pooling, through atrous's `maxPool`, `avgPool` and `mean`. MaxPool's optional Indices output is refused at planning. */
+/** Pooling, through atrous's `maxPool`, `avgPool` and `mean`; MaxPool's Indices output through `maxPoolWithIndices`. */
 export const POOL_OPERATORS: Record<string, Operator> = {
   MaxPool: windowPool('max'), AveragePool: windowPool('avg'),
   GlobalAveragePool: globalPool('avg'), GlobalMaxPool: globalPool('max'),

@@ -1,0 +1,111 @@
+// Zoo check, atrous side: for every model scripts/zoo_check.py exported and measured (zoo/models/*.json),
+// analyse the ONNX file with atrous and compare, per measured output position, the traced input window
+// (clipped to the input, as the gradient support is) with the measured support; compare parameter and MAC
+// totals with PyTorch's; run the model on atrous and on onnxruntime-node (relative error ≤ 1e-4).
+// Writes docs/zoo.md (the result table) and zoo/results.json; exits 1 when any model fails a check.
+//
+// usage: node scripts/zoo_compare.mjs [zoo/models] [--table docs/zoo.md]
+import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ort from 'onnxruntime-node';
+import { analyzeGraph, loadOnnxFile, onnxAnalysisGraph, readNpy, resolveGraph, traceReceptiveField } from '../dist/src/index.js';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const args = process.argv.slice(2);
+const dir = args.find((a) => !a.startsWith('--')) ?? join(ROOT, 'zoo', 'models');
+const tableAt = args.includes('--table') ? args[args.indexOf('--table') + 1] : join(ROOT, 'docs', 'zoo.md');
+const TOLERANCE = 1e-4;
+
+function relativeError(a, b) {
+  let err = 0, scale = 0;
+  for (let i = 0; i < b.length; i++) { err = Math.max(err, Math.abs(a[i] - b[i])); scale = Math.max(scale, Math.abs(b[i])); }
+  return scale === 0 ? err : err / scale;
+}
+
+async function checkModel(measured) {
+  const row = { name: measured.name, input: measured.inputShape.join('×') };
+  if (measured.error) return { ...row, verdict: 'export failed', detail: measured.error };
+  const file = join(dir, `${measured.name}.onnx`);
+  const model = loadOnnxFile(file);
+  const shapes = { [model.inputNames[0]]: measured.inputShape };
+  const onnx = onnxAnalysisGraph(model, shapes);
+  const report = analyzeGraph(onnx.graph);
+  const out = report.output;
+  Object.assign(row, {
+    global: out.global, rf: out.global ? 'global' : out.rf.join('×'), stride: out.global ? '' : out.stride.map((s) => +s.toFixed(4)).join('×'),
+    padding: out.global ? '' : out.padding.map((p) => +p.toFixed(4)).join('×'), exact: out.exact,
+    params: onnx.params, torchParams: measured.params, macs: report.macs, torchMacs: measured.macs,
+  });
+  const problems = [];
+  if (onnx.partial) problems.push(`partial at ${onnx.partial.node} (${onnx.partial.opType}): ${onnx.partial.reason}`);
+  // Per measured position: the traced window, clipped to the input, must equal the gradient support.
+  const resolved = resolveGraph(onnx.graph);
+  const inSize = measured.inputShape.slice(2);
+  let mismatches = 0;
+  for (const r of measured.rows) {
+    const at = r.o ?? inSize.map(() => 0);
+    const traced = onnx.partial ? null : traceReceptiveField(resolved, resolved.output, at);
+    const clipped = inSize.map((n, d) => {
+      const range = traced?.[d];
+      if (!range) return null;
+      const lo = Math.max(0, range[0]), hi = Math.min(n - 1, range[1]);
+      return lo > hi ? null : [lo, hi];
+    });
+    const dims = r.dim === null ? inSize.map((_, d) => d) : [r.dim];
+    for (const d of dims) {
+      if (JSON.stringify(clipped[d]) !== JSON.stringify(r.range[d])) {
+        mismatches++;
+        if (mismatches <= 2) problems.push(`output ${JSON.stringify(at)} dim ${d}: atrous ${JSON.stringify(clipped[d])}, measured ${JSON.stringify(r.range[d])}`);
+      }
+    }
+  }
+  row.positions = measured.rows.length;
+  if (mismatches) problems.push(`${mismatches} of ${measured.rows.length} measured windows differ`);
+  if (onnx.params !== measured.params) problems.push(`parameters ${onnx.params} vs PyTorch ${measured.params}`);
+  if (report.macs !== measured.macs) problems.push(`MACs ${report.macs} vs PyTorch ${measured.macs}`);
+  // Run on atrous and on onnxruntime-node with the exported random input.
+  const x = readNpy(readFileSync(join(dir, `${measured.name}.input.npy`)));
+  const ours = model.run({ [model.inputNames[0]]: x })[model.outputNames[0]];
+  const session = await ort.InferenceSession.create(file);
+  const theirs = (await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x.data, x.shape) }))[session.outputNames[0]];
+  row.runError = relativeError(ours.data, theirs.data);
+  if (!(row.runError <= TOLERANCE)) problems.push(`run: relative error ${row.runError} against onnxruntime-node`);
+  return { ...row, verdict: problems.length ? 'FAIL' : 'ok', detail: problems.join('; ') };
+}
+
+const results = [];
+for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  const measured = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+  let result;
+  try {
+    result = await checkModel(measured);
+  } catch (error) {
+    result = { name: measured.name, input: measured.inputShape.join('×'), verdict: 'FAIL', detail: `${error.name}: ${error.message.split('\n')[0]}` };
+  }
+  console.log(`${result.verdict.padEnd(13)} ${result.name}${result.detail ? `: ${result.detail}` : ''}`);
+  results.push(result);
+}
+const passed = results.filter((r) => r.verdict === 'ok').length;
+const cell = (v) => (v === undefined ? '' : String(v).replace(/\|/g, '\\|'));
+const count = (v) => (v === undefined ? '' : v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : String(v));
+const lines = [
+  '# Zoo check',
+  '',
+  `Generated by \`npm run test:zoo\` (scripts/zoo_check.py, then scripts/zoo_compare.mjs); ${new Date().toISOString().slice(0, 10)}.`,
+  'Random weights (seed 0), PyTorch 1.13 / torchvision 0.14 exports. "windows" counts the measured output positions',
+  '(a block of consecutive positions at the centre of every spatial dimension, both ends) whose traced input window,',
+  'clipped to the input, equals the float64 gradient support; params and MACs are compared with PyTorch\'s counts;',
+  '"run" is the relative error of atrous against onnxruntime-node on the same input.',
+  '',
+  `**${passed} of ${results.length} models pass every check.**`,
+  '',
+  '| model | input | verdict | rf | stride | padding | windows | params (atrous / torch) | MACs (atrous / torch) | run | detail |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...results.map((r) => `| ${cell(r.name)} | ${cell(r.input)} | ${cell(r.verdict)} | ${cell(r.rf)}${r.exact === false ? ' (bound)' : ''} | ${cell(r.stride)} | ${cell(r.padding)} | ${cell(r.positions)} | ${count(r.params)} / ${count(r.torchParams)} | ${count(r.macs)} / ${count(r.torchMacs)} | ${r.runError === undefined ? '' : r.runError.toExponential(1)} | ${cell(r.detail)} |`),
+  '',
+];
+writeFileSync(tableAt, lines.join('\n'));
+writeFileSync(join(dir, '..', 'results.json'), JSON.stringify(results, null, 1));
+console.log(`${passed} of ${results.length} models pass; table in ${tableAt}`);
+process.exitCode = passed === results.length ? 0 : 1;
