@@ -6,6 +6,8 @@ export interface BenchSummary {
   perShape: {
     shape: string;
     defaultGflops: number;
+    /** The default backend's useful GFLOP/s ÷ (per-core SIMD peak × its threads); NaN without a probe. */
+    defaultEfficiency: number;
     bestPeer: string | null;
     bestPeerGflops: number;
     /** Default backend ÷ best of tfjs-wasm and onnxruntime-web (≥ 1.5 is the goal, ≥ 1 on every layer). */
@@ -41,6 +43,7 @@ export function summarize(rows: BenchRow[]): BenchSummary {
     return {
       shape,
       defaultGflops: defaultRow?.gflops ?? NaN,
+      defaultEfficiency: defaultRow?.efficiency ?? NaN,
       bestPeer: best?.contestant ?? null,
       bestPeerGflops: best?.gflops ?? NaN,
       vsBestPeer: ratio(defaultRow, best),
