@@ -107,7 +107,7 @@ function rotate<T>(items: readonly T[], by: number): T[] {
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
-function pick<T extends string>(all: readonly T[], wanted: readonly string[] | undefined, what: string): T[] {
+function pick<T extends string>(all: readonly T[], wanted: readonly string[] | undefined): T[] {
   if (!wanted || wanted.length === 0) return [...all];
   return all.filter((name) => wanted.includes(name));
 }
@@ -144,10 +144,10 @@ export async function runModelSuite(options: ModelSuiteOptions = {}): Promise<Mo
   const quick = options.quick ?? false;
   const rounds = options.rounds ?? (quick ? 1 : 3);
   const loadAtStart = loadavg();
-  const models = options.inference === false ? [] : pick(MODEL_NAMES, options.select, 'model');
-  const nets = options.training === false ? [] : pick(TRAINING_NAMES, options.select, 'training net');
-  let contenders = pick(MODEL_CONTENDERS, options.contenders, 'contender');
-  let trainers = pick(TRAINING_CONTENDERS, options.contenders, 'contender');
+  const models = options.inference === false ? [] : pick(MODEL_NAMES, options.select);
+  const nets = options.training === false ? [] : pick(TRAINING_NAMES, options.select);
+  let contenders = pick(MODEL_CONTENDERS, options.contenders);
+  let trainers = pick(TRAINING_CONTENDERS, options.contenders);
   if (options.atrousOnly) {
     contenders = contenders.filter((c) => c === 'atrous');
     trainers = trainers.filter((c) => c === 'atrous');
@@ -290,8 +290,11 @@ const times = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` :
 const round2 = (v: number): number => Math.round(v * 100) / 100;
 const fmtLoad = (l: number[]): string => l.map((v) => v.toFixed(2)).join(', ');
 
+/** A failure as a table cell: its first 160 characters (the JSON output keeps all of it). */
+const failureCell = (failure: string): string => `fails: ${failure.length > 160 ? `${failure.slice(0, 159)}…` : failure}`;
+
 function cell(t: Timing & { failure?: string }): string {
-  if (t.failure !== undefined && t.samplesMs.length === 0) return `fails: ${t.failure}`;
+  if (t.failure !== undefined && t.samplesMs.length === 0) return failureCell(t.failure);
   if (t.samplesMs.length === 0) return '–';
   return `${ms(t.medianMs)} (${ms(t.min)}–${ms(t.max)})`;
 }
@@ -325,7 +328,7 @@ function formatModelReport(result: Omit<ModelSuiteResult, 'text'>, header: strin
     lines.push('heap check (atrous, forced GC before each reading): MB after 10 runs → after all runs (JS heap; external incl. typed arrays and WASM memory; RSS)');
     for (const h of result.heap) {
       if (!h.result) {
-        lines.push(`  ${h.model.padEnd(24)} fails: ${h.failure}`);
+        lines.push(`  ${h.model.padEnd(24)} ${failureCell(h.failure ?? 'no result')}`);
         continue;
       }
       const { after10: a, afterAll: b, runs } = h.result;
