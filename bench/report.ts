@@ -24,13 +24,13 @@ export function formatReport(rows: BenchRow[], summary: BenchSummary, header: st
     }
     lines.push('');
   }
-  lines.push('ratios (default = atrous\'s default backend and thread count; GFLOP/s are nominal, backward counts 2× forward; eff. of the default row)');
-  lines.push(`  ${'layer'.padEnd(10)}  ${'default'.padStart(8)}  ${'eff.'.padStart(5)}  ${'best web peer'.padStart(22)}  ${'÷peer'.padStart(7)}  ${'÷native'.padStart(7)}  ${'bwd÷fwd'.padStart(7)}  ${'js÷tfjs-cpu'.padStart(11)}  ${'js÷ref'.padStart(7)}`);
+  lines.push('ratios (default = atrous\'s default backend and thread count; GFLOP/s are nominal, backward counts 2× forward; eff. of the default row and of one thread, ÷×1 = default ÷ one thread)');
+  lines.push(`  ${'layer'.padEnd(10)}  ${'default'.padStart(8)}  ${'eff.'.padStart(5)}  ${'eff.×1'.padStart(6)}  ${'÷×1'.padStart(6)}  ${'best web peer'.padStart(22)}  ${'÷peer'.padStart(7)}  ${'÷native'.padStart(7)}  ${'bwd÷fwd'.padStart(7)}  ${'js÷tfjs-cpu'.padStart(11)}  ${'js÷ref'.padStart(7)}`);
   for (const s of summary.perShape) {
     const peer = s.bestPeer ? `${s.bestPeer} ${fixed(s.bestPeerGflops)}` : '–';
-    lines.push(`  ${s.shape.padEnd(10)}  ${fixed(s.defaultGflops).padStart(8)}  ${percent(s.defaultEfficiency).padStart(5)}  ${peer.padStart(22)}  ${times(s.vsBestPeer).padStart(7)}  ${times(s.vsNative).padStart(7)}  ${times(s.backwardOverForward).padStart(7)}  ${times(s.jsVsTfjsCpu).padStart(11)}  ${times(s.jsVsReference).padStart(7)}`);
+    lines.push(`  ${s.shape.padEnd(10)}  ${fixed(s.defaultGflops).padStart(8)}  ${percent(s.defaultEfficiency).padStart(5)}  ${percent(s.oneThreadEfficiency).padStart(6)}  ${times(s.threadSpeedup).padStart(6)}  ${peer.padStart(22)}  ${times(s.vsBestPeer).padStart(7)}  ${times(s.vsNative).padStart(7)}  ${times(s.backwardOverForward).padStart(7)}  ${times(s.jsVsTfjsCpu).padStart(11)}  ${times(s.jsVsReference).padStart(7)}`);
   }
   const g = summary.geomean;
-  lines.push(`  ${'geomean'.padEnd(10)}  ${''.padStart(8)}  ${''.padStart(5)}  ${''.padStart(22)}  ${times(g.vsBestPeer).padStart(7)}  ${times(g.vsNative).padStart(7)}  ${times(g.backwardOverForward).padStart(7)}  ${times(g.jsVsTfjsCpu).padStart(11)}`);
+  lines.push(`  ${'geomean'.padEnd(10)}  ${''.padStart(8)}  ${''.padStart(5)}  ${''.padStart(6)}  ${''.padStart(6)}  ${''.padStart(22)}  ${times(g.vsBestPeer).padStart(7)}  ${times(g.vsNative).padStart(7)}  ${times(g.backwardOverForward).padStart(7)}  ${times(g.jsVsTfjsCpu).padStart(11)}`);
   return lines.join('\n');
 }
