@@ -319,7 +319,9 @@ function formatModelReport(result: Omit<ModelSuiteResult, 'text'>, header: strin
     lines.push('');
     lines.push('ratios: speed of atrous ÷ speed of the best onnxruntime-web (best web time ÷ atrous time; > 1: atrous faster), and ÷ onnxruntime-node');
     for (const m of result.summary.perModel) {
-      lines.push(`  ${m.model.padEnd(24)} ${times(m.vsBestWeb).padStart(7)}${m.bestWeb ? ` (vs ${label(m.bestWeb)})` : ''}   native ${times(m.vsNative)}`);
+      const atrous = result.inference.find((r) => r.model === m.model && r.contender === 'atrous');
+      const versus = Number.isFinite(m.vsBestWeb) && m.bestWeb ? ` (vs ${label(m.bestWeb)})` : atrous?.failure !== undefined ? ' (atrous fails)' : '';
+      lines.push(`  ${m.model.padEnd(24)} ${times(m.vsBestWeb).padStart(7)}${versus}   native ${times(m.vsNative)}`);
     }
     lines.push(`  ${'geometric mean'.padEnd(24)} ${times(result.summary.geomeanVsBestWeb).padStart(7)}`);
     lines.push('');
