@@ -24,3 +24,4 @@ for (const { file, flags } of builds) {
     break;
   }
 }
+await import('./build-peak-probe.mjs');

@@ -20,6 +20,8 @@ export interface Contestant {
   role: 'atrous-default' | 'atrous' | 'peer' | 'native';
   /** The pass it times; peers only run forward. */
   pass: 'forward' | 'backward';
+  /** Cores it computes on, for its efficiency against the per-core SIMD peak; absent for native code (not WASM). */
+  threads?: number;
   prepare(shape: BenchShape, data: LayerData): Promise<Trial | { unsupported: string }>;
   dispose?(): Promise<void>;
 }

@@ -6,7 +6,7 @@
 import { randn } from '../src/tensor/random.js';
 import type { Contestant, LayerData, Trial } from './contestant.js';
 import { median, quantile } from './stats.js';
-import { nominalFlops, type BenchShape } from './shapes.js';
+import { nominalFlops, usefulFlops, type BenchShape } from './shapes.js';
 
 export interface BenchOptions {
   shapes: BenchShape[];
@@ -16,6 +16,8 @@ export interface BenchOptions {
   /** Untimed calls per contestant and layer before the rounds. */
   warmup: number;
   seed: number;
+  /** The machine's per-core f32x4 multiply-add peak (GFLOP/s), for the efficiency column. */
+  peakPerCore?: number;
   /** Progress lines (stderr in the CLI). */
   log?: (line: string) => void;
 }
@@ -28,6 +30,10 @@ export interface BenchRow {
   pass: Contestant['pass'];
   /** Nominal floating-point operations of one timed call (backward: input + weight gradients = 2 × forward). */
   flops: number;
+  /** The multiply-adds of `flops` that read real input, not zero padding (× 2). */
+  usefulFlops: number;
+  /** Cores the contestant computes on (null: native code, no WASM efficiency). */
+  threads: number | null;
   unsupported?: string;
   samplesMs: number[];
   medianMs: number;
@@ -37,6 +43,9 @@ export interface BenchRow {
   q3: number;
   min: number;
   max: number;
+  /** Useful GFLOP/s at the median, and its share of the per-core SIMD peak × threads (NaN without a probe). */
+  usefulGflops: number;
+  efficiency: number;
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
@@ -50,11 +59,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
       w: randn(shape.weight, options.seed + 2 * index + 1).data,
     };
     for (const contestant of options.contestants) {
-      const flops = nominalFlops(shape) * (contestant.pass === 'backward' ? 2 : 1);
-      const row: BenchRow = {
-        shape: shape.name, layer: shape.layer, contestant: contestant.name, role: contestant.role, pass: contestant.pass,
-        flops, samplesMs: [], medianMs: NaN, gflops: NaN, q1: NaN, q3: NaN, min: NaN, max: NaN,
-      };
+      const row = emptyRow(shape, contestant);
       rows.push(row);
       let prepared: Awaited<ReturnType<Contestant['prepare']>>;
       try {
@@ -88,11 +93,25 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
     log(`round ${round + 1}/${options.rounds}`);
   }
   for (const contestant of options.contestants) await contestant.dispose?.();
-  for (const row of rows) summarize(row);
+  for (const row of rows) summarizeRow(row, options.peakPerCore);
   return rows;
 }
 
-function summarize(row: BenchRow): void {
+/** A row of `contestant` on `shape` with no samples yet. */
+export function emptyRow(shape: BenchShape, contestant: Contestant): BenchRow {
+  const passes = contestant.pass === 'backward' ? 2 : 1;
+  return {
+    shape: shape.name, layer: shape.layer, contestant: contestant.name, role: contestant.role, pass: contestant.pass,
+    flops: nominalFlops(shape) * passes, usefulFlops: usefulFlops(shape) * passes, threads: contestant.threads ?? null,
+    samplesMs: [], medianMs: NaN, gflops: NaN, q1: NaN, q3: NaN, min: NaN, max: NaN, usefulGflops: NaN, efficiency: NaN,
+  };
+}
+
+/**
+ * Fills a row's statistics from its samples; with `peakPerCore` (GFLOP/s), also its efficiency: useful GFLOP/s
+ * ÷ (peak × threads).
+ */
+export function summarizeRow(row: BenchRow, peakPerCore?: number): void {
   if (row.samplesMs.length === 0) return;
   const rates = row.samplesMs.map((ms) => row.flops / ms / 1e6);
   row.medianMs = median(row.samplesMs);
@@ -101,6 +120,8 @@ function summarize(row: BenchRow): void {
   row.q3 = quantile(rates, 0.75);
   row.min = Math.min(...rates);
   row.max = Math.max(...rates);
+  row.usefulGflops = row.usefulFlops / row.medianMs / 1e6;
+  row.efficiency = peakPerCore && row.threads ? row.usefulGflops / (peakPerCore * row.threads) : NaN;
 }
 
 function rotate<T>(items: readonly T[], by: number): T[] {

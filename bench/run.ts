@@ -1,15 +1,19 @@
 /**
- * `npm run bench [-- --quick] [-- --json] [-- --shapes aspp,context]`: atrous against its peers, one interleaved run.
+ * `npm run bench [-- options]`: the same as `atrous bench [options]` (src/cli/commands/bench.ts; `--help` lists
+ * the options). Exits when done, so no thread pool of an in-process contender keeps the process alive.
  */
-import { runSuite } from './suite.js';
+import { benchCommand } from '../src/cli/commands/bench.js';
+import { processIO, UsageError } from '../src/cli/command.js';
 
 const args = process.argv.slice(2);
-const json = args.includes('--json');
-const shapesAt = args.indexOf('--shapes');
-const result = await runSuite({
-  quick: args.includes('--quick'),
-  shapes: shapesAt >= 0 ? args[shapesAt + 1].split(',') : undefined,
-  atrousOnly: args.includes('--atrous-only'),
-  log: (line) => process.stderr.write(`${line}\n`),
-});
-process.stdout.write(json ? `${JSON.stringify({ environment: result.environment, rows: result.rows, summary: result.summary }, null, 2)}\n` : `${result.text}\n`);
+if (args.includes('--help')) {
+  processIO.out(benchCommand.usage);
+  process.exit(0);
+}
+try {
+  process.exit(await benchCommand.run(args, processIO));
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  processIO.err(`atrous bench: ${error.message}`);
+  process.exit(2);
+}

@@ -45,3 +45,24 @@ export function nominalFlops(shape: BenchShape): number {
   const positions = outputSpatial(shape).reduce((a, b) => a * b, 1);
   return 2 * n * cout * cinPerGroup * taps * positions;
 }
+
+/**
+ * Useful floating-point operations of the forward pass: 2 per multiply-add whose input lies inside the tensor,
+ * not in its zero padding (a kernel that skips padding does exactly these; one that pads does the rest too).
+ */
+export function usefulFlops(shape: BenchShape): number {
+  const [n, , ...inSpatial] = shape.input;
+  const [cout, cinPerGroup, ...kernel] = shape.weight;
+  const outSpatial = outputSpatial(shape);
+  // Per dimension and tap: how many outputs read a real input. Taps of different dimensions combine as a product.
+  const validPerTap = inSpatial.map((size, dim) => Array.from({ length: kernel[dim] }, (_, tap) => {
+    let valid = 0;
+    for (let o = 0; o < outSpatial[dim]; o++) {
+      const at = o * shape.stride[dim] - shape.padding[dim] + tap * shape.dilation[dim];
+      if (at >= 0 && at < size) valid++;
+    }
+    return valid;
+  }));
+  const positionsTimesTaps = validPerTap.reduce((acc, counts) => acc * counts.reduce((a, b) => a + b, 0), 1);
+  return 2 * n * cout * cinPerGroup * positionsTimesTaps;
+}

@@ -1,5 +1,7 @@
 /**
- * The benchmark as one call, shared by `npm run bench` (bench/run.ts) and `atrous bench` (src/cli/commands/bench.ts).
+ * The in-process layer benchmark (`--in-process`): every contender in this one process, interleaved round by
+ * round. Kept as a labelled option for quick comparisons; onnxruntime's thread pools keep spinning after their
+ * runs and take a core from whatever runs next here, so the default is the isolated run (isolated-suite.ts).
  */
 import { getThreads, ready, setBackend, setThreads, wasmBuild, listBackends } from '../src/kernels/index.js';
 import type { Contestant } from './contestant.js';
@@ -8,6 +10,7 @@ import { onnxruntimeNodeContestant, onnxruntimeWebContestant } from './contestan
 import { tfjsContestant } from './contestants/tfjs.js';
 import { runBench, type BenchRow } from './harness.js';
 import { formatReport } from './report.js';
+import { measurePeak } from './peak.js';
 import { BENCH_SHAPES, TINY_SHAPE, type BenchShape } from './shapes.js';
 import { summarize, type BenchSummary } from './summary.js';
 
@@ -48,6 +51,7 @@ export async function runSuite(options: SuiteOptions = {}): Promise<SuiteResult>
   contestants.push(atrousContestant('js', 1, 'backward', !wasm));
   const os = await import('node:os');
   const environment = {
+    mode: 'in-process',
     node: process.version,
     cores: os.availableParallelism(),
     loadAverage: Number(os.loadavg()[0].toFixed(2)),
@@ -56,20 +60,25 @@ export async function runSuite(options: SuiteOptions = {}): Promise<SuiteResult>
     date: new Date().toISOString(),
     rounds: options.quick ? 3 : 9,
   };
+  const peak = measurePeak({ repeats: options.quick ? 2 : 5, callMs: 50 });
+  const build = wasmBuild();
+  const peakPerCore = build?.includes('relaxed') && peak.relaxed ? peak.relaxed : peak.plain;
   const rows = await runBench({
-    shapes, contestants, rounds: environment.rounds, warmup: options.quick ? 1 : 2, seed: 2024, log: options.log,
+    shapes, contestants, rounds: environment.rounds, warmup: options.quick ? 1 : 2, seed: 2024, log: options.log, peakPerCore,
   });
   setBackend(wasm ? 'wasm' : 'js');
   setThreads(defaultThreads);
   const summary = summarize(rows);
   const header = [
-    `atrous bench — ${environment.date}, Node ${environment.node}, ${environment.cores} cores (load average ${environment.loadAverage} at start), wasm build ${environment.wasmBuild ?? 'none'}, default threads ${defaultThreads}`,
-    `median of ${environment.rounds} interleaved rounds, seeded data; nominal GFLOP/s = 2·N·Cout·(Cin/groups)·taps·outputs / time`,
+    `atrous bench (IN-PROCESS: all contenders share this process; onnxruntime's spinning thread pools skew what runs after them — the default isolated run does not) — ${environment.date}, Node ${environment.node}, ${environment.cores} cores (load average ${environment.loadAverage} at start), wasm build ${environment.wasmBuild ?? 'none'}, default threads ${defaultThreads}`,
+    `per-core f32x4 multiply-add peak (this process): plain SIMD ${peak.plain.toFixed(1)} GFLOP/s, relaxed SIMD ${peak.relaxed === null ? 'not available' : `${peak.relaxed.toFixed(1)} GFLOP/s`}`,
+    `median of ${environment.rounds} interleaved rounds, seeded data; nominal GFLOP/s = 2·N·Cout·(Cin/groups)·taps·outputs / time; useful leaves out the multiply-adds in zero padding; eff. = useful ÷ (peak × threads)`,
   ];
   return { environment, rows, summary, text: formatReport(rows, summary, header) };
 }
 
-function selectShapes(names?: string[]): BenchShape[] {
+/** The layers named (all six by default; `tiny` is the smoke-test layer); throws naming the valid ones. */
+export function selectShapes(names?: readonly string[]): BenchShape[] {
   if (!names || names.length === 0) return BENCH_SHAPES;
   const all = [...BENCH_SHAPES, TINY_SHAPE];
   return names.map((name) => {

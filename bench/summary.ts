@@ -6,6 +6,12 @@ export interface BenchSummary {
   perShape: {
     shape: string;
     defaultGflops: number;
+    /** The default backend's useful GFLOP/s ÷ (per-core SIMD peak × its threads); NaN without a probe. */
+    defaultEfficiency: number;
+    /** Efficiency of atrous's WASM backend on one thread (issue 11's goal ≥ 70% on the GEMM layers). */
+    oneThreadEfficiency: number;
+    /** The default backend's throughput ÷ that one-thread throughput (issue 11's goal ≥ 1.8 on two threads). */
+    threadSpeedup: number;
     bestPeer: string | null;
     bestPeerGflops: number;
     /** Default backend ÷ best of tfjs-wasm and onnxruntime-web (≥ 1.5 is the goal, ≥ 1 on every layer). */
@@ -30,6 +36,7 @@ export function summarize(rows: BenchRow[]): BenchSummary {
     rows.find((r) => r.shape === shape && test(r) && Number.isFinite(r.gflops));
   const perShape = shapes.map((shape) => {
     const defaultRow = rate(shape, (r) => r.role === 'atrous-default' && r.pass === 'forward');
+    const oneThread = rate(shape, (r) => r.contestant === 'atrous wasm ×1' && r.pass === 'forward');
     const defaultBackward = rate(shape, (r) => r.role === 'atrous-default' && r.pass === 'backward');
     const peers = rows.filter((r) => r.shape === shape && WEB_PEERS.test(r.contestant) && Number.isFinite(r.gflops));
     const best = peers.reduce<BenchRow | null>((b, r) => (!b || r.gflops > b.gflops ? r : b), null);
@@ -41,6 +48,9 @@ export function summarize(rows: BenchRow[]): BenchSummary {
     return {
       shape,
       defaultGflops: defaultRow?.gflops ?? NaN,
+      defaultEfficiency: defaultRow?.efficiency ?? NaN,
+      oneThreadEfficiency: oneThread?.efficiency ?? NaN,
+      threadSpeedup: defaultRow !== oneThread ? ratio(defaultRow, oneThread) : NaN,
       bestPeer: best?.contestant ?? null,
       bestPeerGflops: best?.gflops ?? NaN,
       vsBestPeer: ratio(defaultRow, best),

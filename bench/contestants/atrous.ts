@@ -23,6 +23,7 @@ export function atrousContestant(
     name: pass === 'forward' ? label : `${label} backward`,
     role: isDefault ? 'atrous-default' : 'atrous',
     pass,
+    threads: backend === 'wasm' ? threads : 1,
     async prepare(shape: BenchShape, data: LayerData) {
       if (only && !only(shape)) return { unsupported: 'not run on this layer' };
       const x = new Tensor(data.x, shape.input), w = new Tensor(data.w, shape.weight);

@@ -45,6 +45,7 @@ export function onnxruntimeWebContestant(threads: number): Contestant {
     name: `ort-web ×${threads}`,
     role: 'peer',
     pass: 'forward',
+    threads,
     async prepare(shape: BenchShape, data: LayerData) {
       if (!worker) {
         const started = new Worker(new URL('./ort-web-worker.js', import.meta.url), { workerData: { threads } });

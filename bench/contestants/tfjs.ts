@@ -33,6 +33,7 @@ export function tfjsContestant(backend: 'wasm' | 'cpu'): Contestant {
     name: `tfjs-${backend}`,
     role: 'peer',
     pass: 'forward',
+    threads: 1,
     async prepare(shape: BenchShape, data: LayerData) {
       const tf = await loadTf();
       if (!tf) return { unsupported: 'tfjs not installed' };
