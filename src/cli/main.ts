@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { AtrousError } from '../errors.js';
 import { UsageError, processIO, type Command, type CommandIO } from './command.js';
 import { commands } from './commands/index.js';
@@ -10,6 +11,10 @@ import { commands } from './commands/index.js';
  */
 export async function main(argv: string[], io: CommandIO = processIO): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.out(`atrous ${packageVersion()}`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(overview(commands));
     return name === undefined ? 2 : 0;
@@ -27,11 +32,27 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<n
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof AtrousError || error instanceof UsageError) {
-      io.err(`atrous ${name}: ${error.message}`);
+      io.err(`atrous ${name}: ${error instanceof AtrousError ? userMessage(error, name) : error.message}`);
       return error instanceof UsageError ? 2 : 1;
     }
     throw error;
   }
+}
+
+/**
+ * An error's message for the terminal: without the `loadOnnx:` or `rf:` prefix when it names an internal function
+ * or repeats the command (the user typed a command, not a function); a layer's name (`conv2:`) stays.
+ */
+function userMessage(error: AtrousError, command: string): string {
+  const prefix = `${error.op}: `;
+  const internal = error.op === command || /^[a-z]+[A-Z][A-Za-z]*$/.test(error.op);
+  return internal && error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+}
+
+/** The version in package.json (two folders above dist/src/cli). */
+function packageVersion(): string {
+  const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return version;
 }
 
 function overview(list: readonly Command[]): string {
@@ -39,7 +60,7 @@ function overview(list: readonly Command[]): string {
   return [
     'atrous — dilated convolutions: ops, analysis, pictures, interop',
     '',
-    'usage: atrous <command> [options]   (atrous <command> --help for its options)',
+    'usage: atrous <command> [options]   (atrous <command> --help for its options; atrous --version)',
     '',
     ...list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
   ].join('\n');
