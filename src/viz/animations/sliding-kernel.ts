@@ -119,7 +119,7 @@ function transposedScene(options: SlidingKernelOptions, rank: number): Scene {
     geometry: g,
     real: (index) => index.every((v, i) => v % stride[i] === 0),
     title: 'Transposed convolution, one output per frame',
-    caption: `transposed: kernel ${join(kernel)}, stride ${join(stride)}, padding ${join(padding)}, dilation ${join(dilation)} — ${join(stride.map((s) => s - 1))} between inputs, ${join(around)} around, then stride 1`,
+    caption: `transposed: kernel ${join(kernel)}, stride ${join(stride)}, padding ${join(padding)}, dilation ${join(dilation)} — zeros: ${join(stride.map((s) => s - 1))} between inputs, ${join(around)} around; then stride 1`,
     inputLabel: `input ${options.inSize.join('×')} with zeros inserted: ${expanded.join('×')}`,
     causal: false,
     hasZeros: true,
