@@ -45,7 +45,7 @@ const libraryBesidePage = {
     builder.onResolve({ filter: /\/src\/browser\.js$/ }, () => ({ path: './atrous.js', external: true }));
   },
 };
-const page = await build({ ...common, entryPoints: ['web/explorer.ts', 'web/designer-worker.ts'], outdir: outDir, plugins: [libraryBesidePage] });
+const page = await build({ ...common, entryPoints: ['web/explorer.ts', 'web/designer-worker.ts', 'web/inspector-worker.ts', 'web/conv-worker.ts'], outdir: outDir, plugins: [libraryBesidePage] });
 
 for (const file of wasmFiles) copyFileSync(join(wasmDir, file), join(outDir, file));
 for (const file of pageFiles) copyFileSync(file, join(outDir, file.slice('web/'.length)));
@@ -55,4 +55,4 @@ const size = (file) => {
   const bytes = readFileSync(join(outDir, file));
   return `${file} ${(bytes.length / 1024).toFixed(0)} KiB (${(gzipSync(bytes).length / 1024).toFixed(0)} KiB gzip)`;
 };
-console.log(`build-web: ${outDir}/ ← ${['atrous.js', 'web-worker.js', 'explorer.js', 'designer-worker.js', ...wasmFiles].map(size).join(', ')}`);
+console.log(`build-web: ${outDir}/ ← ${['atrous.js', 'web-worker.js', 'explorer.js', 'designer-worker.js', 'inspector-worker.js', 'conv-worker.js', ...wasmFiles].map(size).join(', ')}`);

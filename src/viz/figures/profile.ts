@@ -118,7 +118,7 @@ export function profileFigure(options: ProfileOptions): string {
   });
   const items: LegendItem[] = [
     ...(options.legendItems ?? []),
-    ...(options.markHoles ? [{ label: 'hole: no path reaches it', colour: HOLE_COLOUR, kind: 'crossed-box' as const, stroke: OKABE_ITO.vermillion }] : []),
+    ...(options.markHoles && summaries.some((b) => b.zeros > 0) ? [{ label: 'hole: no path reaches it', colour: HOLE_COLOUR, kind: 'crossed-box' as const, stroke: OKABE_ITO.vermillion }] : []),
     { label: 'the output position', colour: OKABE_ITO.orange, kind: 'dashed-line' },
   ];
   body.push(legend(area.left + area.width + 30, area.top + 10, items));
