@@ -130,6 +130,8 @@ let pendingError: string | null = null;
 
 function holdError(message: string): void {
   pendingError = message;
+  // The numbers on screen are for an older stack now; say so to anyone (or any test) reading the schedule.
+  delete byId('results').dataset.schedule;
   document.body.classList.add('stale');
   clearTimeout(errorTimer);
   errorTimer = setTimeout(showPendingError, ERROR_PAUSE_MS);

@@ -9,6 +9,8 @@ const PLAY_INTERVAL_MS = 700;
 
 let frames: AnimationFrame[] = [];
 let current = 0;
+/** The options drawn, so an edit that changes nothing keeps the current frame. */
+let drawn = '';
 let timer: ReturnType<typeof setInterval> | undefined;
 
 function read(): Parameters<typeof slidingKernelFrames>[0] {
@@ -33,13 +35,18 @@ function read(): Parameters<typeof slidingKernelFrames>[0] {
 function rebuild(): void {
   const error = byId<HTMLParagraphElement>('slide-error');
   try {
-    frames = slidingKernelFrames(read());
+    const options = read();
+    const key = JSON.stringify(options);
+    if (key === drawn) return;
+    frames = slidingKernelFrames(options);
+    drawn = key;
     current = 0;
     error.hidden = true;
     show();
   } catch (e) {
     if (!(e instanceof InputError || e instanceof AtrousError)) throw e;
     stop();
+    drawn = '';
     error.textContent = plainMessage(e.message);
     error.hidden = false;
   }

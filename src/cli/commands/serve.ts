@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, sep } from 'node:path';
+import { basename, extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OptionError } from '../../errors.js';
 import { parseArgs, parseInteger } from '../args.js';
@@ -41,6 +41,14 @@ const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
   'Cache-Control': 'no-cache',
 };
+
+/**
+ * The model inspector's worker reads ONNX files with protobufjs, which compiles its decoders from atrous's own
+ * ONNX schema with `new Function` (never from the file's bytes). Only that worker's script gets 'unsafe-eval';
+ * the page and every other script keep the strict policy.
+ */
+const EVAL_SCRIPTS = new Set(['inspector-worker.js']);
+const EVAL_POLICY = SECURITY_HEADERS['Content-Security-Policy'].replace("script-src 'self' 'wasm-unsafe-eval'", "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'");
 
 /** Where to listen and what to serve. */
 export interface ExplorerServerOptions {
@@ -128,6 +136,7 @@ async function respond(root: string, request: IncomingMessage, response: ServerR
   const body = await readFile(file);
   response.writeHead(200, {
     ...SECURITY_HEADERS,
+    ...(EVAL_SCRIPTS.has(basename(file)) ? { 'Content-Security-Policy': EVAL_POLICY } : {}),
     'Content-Type': MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': body.length,
   });
