@@ -52,7 +52,7 @@ export function profileFigure(options: ProfileOptions): string {
   const unit = cell / width1;
   const virtualStart = bins[0].end - width1;
   const subtitles = binned
-    ? [...options.subtitles, `${n} offsets drawn in bins of ${width1} (edge bins shorter): solid up to the fewest ${options.quantity} in the bin, faded up to the most${options.markHoles ? ', × under a bin that holds holes' : ''}`]
+    ? [...options.subtitles, `${n} offsets drawn in bins of ${width1} (edge bins shorter): solid up to the fewest ${options.quantity} in the bin, faded up to the most${options.markHoles && summaries.some((b) => b.zeros > 0) ? ', × under a bin that holds holes' : ''}`]
     : options.subtitles;
   const headerHeight = 40 + 18 * subtitles.length;
   const area: PlotArea = { left: 80, top: headerHeight + 20, width: bins.length * cell, height: 240 };
@@ -119,6 +119,8 @@ export function profileFigure(options: ProfileOptions): string {
   const items: LegendItem[] = [
     ...(options.legendItems ?? []),
     ...(options.markHoles && summaries.some((b) => b.zeros > 0) ? [{ label: 'hole: no path reaches it', colour: HOLE_COLOUR, kind: 'crossed-box' as const, stroke: OKABE_ITO.vermillion }] : []),
+    ...(binned && options.markHoles && summaries.some((b) => b.zeros > 0 && b.zeros < b.size)
+      ? [{ label: 'bin holding some holes (× below)', colour: HOLE_COLOUR, kind: 'crossed-box' as const, stroke: OKABE_ITO.vermillion }] : []),
     { label: 'the output position', colour: OKABE_ITO.orange, kind: 'dashed-line' },
   ];
   body.push(legend(area.left + area.width + 30, area.top + 10, items));
