@@ -57,7 +57,7 @@ const show = (v: readonly (number | null)[]) => v.map((x) => x ?? 'any').join('�
 function showModel(name: string, report: AnalysisReport, notes: string[], opTypes: Record<string, string>, shape: number[]): void {
   const out = report.output;
   status(`${name}${shape.length ? `, input ${shape.join('×')}` : ''}: ${report.layers.length} layers; ${out.global ? 'the output sees the whole input' : `receptive field ${show(out.rf)}, effective stride ${show(out.stride)}`}`);
-  byId('model-warnings').replaceChildren(...[...report.warnings.map((w) => w.message), ...notes].map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+  byId('model-warnings').replaceChildren(...[...report.warnings.map((w) => w.message), ...notes].map(warning));
   const rows = report.layers.map((layer) => {
     const row = document.createElement('tr');
     const button = Object.assign(document.createElement('button'), { type: 'button', className: 'use', textContent: layer.name });
@@ -76,6 +76,20 @@ function showModel(name: string, report: AnalysisReport, notes: string[], opType
   });
   byId('model-rows').replaceChildren(...rows);
   byId('model-table').hidden = false;
+}
+
+/** A warning as its first clause, the full reasoning folded beneath it (a gridding cause can run to a page). */
+function warning(text: string): HTMLLIElement {
+  const item = document.createElement('li');
+  const [first, ...rest] = text.split('; ');
+  if (rest.length === 0) {
+    item.textContent = text;
+    return item;
+  }
+  const details = document.createElement('details');
+  details.append(Object.assign(document.createElement('summary'), { textContent: `${first}; why…` }), rest.join('; '));
+  item.append(details);
+  return item;
 }
 
 function showCoverage(rows: number[][], description: string): void {
