@@ -1,10 +1,11 @@
 /**
  * Builds the browser side into dist/web/: `atrous.js`, the library bundle of src/browser.ts (ESM, minified, no Node
- * built-ins); `explorer.js`, the explorer page's module, and `designer-worker.js`, its schedule-search worker, both importing
- * `./atrous.js`; the page's HTML and CSS; and the
+ * built-ins); `explorer.js`, the explorer page's module, and its three workers — `designer-worker.js` (schedule
+ * search), `inspector-worker.js` (ONNX models) and `conv-worker.js` (conv timing) — all importing `./atrous.js`;
+ * the page's HTML and CSS; and the
  * WASM kernels copied beside the bundle, where the loader's literal `new URL('./conv-….wasm', import.meta.url)` looks for them. The
  * module Web Worker of the kernels' thread pool, `web-worker.js`, also beside the bundle (the pool starts it through
- * `new URL('./web-worker.js', import.meta.url)` on cross-origin isolated pages). The page module is type-checked
+ * `new URL('./web-worker.js', import.meta.url)` on cross-origin isolated pages). The page's modules are type-checked
  * first (web/tsconfig.json). Both bundles' esbuild metafiles go to dist/web-meta.json
  * (outside the served folder) so a test can prove no `node:` module got in. Run by `npm run build` after the WASM
  * build, which must come first.

@@ -83,12 +83,16 @@ describe('command line words', () => {
     ['plot', ['kernel', 'dilations', 'dims', 'draws', 'layers', 'schedules', 'channels', 'size', 'out', 'scale', 'width', 'font-size', 'theme'], ['json']],
     ['animate', ['input', 'kernel', 'stride', 'padding', 'dilation', 'dilations', 'delay', 'out'], ['json', 'transposed']],
     ['rf', ['kernel', 'kernels', 'dilations', 'strides', 'paddings', 'dims', 'layers', 'count', 'max-dilation', 'target-rf', 'limit'], ['json', 'hdc', 'design', 'erf']],
+    ['analyze', ['input-shape', 'output'], ['json']],
+    ['run', ['input', 'output'], ['json']],
+    ['serve', ['port', 'host'], ['json']],
+    ['bench', ['shapes'], ['quick', 'json', 'atrous-only']],
   ] as const) {
     it(`atrous ${command} --help lists every option it accepts, with defaults, in plain words`, async () => {
       const { code, out } = await run([command, '--help']);
       assert.equal(code, 0);
       for (const name of [...values, ...switches]) assert.match(out, new RegExp(`--${name}\\b`), `--${name} missing from ${command} --help`);
-      assert.match(out, /default/);
+      if (command !== 'bench' && command !== 'run') assert.match(out, /default/);
       assert.doesNotMatch(out, /\bseed (0|\d{3})|the seeds'/i);
     });
   }
@@ -103,6 +107,28 @@ describe('command line words', () => {
     const plot = JSON.parse((await run(['plot', 'coverage', '--dilations', '2,2', '--json'])).out) as { dims: number; multiplicity: number[][] };
     assert.equal(plot.dims, 1);
     assert.deepEqual(plot.multiplicity, [rf.multiplicity]);
+  });
+});
+
+describe('atrous plot erf', () => {
+  it('averages enough draws by default that a symmetric stack comes out symmetric, and says how close', async () => {
+    const { code, out } = await run(['plot', 'erf', '--dilations', '1,2,4', '--dims', '2', '--json']);
+    assert.equal(code, 0);
+    const report = JSON.parse(out) as { draws: number; mirrorDifference: number };
+    assert.equal(report.draws, 512);
+    assert.ok(report.mirrorDifference < 0.15, `mirror difference ${report.mirrorDifference}`);
+    const few = JSON.parse((await run(['plot', 'erf', '--dilations', '1,2,4', '--dims', '2', '--draws', '32', '--json'])).out) as { mirrorDifference: number };
+    assert.ok(few.mirrorDifference > report.mirrorDifference);
+  });
+});
+
+describe('plain words', () => {
+  it('counts holes in words, never "hole(s)"', async () => {
+    const none = await run(['rf', '--dilations', '1,2,5', '--hdc']);
+    assert.match(none.out, /exact coverage has no holes/);
+    const six = await run(['rf', '--dilations', '2,2,2', '--hdc']);
+    assert.match(six.out, /exact coverage has 6 holes/);
+    assert.doesNotMatch(none.out + six.out, /\(s\)/);
   });
 });
 
