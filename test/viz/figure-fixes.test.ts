@@ -4,6 +4,7 @@ import { coverage } from '../../src/analysis/coverage.js';
 import { convStack } from '../../src/analysis/graph.js';
 import { griddingVerdict } from '../../src/analysis/gridding.js';
 import { transposedOutputSize } from '../../src/geometry/index.js';
+import { coverageMap } from '../../src/viz/ascii/coverage-map.js';
 import { slidingKernelFrames } from '../../src/viz/animations/sliding-kernel.js';
 import { costBarsFigure } from '../../src/viz/figures/cost-bars.js';
 import { coverageHeatmapFigure, MAX_COVERAGE_SIDE } from '../../src/viz/figures/coverage-heatmap.js';
@@ -51,6 +52,17 @@ describe('every field size is drawn, in honest bins', () => {
     assert.equal(elementsWithClass(svg, 'path', 'partial-hole').length, covered.length);
     const solid = Array.from({ length: 301 }, () => Array(301).fill(2));
     assert.equal(elementsWithClass(coverageHeatmapFigure({ multiplicity: solid, description: 'solid' }), 'path', 'partial-hole').length, 0);
+  });
+
+  it('draws a 511×511 map on the terminal in square bins that fit 80 columns, marking bins with holes', () => {
+    const map = coverageMap(grid(doublingTo(128)));
+    const lines = map.split('\n');
+    for (const line of lines.slice(0, -1)) assert.ok([...line].length <= 80, line);
+    assert.ok(lines.length < 60, `${lines.length} lines`);
+    assert.match(map, /each cell is a bin of \d+×\d+ offsets of the 511×511 field/);
+    const gridded = coverageMap(grid([1, 4, 16, 64]));
+    assert.match(gridded, /█×/);
+    assert.match(gridded, /holes: 22680 of 29241/);
   });
 
   it('keeps small maps cell by cell', () => {
