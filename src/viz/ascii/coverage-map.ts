@@ -111,7 +111,7 @@ function binnedMap(multiplicity: readonly (readonly number[])[], width: number):
     out.push(`${label} ${cells.join('')}`.trimEnd());
   });
   out.push(`each cell is a bin of ${side}×${side} offsets of the ${rows}×${cols} field (edge bins smaller),`);
-  out.push(`shaded by the most paths in it; × beside a shade: some holes in the bin; ${COVERAGE_HOLE} holes only`);
+  out.push(`shade: the most paths in the bin; × beside it: some holes in it; ${COVERAGE_HOLE} holes only`);
   out.push(`holes: ${holes} of ${rows * cols}   paths per offset: ${legendRanges(max).join('  ')}`);
   return out.join('\n');
 }
