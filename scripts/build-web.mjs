@@ -1,10 +1,11 @@
 /**
  * Builds the browser side into dist/web/: `atrous.js`, the library bundle of src/browser.ts (ESM, minified, no Node
- * built-ins); `explorer.js`, the explorer page's module, and `designer-worker.js`, its schedule-search worker, both importing
- * `./atrous.js`; the page's HTML and CSS; and the
+ * built-ins); `explorer.js`, the explorer page's module, and its three workers — `designer-worker.js` (schedule
+ * search), `inspector-worker.js` (ONNX models) and `conv-worker.js` (conv timing) — all importing `./atrous.js`;
+ * the page's HTML and CSS; and the
  * WASM kernels copied beside the bundle, where the loader's literal `new URL('./conv-….wasm', import.meta.url)` looks for them. The
  * module Web Worker of the kernels' thread pool, `web-worker.js`, also beside the bundle (the pool starts it through
- * `new URL('./web-worker.js', import.meta.url)` on cross-origin isolated pages). The page module is type-checked
+ * `new URL('./web-worker.js', import.meta.url)` on cross-origin isolated pages). The page's modules are type-checked
  * first (web/tsconfig.json). Both bundles' esbuild metafiles go to dist/web-meta.json
  * (outside the served folder) so a test can prove no `node:` module got in. Run by `npm run build` after the WASM
  * build, which must come first.
@@ -45,7 +46,7 @@ const libraryBesidePage = {
     builder.onResolve({ filter: /\/src\/browser\.js$/ }, () => ({ path: './atrous.js', external: true }));
   },
 };
-const page = await build({ ...common, entryPoints: ['web/explorer.ts', 'web/designer-worker.ts'], outdir: outDir, plugins: [libraryBesidePage] });
+const page = await build({ ...common, entryPoints: ['web/explorer.ts', 'web/designer-worker.ts', 'web/inspector-worker.ts', 'web/conv-worker.ts'], outdir: outDir, plugins: [libraryBesidePage] });
 
 for (const file of wasmFiles) copyFileSync(join(wasmDir, file), join(outDir, file));
 for (const file of pageFiles) copyFileSync(file, join(outDir, file.slice('web/'.length)));
@@ -55,4 +56,4 @@ const size = (file) => {
   const bytes = readFileSync(join(outDir, file));
   return `${file} ${(bytes.length / 1024).toFixed(0)} KiB (${(gzipSync(bytes).length / 1024).toFixed(0)} KiB gzip)`;
 };
-console.log(`build-web: ${outDir}/ ← ${['atrous.js', 'web-worker.js', 'explorer.js', 'designer-worker.js', ...wasmFiles].map(size).join(', ')}`);
+console.log(`build-web: ${outDir}/ ← ${['atrous.js', 'web-worker.js', 'explorer.js', 'designer-worker.js', 'inspector-worker.js', 'conv-worker.js', ...wasmFiles].map(size).join(', ')}`);

@@ -55,7 +55,8 @@ export { slidingKernelFrames, type SlidingKernelOptions } from './viz/animations
 export { dilationGrowthFrames, type DilationGrowthOptions } from './viz/animations/dilation-growth.js';
 export { stackGrowthFrames, type StackGrowthOptions, type StackLayerCoverage } from './viz/animations/stack-growth.js';
 export type { AnimationFrame } from './viz/gif.js';
-export { OKABE_ITO, SERIES_COLOURS, viridis } from './viz/palette.js';
+export { OKABE_ITO, SERIES_COLOURS, viridis, pathCountColour, pathCountKey, PATH_COUNT_CLASSES } from './viz/palette.js';
+export { styleFigure, type FigureStyle } from './viz/style.js';
 export { readSafetensors, readSafetensorsHeader, writeSafetensors, type SafetensorsEntry, type SafetensorsHeader } from './tensor/safetensors.js';
 export { loadOnnx, OnnxModel } from './onnx/model.js';
 export { parseOnnx, type OnnxGraph, type OnnxNode, type OnnxValueDescription, type ParseOptions as OnnxParseOptions } from './onnx/onnx-graph.js';

@@ -9,14 +9,19 @@ export interface DesignRequest {
   maxDilation: number;
   /** The user's receptive field: the second search keeps schedules reaching it. */
   targetRf: number;
-  budget: number;
+  /** Search budgets tried in turn, smallest first: each answer is the best found so far. */
+  budgets: number[];
   limit: number;
 }
 
-/** One finished search; `within` arrives first (it is the quick one). */
+/** One answer: the best found within `budget`, final when the search completed or the last budget ran out. */
 export interface DesignReply {
   id: number;
   search: 'within' | 'reaching';
   design: ScheduleDesign | null;
   error: string | null;
+  budget: number;
+  /** The largest budget the worker will try. */
+  maxBudget: number;
+  final: boolean;
 }

@@ -1,153 +1,272 @@
 /**
- * The explorer page: reads a kernel size and a dilation schedule, asks atrous for the receptive field, the exact
- * coverage, the gridding and HDC verdicts, the designer's schedules and the figures, and shows them; a second panel
- * times `conv` on the WASM backend. Every number shown comes from the library; this module only wires the page.
+ * The explorer page: a per-layer stack editor (kernel, stride, padding, dilation; presets; the state in the URL)
+ * whose receptive field, exact coverage, gridding and HDC verdicts, designer suggestions and figures update as
+ * you type; then the sliding-kernel player, the model inspector and the conv timing panel (their own modules).
+ * Every number shown comes from the library; this module only wires the page.
  */
 import {
-  AtrousError, GraphBuilder, MAX_COVERAGE_SIDE, asciiRow, conv, convStack, coverage, coverageHeatmapFigure,
-  getBackend, getThreads, graphCost, griddingVerdict, hdcCheck, randn, ready, receptiveField,
-  receptiveFieldGrowthFigure, resolveGraph, wasmBuild, type Schedule, type ScheduleDesign,
+  AtrousError, GraphBuilder, asciiRow, convStack, coverage, coverageHeatmapFigure, griddingVerdict, hdcCheck,
+  receptiveField, receptiveFieldGrowthFigure, resolveGraph, type Graph, type Schedule, type ScheduleDesign,
 } from '../src/browser.js';
+import { startConvPanel } from './conv-panel.js';
 import type { DesignReply, DesignRequest } from './designer-messages.js';
+import { byId, InputError, parseList, plainMessage } from './dom.js';
+import { startInspector } from './model-inspector.js';
+import { startSlidePlayer } from './slide-player.js';
+import { PRESETS, fromFragment, toFragment, type LayerSpec, type StackState } from './stack-state.js';
 
-/**
- * Search nodes per designer search. The searches run in a worker, but long stacks would still keep it busy for
- * minutes; the list says when the budget stopped a search early.
- */
-const DESIGN_BUDGET = 50_000;
+/** Designer budgets (search nodes), tried in turn: the first answers within a blink, the last is thorough. */
+const DESIGN_BUDGETS = [2_000, 10_000, 50_000];
 const SUGGESTIONS = 5;
+/** Typing pauses this short recompute; an error is shown only after this long a pause, or on leaving the field. */
 const TYPING_PAUSE_MS = 120;
-/** Largest receptive field the page traces and draws live (a 65,537-character row is already past reading). */
+const ERROR_PAUSE_MS = 1_500;
+/** Largest 1-D receptive field the page traces and draws live (a 65,537-character row is already past reading). */
 const PAGE_FIELD_LIMIT = 65_536;
-
-/** The benchmark layers of issue 3 (batch 1, PyTorch layout), so the page's figures compare with `atrous bench`. */
-interface ConvLayer {
-  label: string;
-  input: number[];
-  weight: number[];
-  stride: number[];
-  dilation: number[];
-  padding: number[];
-  groups: number;
-}
-
-const CONV_LAYERS: ConvLayer[] = [
-  { label: 'context module: 64→64, 64×64, 3×3, d=2', input: [1, 64, 64, 64], weight: [64, 64, 3, 3], stride: [1, 1], dilation: [2, 2], padding: [2, 2], groups: 1 },
-  { label: 'DeepLab ASPP branch: 256→256, 33×33, 3×3, d=12, pad 12', input: [1, 256, 33, 33], weight: [256, 256, 3, 3], stride: [1, 1], dilation: [12, 12], padding: [12, 12], groups: 1 },
-  { label: 'high resolution: 32→32, 128×128, 3×3, d=4', input: [1, 32, 128, 128], weight: [32, 32, 3, 3], stride: [1, 1], dilation: [4, 4], padding: [4, 4], groups: 1 },
-  { label: 'stride and dilation: 128→128, 56×56, 3×3, d=2, stride 2', input: [1, 128, 56, 56], weight: [128, 128, 3, 3], stride: [2, 2], dilation: [2, 2], padding: [2, 2], groups: 1 },
-  { label: 'WaveNet: 64→128, length 16000, k=2, d=256, pad 128', input: [1, 64, 16000], weight: [128, 64, 2], stride: [1], dilation: [256], padding: [128], groups: 1 },
-  { label: 'dilated depthwise: 128 channels, 64×64, 3×3, d=4', input: [1, 128, 64, 64], weight: [128, 1, 3, 3], stride: [1, 1], dilation: [4, 4], padding: [4, 4], groups: 128 },
-];
-
-function byId<T extends HTMLElement>(id: string): T {
-  const element = document.getElementById(id);
-  if (!element) throw new Error(`explorer: the page has no #${id}`);
-  return element as T;
-}
+/** Largest side of a 2-D map the page counts (2049² cells, ~34 MB of counts). */
+const PAGE_MAP_LIMIT = 2_049;
 
 const kernelInput = byId<HTMLInputElement>('kernel');
 const dilationsInput = byId<HTMLInputElement>('dilations');
 const inputError = byId<HTMLParagraphElement>('input-error');
+const layerRows = byId<HTMLTableSectionElement>('layer-rows');
 
-interface StackInput {
-  kernel: number;
-  dilations: number[];
-  dims: 1 | 2;
+const clone = (s: StackState): StackState => ({ ...s, layers: s.layers.map((l) => ({ ...l })) });
+let state: StackState = clone(fromFragment(location.hash) ?? PRESETS.doubling);
+
+// ---- the editor -------------------------------------------------------------------------------------------------
+
+const COLUMNS: { key: keyof LayerSpec; label: string; min: number }[] = [
+  { key: 'kernel', label: 'kernel', min: 1 },
+  { key: 'stride', label: 'stride', min: 1 },
+  { key: 'padding', label: 'padding', min: 0 },
+  { key: 'dilation', label: 'dilation', min: 1 },
+];
+
+/** Rebuilds the layer table from the state (after a preset, a new layer count, a removed row). */
+function renderTable(): void {
+  layerRows.replaceChildren(...state.layers.map((layer, i) => {
+    const row = document.createElement('tr');
+    const name = Object.assign(document.createElement('th'), { scope: 'row', textContent: state.arrangement === 'branches' ? `branch ${i + 1}` : `conv${i + 1}` });
+    row.append(name);
+    for (const column of COLUMNS) {
+      const cell = document.createElement('td');
+      const input = Object.assign(document.createElement('input'), { type: 'text', inputMode: 'numeric', value: String(layer[column.key]), autocomplete: 'off' });
+      input.className = 'layer-cell';
+      input.dataset.layer = String(i);
+      input.dataset.key = column.key;
+      input.setAttribute('aria-label', `${column.label} of ${name.textContent}`);
+      cell.append(input);
+      row.append(cell);
+    }
+    const rf = Object.assign(document.createElement('td'), { className: 'layer-rf' });
+    const remove = Object.assign(document.createElement('button'), { type: 'button', className: 'remove', textContent: '×' });
+    remove.setAttribute('aria-label', `Remove ${name.textContent}`);
+    remove.disabled = state.layers.length === 1;
+    remove.addEventListener('click', () => {
+      state.layers.splice(i, 1);
+      renderAll();
+    });
+    const removeCell = document.createElement('td');
+    removeCell.append(remove);
+    row.append(rf, removeCell);
+    return row;
+  }));
 }
 
-/** Turns the text fields into numbers; atrous itself validates the values (positive integers). */
-function readStack(): StackInput {
-  const kernel = Number(kernelInput.value);
-  const parts = dilationsInput.value.split(',').map((part) => part.trim());
-  if (parts.some((part) => !/^-?\d+$/.test(part))) {
-    throw new InputError(`"${dilationsInput.value}" is not a list of whole numbers; type the dilations separated by commas, e.g. 1,2,4,8,16`);
+/** The quick fields follow the table: the common kernel (blank when layers differ) and the dilations. */
+function syncQuickFields(): void {
+  const kernels = new Set(state.layers.map((l) => l.kernel));
+  kernelInput.value = kernels.size === 1 ? String(state.layers[0].kernel) : '';
+  kernelInput.placeholder = kernels.size === 1 ? '' : 'per layer';
+  dilationsInput.value = state.layers.map((l) => l.dilation).join(',');
+  for (const name of ['arrangement', 'dims'] as const) {
+    const value = name === 'arrangement' ? state.arrangement : String(state.dims);
+    const radio = document.querySelector<HTMLInputElement>(`input[name="${name}"][value="${value}"]`);
+    if (radio) radio.checked = true;
   }
-  if (kernelInput.value.trim() === '' || !Number.isFinite(kernel)) throw new InputError('type a kernel size, e.g. 3');
-  const dims = (document.querySelector<HTMLInputElement>('input[name="dims"]:checked')?.value === '2' ? 2 : 1);
-  return { kernel, dilations: parts.map(Number), dims };
 }
 
-/** A mistake in what was typed, shown next to the form. */
-class InputError extends Error {}
+function renderAll(): void {
+  renderTable();
+  syncQuickFields();
+  analyseNow();
+}
+
+/** Reads whatever field changed into the state; throws an InputError for what cannot be read. */
+function readField(target: HTMLInputElement): void {
+  if (target === kernelInput) {
+    if (kernelInput.value.trim() === '' && kernelInput.placeholder) return;
+    const [kernel, ...more] = parseList(kernelInput.value, 'kernel size', 1);
+    if (more.length > 0) throw new InputError('type one kernel size for every layer here, or edit each layer in the table');
+    for (const l of state.layers) l.kernel = kernel;
+    renderTable();
+  } else if (target === dilationsInput) {
+    const dilations = parseList(dilationsInput.value, 'dilations', 1);
+    const last = state.layers[state.layers.length - 1];
+    const kernelText = kernelInput.value.trim();
+    state.layers = dilations.map((dilation, i) => ({ ...(state.layers[i] ?? { ...last, kernel: kernelText ? Number(kernelText) || last.kernel : last.kernel, stride: 1, padding: 0 }), dilation }));
+    if (state.layers.length !== layerRows.rows.length) renderTable();
+    else dilations.forEach((d, i) => { (layerRows.querySelector(`input[data-layer="${i}"][data-key="dilation"]`) as HTMLInputElement).value = String(d); });
+  } else if (target.classList.contains('layer-cell')) {
+    const key = target.dataset.key as keyof LayerSpec;
+    const column = COLUMNS.find((c) => c.key === key)!;
+    const [value, ...more] = parseList(target.value, `${column.label} of layer ${Number(target.dataset.layer) + 1}`, column.min);
+    if (more.length > 0) throw new InputError(`one ${column.label} per cell`);
+    state.layers[Number(target.dataset.layer)][key] = value;
+    syncQuickFields();
+  } else if (target.name === 'dims') {
+    state.dims = target.value === '2' ? 2 : 1;
+  } else if (target.name === 'arrangement') {
+    state.arrangement = target.value === 'branches' ? 'branches' : 'stack';
+    renderTable();
+  }
+}
+
+// ---- errors: shown after a pause or on leaving the field, never while a list is half typed ---------------------
+
+let errorTimer: ReturnType<typeof setTimeout> | undefined;
+let pendingError: string | null = null;
+
+function holdError(message: string): void {
+  pendingError = message;
+  // The numbers on screen are for an older stack now; say so to anyone (or any test) reading the schedule.
+  delete byId('results').dataset.schedule;
+  document.body.classList.add('stale');
+  clearTimeout(errorTimer);
+  errorTimer = setTimeout(showPendingError, ERROR_PAUSE_MS);
+}
+
+function showPendingError(): void {
+  if (pendingError === null) return;
+  inputError.textContent = pendingError;
+  inputError.hidden = false;
+}
+
+function clearError(): void {
+  pendingError = null;
+  clearTimeout(errorTimer);
+  inputError.hidden = true;
+  document.body.classList.remove('stale');
+}
 
 function describeError(error: unknown): string {
-  if (error instanceof InputError || error instanceof AtrousError) return error.message;
+  if (error instanceof InputError) return error.message;
+  if (error instanceof AtrousError) return plainMessage(error.message);
   throw error;
 }
 
-function analyseStack(): void {
+// ---- analysis ---------------------------------------------------------------------------------------------------
+
+function buildGraph(rank: 1 | 2): Graph {
+  const layers = state.layers;
+  if (state.arrangement === 'stack') {
+    return convStack({
+      kernels: layers.map((l) => l.kernel), dilations: layers.map((l) => l.dilation),
+      strides: layers.map((l) => l.stride), paddings: layers.map((l) => l.padding), rank,
+    });
+  }
+  const b = new GraphBuilder({ rank, channels: 1 });
+  const arms = layers.map((l, i) => b.conv(b.input, { kernel: l.kernel, stride: l.stride, dilation: l.dilation, padding: l.padding, outChannels: 1 }, `branch${i + 1}`));
+  if (arms.length > 1) b.merge(arms, 'concat', 'concat');
+  return b.build();
+}
+
+function analyseNow(): void {
   try {
-    showStack(readStack());
-    inputError.hidden = true;
-    document.body.classList.remove('stale');
+    showStack();
+    clearError();
+    history.replaceState(null, '', toFragment(state));
   } catch (error) {
-    inputError.textContent = describeError(error);
-    inputError.hidden = false;
-    document.body.classList.add('stale');
+    holdError(describeError(error));
   }
 }
 
-/** The stack on screen, so the designer's answer can be drawn into its growth figure when it arrives. */
-let shown: StackInput | null = null;
+/** What the designer and the growth figure need: one kernel size, stride 1, stacked. */
+function uniformStack(): { kernel: number; dilations: number[] } | null {
+  const k = state.layers[0].kernel;
+  if (state.arrangement !== 'stack' || state.layers.some((l) => l.kernel !== k || l.stride !== 1)) return null;
+  return { kernel: k, dilations: state.layers.map((l) => l.dilation) };
+}
 
-function showStack(stack: StackInput): void {
-  const { kernel, dilations, dims } = stack;
-  const graph = resolveGraph(convStack({ kernel, dilations }));
-  const rf = receptiveField(graph).output.rf[0] as number;
+function showStack(): void {
+  const graph = resolveGraph(buildGraph(1));
+  const fields = receptiveField(graph);
+  const out = fields.output;
+  if (out.global || out.rf[0] === null) throw new InputError('this stack sees the whole input; there is no field to draw');
+  const rf = out.rf[0];
   if (rf > PAGE_FIELD_LIMIT) {
-    throw new InputError(`the receptive field is ${rf} samples, more than the ${PAGE_FIELD_LIMIT} this page traces live; use atrous rf --kernel ${kernel} --dilations ${dilations.join(',')} for any size`);
+    throw new InputError(`the receptive field is ${rf} samples, more than the ${PAGE_FIELD_LIMIT} this page counts live; atrous rf counts any size`);
   }
   const covered = coverage(graph);
   const verdict = griddingVerdict(graph, covered);
-  const hdc = hdcCheck(kernel, dilations);
+  const uniform = uniformStack();
 
   byId('rf').textContent = String(rf);
+  byId('eff-stride').textContent = String(out.stride[0]);
   byId('holes').textContent = covered.holes === 0 ? 'none' : `${covered.holes} of ${covered.area} offsets`;
   byId('paths').textContent = covered.uniform ? `exactly ${covered.max} everywhere` : `${covered.minCovered}–${covered.max} per reached offset`;
   byId('ascii').textContent = asciiRow(covered.multiplicity);
   setBadge('gridding-badge', verdict.gridding ? `${verdict.holes} hole${verdict.holes === 1 ? '' : 's'}` : 'no holes', !verdict.gridding);
   byId('gridding-cause').textContent = verdict.message;
-  setBadge('hdc-badge', hdc.passes ? 'passes' : 'fails', hdc.passes);
-  byId('hdc-message').textContent = hdc.message;
-  byId('live-summary').textContent = `Receptive field ${rf}; ${verdict.gridding ? `gridding, ${verdict.holes} holes` : 'no holes'}.`;
-
-  showFigure('coverage-figure', () => coverageFigure(kernel, dilations, dims, rf));
-  byId('coverage-caption').textContent = dims === 2
-    ? `The same schedule with ${kernel}×${kernel} kernels: paths from each input pixel to one output pixel; grey crossed cells are gridding holes. The numbers above are for the 1-D stack.`
-    : 'Paths from each input offset to one output; grey crossed columns are gridding holes.';
-  shown = stack;
-  showGrowth(stack, null);
-  requestDesigns(kernel, dilations, rf);
-  byId('results').dataset.schedule = `${kernel}:${dilations.join(',')}`;
-}
-
-/** The growth figure: the user's schedule, no dilation, and (once the designer answers) its best within yours. */
-function showGrowth({ kernel, dilations }: StackInput, designed: Schedule | null): void {
-  showFigure('growth-figure', () => receptiveFieldGrowthFigure({
-    kernel,
-    series: [
-      { label: `yours: ${dilations.join(',')}`, receptiveField: fieldPerLayer(kernel, dilations) },
-      { label: 'no dilation', receptiveField: fieldPerLayer(kernel, dilations.map(() => 1)) },
-      ...(designed ? [{ label: `designer: ${designed.dilations.join(',')}`, receptiveField: fieldPerLayer(kernel, designed.dilations) }] : []),
-    ],
-  }));
-}
-
-function fieldPerLayer(kernel: number, dilations: number[]): number[] {
-  return receptiveField(convStack({ kernel, dilations })).layers.slice(1).map((layer) => layer.rf[0] as number);
-}
-
-function coverageFigure(kernel: number, dilations: number[], dims: 1 | 2, rf: number): string {
-  const description = dims === 2 ? `kernel ${kernel}×${kernel}, dilations ${dilations.join(',')}` : `kernel ${kernel}, dilations ${dilations.join(',')}`;
-  if (dims === 1) return coverageHeatmapFigure({ multiplicity: [Array.from(coverage(convStack({ kernel, dilations })).map)], description });
-  if (rf > MAX_COVERAGE_SIDE) {
-    throw new InputError(`the 2-D map would be ${rf}×${rf} cells, more than the ${MAX_COVERAGE_SIDE} per side a figure draws; choose the 1-D profile`);
+  if (uniform) {
+    const hdc = hdcCheck(uniform.kernel, uniform.dilations);
+    setBadge('hdc-badge', hdc.passes ? 'passes' : 'fails', hdc.passes);
+    byId('hdc-message').textContent = hdc.message;
+  } else {
+    setBadge('hdc-badge', 'does not apply', true);
+    byId('hdc-message').textContent = 'The rule of Wang et al. is stated for stacked stride-1 layers of one kernel size.';
   }
-  const map = coverage(convStack({ kernel, dilations, rank: 2 }));
+  byId('live-summary').textContent = `Receptive field ${rf}; ${verdict.gridding ? `gridding, ${verdict.holes} holes` : 'no holes'}.`;
+  const names = graph.nodes.map((n) => n.node.name);
+  state.layers.forEach((_, i) => {
+    const node = state.arrangement === 'stack' ? i + 1 : names.indexOf(`branch${i + 1}`);
+    const cell = layerRows.rows[i]?.querySelector('.layer-rf');
+    if (cell) cell.textContent = String(fields.layers[node]?.rf[0] ?? '–');
+  });
+
+  const kernelText = state.layers.map((l) => l.kernel).join(',');
+  showFigure('coverage-figure', () => coverageFigure(covered.multiplicity, rf));
+  byId('coverage-caption').textContent = state.dims === 2
+    ? 'The same layers with k×k kernels: paths from each input pixel to one output pixel; grey crossed cells are gridding holes. The numbers above are for the 1-D stack.'
+    : 'Paths from each input offset to one output; grey crossed columns are gridding holes.';
+  showGrowth(null);
+  if (uniform) requestDesigns(uniform.kernel, uniform.dilations, rf);
+  else noDesigns('the designer searches stacked stride-1 layers of one kernel size');
+  byId('results').dataset.schedule = `${kernelText}:${state.layers.map((l) => l.dilation).join(',')}:${state.arrangement}`;
+}
+
+function coverageFigure(row: readonly number[], rf: number): string {
+  const kernels = [...new Set(state.layers.map((l) => l.kernel))].join('/');
+  const schedule = `dilations ${state.layers.map((l) => l.dilation).join(',')}${state.arrangement === 'branches' ? ' (parallel)' : ''}`;
+  if (state.dims === 1) return coverageHeatmapFigure({ multiplicity: [Array.from(row)], description: `kernel ${kernels}, ${schedule}` });
+  if (rf > PAGE_MAP_LIMIT) {
+    throw new InputError(`a ${rf}×${rf} map is more than this page counts (${PAGE_MAP_LIMIT} per side); the 1-D profile shows the same holes along one dimension`);
+  }
+  const map = coverage(buildGraph(2));
   const [rows, cols] = map.size;
   const grid = Array.from({ length: rows }, (_, i) => Array.from(map.map.subarray(i * cols, (i + 1) * cols)));
-  return coverageHeatmapFigure({ multiplicity: grid, description });
+  return coverageHeatmapFigure({ multiplicity: grid, description: `kernel ${kernels}×${kernels}, ${schedule}` });
+}
+
+/** The growth figure: the user's stack, no dilation, and (once the designer answers) its best within yours. */
+function showGrowth(designed: Schedule | null): void {
+  if (state.arrangement === 'branches') {
+    showFigure('growth-figure', () => { throw new InputError('Parallel branches do not grow layer by layer: each branch\'s field is in the table above.'); });
+    return;
+  }
+  const strides = state.layers.map((l) => l.stride);
+  const kernels = state.layers.map((l) => l.kernel);
+  const fieldPerLayer = (dilations: number[]) => receptiveField(convStack({ kernels, dilations, strides })).layers.slice(1).map((l) => l.rf[0] as number);
+  const dilations = state.layers.map((l) => l.dilation);
+  showFigure('growth-figure', () => receptiveFieldGrowthFigure({
+    kernel: kernels[0],
+    series: [
+      { label: `yours: ${dilations.join(',')}`, receptiveField: fieldPerLayer(dilations) },
+      { label: 'no dilation', receptiveField: fieldPerLayer(dilations.map(() => 1)) },
+      ...(designed ? [{ label: `designer: ${designed.dilations.join(',')}`, receptiveField: fieldPerLayer(designed.dilations) }] : []),
+    ],
+  }));
 }
 
 function showFigure(id: string, draw: () => string): void {
@@ -155,7 +274,7 @@ function showFigure(id: string, draw: () => string): void {
   try {
     slot.innerHTML = draw();
   } catch (error) {
-    slot.replaceChildren(Object.assign(document.createElement('p'), { className: 'error', textContent: describeError(error) }));
+    slot.replaceChildren(Object.assign(document.createElement('p'), { className: 'note-box', textContent: describeError(error) }));
   }
 }
 
@@ -165,18 +284,30 @@ function setBadge(id: string, text: string, good: boolean): void {
   badge.className = `badge ${good ? 'good' : 'bad'}`;
 }
 
+// ---- the designer ------------------------------------------------------------------------------------------------
+
 let designer: Worker | null = null;
 let designerBusy = false;
 let latestRequest = 0;
+const progress: Record<DesignReply['search'], string> = { within: '', reaching: '' };
+
+function noDesigns(reason: string): void {
+  latestRequest++;
+  for (const id of ['within', 'reaching']) showNotes(id, [reason]);
+  byId('design-progress').textContent = '';
+}
 
 /** Asks the designer worker for both searches; a search still running for an older stack is abandoned. */
 function requestDesigns(kernel: number, dilations: number[], rf: number): void {
-  latestRequest++;
   if (kernel < 2) {
-    for (const id of ['within', 'reaching']) showNotes(id, ['the designer needs a kernel of at least 2 taps']);
+    noDesigns('the designer needs a kernel of at least 2 taps');
     return;
   }
+  latestRequest++;
   for (const id of ['within', 'reaching']) showNotes(id, ['searching…']);
+  progress.within = 'starting';
+  progress.reaching = 'waiting';
+  showProgress();
   if (designer && designerBusy) {
     designer.terminate();
     designer = null;
@@ -185,19 +316,29 @@ function requestDesigns(kernel: number, dilations: number[], rf: number): void {
   designerBusy = true;
   const request: DesignRequest = {
     id: latestRequest, kernel, layers: dilations.length, maxDilation: Math.max(...dilations), targetRf: rf,
-    budget: DESIGN_BUDGET, limit: SUGGESTIONS,
+    budgets: DESIGN_BUDGETS, limit: SUGGESTIONS,
   };
   designer.postMessage(request);
+}
+
+function showProgress(): void {
+  byId('design-progress').textContent = `largest field: ${progress.within}; most uniform: ${progress.reaching}`;
 }
 
 function startDesigner(): Worker {
   const worker = new Worker(new URL('./designer-worker.js', import.meta.url), { type: 'module' });
   worker.onmessage = ({ data: reply }: MessageEvent<DesignReply>) => {
-    if (reply.search === 'reaching' && reply.id === latestRequest) designerBusy = false;
+    if (reply.search === 'reaching' && reply.final && reply.id === latestRequest) designerBusy = false;
     if (reply.id !== latestRequest) return;
-    showSuggestions(reply.search, reply.design, reply.error);
+    const looked = `${reply.budget.toLocaleString('en')} candidates`;
+    progress[reply.search] = reply.final
+      ? (reply.design?.complete ? 'done (exhaustive)' : reply.error ? 'failed' : `done: best of ${looked}, not exhaustive`)
+      : `best of ${looked} so far, searching up to ${reply.maxBudget.toLocaleString('en')}…`;
+    if (reply.search === 'within' && reply.final) progress.reaching = 'searching…';
+    showProgress();
+    showSuggestions(reply.search, reply.design, reply.error, reply.final);
     const best = reply.design?.schedules[0];
-    if (reply.search === 'within' && shown && best) showGrowth(shown, best);
+    if (reply.search === 'within' && best) showGrowth(best);
   };
   worker.onerror = (event) => {
     event.preventDefault();
@@ -207,15 +348,15 @@ function startDesigner(): Worker {
   return worker;
 }
 
-function showSuggestions(id: string, design: ScheduleDesign | null, error: string | null): void {
+function showSuggestions(id: string, design: ScheduleDesign | null, error: string | null, final: boolean): void {
   if (!design) {
-    showNotes(id, [error ?? 'no answer']);
+    showNotes(id, [error ? plainMessage(error) : 'no answer']);
     return;
   }
   const list = byId<HTMLOListElement>(id);
   list.replaceChildren(...design.schedules.map(suggestion));
-  if (design.schedules.length === 0) list.append(note('none: no hole-free schedule meets this'));
-  if (!design.complete) list.append(note('search budget reached: the ranking may miss schedules'));
+  if (design.schedules.length === 0) list.append(note(final ? 'none: no hole-free schedule meets this' : 'none found yet…'));
+  if (final && !design.complete) list.append(note('search budget reached: the ranking may miss schedules'));
 }
 
 function showNotes(id: string, texts: string[]): void {
@@ -231,7 +372,8 @@ function suggestion(schedule: Schedule): HTMLLIElement {
   button.setAttribute('aria-label', `Use dilations ${schedule.dilations.join(', ')}`);
   button.addEventListener('click', () => {
     dilationsInput.value = schedule.dilations.join(',');
-    analyseStack();
+    readField(dilationsInput);
+    analyseNow();
     dilationsInput.focus();
   });
   const paths = schedule.minPaths === schedule.maxPaths ? `every offset exactly ${schedule.minPaths}×` : `${schedule.minPaths}–${schedule.maxPaths} paths per offset`;
@@ -243,98 +385,58 @@ function note(text: string): HTMLLIElement {
   return Object.assign(document.createElement('li'), { className: 'note', textContent: text });
 }
 
+// ---- wiring ------------------------------------------------------------------------------------------------------
+
 let pending: ReturnType<typeof setTimeout> | undefined;
-function analyseSoon(): void {
+const form = byId<HTMLFormElement>('stack-form');
+
+function onEdit(target: HTMLInputElement, immediate: boolean): void {
   clearTimeout(pending);
-  pending = setTimeout(analyseStack, TYPING_PAUSE_MS);
-}
-
-byId('stack-form').addEventListener('input', analyseSoon);
-byId('stack-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  analyseStack();
-});
-analyseStack();
-
-const shapeSelect = byId<HTMLSelectElement>('conv-shape');
-CONV_LAYERS.forEach((layer, index) => shapeSelect.append(new Option(layer.label, String(index))));
-
-function showBackend(): void {
-  const build = wasmBuild();
-  byId('conv-backend').textContent = build ? `${getBackend()} (${build})` : getBackend();
-  byId('conv-threads').textContent = `${getThreads()}${globalThis.crossOriginIsolated ? ' (cross-origin isolated: shared memory available)' : ' (not cross-origin isolated)'}`;
-}
-
-/** Lets the browser paint the status line before a long synchronous call. */
-function nextPaint(): Promise<void> {
-  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-}
-
-function milliseconds(ms: number): string {
-  return `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
-}
-
-async function runConv(layer: ConvLayer, calls: number): Promise<void> {
-  const status = byId('conv-status');
-  const button = byId<HTMLButtonElement>('conv-run');
-  button.disabled = true;
-  try {
-    status.textContent = 'waiting for ready()…';
-    await backendReady;
-    const input = randn(layer.input, 1);
-    const weight = randn(layer.weight, 2);
-    const options = { stride: layer.stride, dilation: layer.dilation, padding: layer.padding, groups: layer.groups };
-    status.textContent = `running ${calls} calls…`;
-    await nextPaint();
-    let begin = performance.now();
-    const output = conv(input, weight, options);
-    const first = performance.now() - begin;
-    const rest: number[] = [];
-    for (let call = 1; call < calls; call++) {
-      begin = performance.now();
-      conv(input, weight, options);
-      rest.push(performance.now() - begin);
+  const run = () => {
+    try {
+      readField(target);
+    } catch (error) {
+      holdError(describeError(error));
+      if (immediate) showPendingError();
+      return;
     }
-    rest.sort((a, b) => a - b);
-    const median = rest[Math.floor(rest.length / 2)];
-    byId('conv-first').textContent = milliseconds(first);
-    byId('conv-median').textContent = `${milliseconds(median)} (${rest.length} calls, ${milliseconds(rest[0])}–${milliseconds(rest[rest.length - 1])})`;
-    const macs = layerMacs(layer);
-    byId('conv-gflops').textContent = `${(2 * macs / median / 1e6).toFixed(1)} GFLOP/s (${(macs / 1e6).toFixed(0)} M multiply-adds per call, median)`;
-    status.textContent = `done: output ${output.shape.join('×')} on ${getBackend()}`;
-  } catch (error) {
-    status.textContent = `failed: ${(error as Error).message}`;
-  } finally {
-    button.disabled = false;
-  }
+    analyseNow();
+    if (immediate) showPendingError();
+  };
+  if (immediate) run();
+  else pending = setTimeout(run, TYPING_PAUSE_MS);
 }
 
-/** Multiply-adds of one call, from the analysis's cost model (padding taps included, as benchmarks count them). */
-function layerMacs(layer: ConvLayer): number {
-  const builder = new GraphBuilder({ rank: layer.input.length - 2, channels: layer.input[1], size: layer.input.slice(2) });
-  builder.conv(builder.input, {
-    kernel: layer.weight.slice(2), stride: layer.stride, dilation: layer.dilation, padding: layer.padding,
-    groups: layer.groups, outChannels: layer.weight[0],
-  });
-  return graphCost(builder.build()).macs;
-}
-
-/** Started with the page, so the WASM module and the workers load while the user reads. */
-const backendReady = timeReady();
-
-async function timeReady(): Promise<void> {
-  const start = performance.now();
-  try {
-    await ready();
-    byId('conv-ready').textContent = `${milliseconds(performance.now() - start)} (from page load)`;
-  } catch (error) {
-    byId('conv-ready').textContent = `failed: ${(error as Error).message}`;
-  }
-  showBackend();
-}
-
-byId('conv-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const calls = Math.max(2, Math.min(50, Math.round(Number(byId<HTMLInputElement>('conv-calls').value)) || 9));
-  void runConv(CONV_LAYERS[Number(shapeSelect.value)], calls);
+form.addEventListener('input', (event) => onEdit(event.target as HTMLInputElement, false));
+form.addEventListener('change', (event) => {
+  const target = event.target as HTMLInputElement;
+  if (target.type === 'radio') onEdit(target, true);
 });
+form.addEventListener('focusout', () => showPendingError());
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (document.activeElement instanceof HTMLInputElement) onEdit(document.activeElement, true);
+});
+for (const button of document.querySelectorAll<HTMLButtonElement>('button.preset')) {
+  button.addEventListener('click', () => {
+    state = clone(PRESETS[button.dataset.preset ?? 'doubling']);
+    renderAll();
+  });
+}
+byId('add-layer').addEventListener('click', () => {
+  const last = state.layers[state.layers.length - 1];
+  state.layers.push({ ...last });
+  renderAll();
+});
+window.addEventListener('hashchange', () => {
+  const next = fromFragment(location.hash);
+  if (next) {
+    state = next;
+    renderAll();
+  }
+});
+
+renderAll();
+startSlidePlayer();
+startInspector();
+startConvPanel(() => state);

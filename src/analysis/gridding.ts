@@ -17,8 +17,10 @@ export interface LayerStep {
 export interface HoleSource extends LayerStep {
   /** Holes in its own field along this dimension. */
   holes: number;
-  /** The first hole offsets inside its field. */
+  /** The first hole offsets inside its field, counted from the field's first offset. */
   positions: number[];
+  /** Its own receptive field along this dimension. */
+  rf: number;
 }
 
 /** The cause of gridding along one spatial dimension (computed on that dimension's projection of the graph). */
@@ -95,7 +97,7 @@ function dimensionCause(graph: ResolvedGraph, dim: number): DimensionCause {
     steps.push(entry);
     const own = holeCounts[rn.index];
     if (own.count > 0 && rn.inputs.every((i) => holeCounts[i].count === 0)) {
-      introducedBy.push({ ...entry, holes: own.count, positions: own.positions });
+      introducedBy.push({ ...entry, holes: own.count, positions: own.positions, rf: span(states[rn.index].paths) });
     }
   }
   const g = steps.reduce((acc, s) => gcd(acc, s.step), 0);
@@ -161,17 +163,22 @@ function gcd(a: number, b: number): number {
 
 function explain(gridding: boolean, full: Coverage, dims: DimensionCause[]): string {
   const size = full.size.join('×');
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   if (!gridding) {
-    return `no gridding: every one of the ${full.area} offsets of the receptive field (${size}) is reached (by ${full.minCovered} to ${full.max} paths)`;
+    const paths = full.minCovered === full.max ? `each by exactly ${plural(full.max, 'path')}` : `by ${full.minCovered} to ${full.max} paths`;
+    return `no gridding: every one of the ${full.area} offsets of the receptive field (${size}) is reached, ${paths}`;
   }
-  const parts = [`gridding: ${full.holes} of ${full.area} offsets of the receptive field (${size}) are never read (${(100 * full.coveredFraction).toFixed(1)}% covered)`];
+  // Offsets are counted from the output's own position (the field's centre), as the pictures draw them.
+  const centred = (position: readonly number[]) => position.map((p, d) => p - Math.floor(full.size[d] / 2));
+  const shown = full.holePositions.slice(0, 12).map((p) => (p.length === 1 ? String(centred(p)[0]) : `(${centred(p).join(', ')})`));
+  const parts = [`gridding: ${full.holes} of ${full.area} offsets of the receptive field (${size}) are never read (${(100 * full.coveredFraction).toFixed(1)}% covered), at offsets ${shown.join(', ')}${full.holes > shown.length ? ', …' : ''} from the output's position`];
   for (const c of dims) {
     const where = dims.length > 1 ? ` along dimension ${c.dim}` : '';
     if (c.gcd > 1) {
       parts.push(`every tap step${where} is a multiple of ${c.gcd} (gcd of ${c.steps.map((s) => `${s.node}: ${s.step}`).join(', ')}), so along any path only one offset in ${c.gcd} can be reached`);
     }
     for (const s of c.introducedBy) {
-      parts.push(`${s.node}${where} places its taps ${s.step} apart over a field of ${s.belowRf}, leaving ${s.holes} hole(s) at offsets ${s.positions.join(', ')}${s.holes > s.positions.length ? ', …' : ''}`);
+      parts.push(`${s.node}${where} places its taps ${s.step} apart over a field of ${s.belowRf}, so its own field of ${s.rf} has ${plural(s.holes, 'hole')} (at offsets ${s.positions.map((p) => p - Math.floor(s.rf / 2)).join(', ')}${s.holes > s.positions.length ? ', …' : ''} from its centre), which the layers above repeat`);
     }
   }
   return `${parts.join('; ')}.`;

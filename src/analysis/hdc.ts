@@ -41,7 +41,7 @@ export function hdcCheck(kernel: number, dilations: readonly number[]): HdcRepor
   const { holes } = coverage(convStack({ kernel, dilations: [...dilations] }));
   const agrees = passes === (holes === 0);
   const rule = n === 1 ? `a single layer (M_1 = ${M[0]})` : `M_2 = ${M[1]} ${passes ? '≤' : '>'} K = ${kernel}`;
-  let message = `HDC ${passes ? 'passes' : 'fails'}: ${rule}; exact coverage has ${holes} hole(s)`;
+  let message = `HDC ${passes ? 'passes' : 'fails'}: ${rule}; exact coverage has ${holes === 0 ? 'no holes' : `${holes} hole${holes === 1 ? '' : 's'}`}`;
   if (!agrees) {
     message += passes
       ? ' — the rule is wrong here: it passes a stack with holes (the exact coverage is authoritative)'

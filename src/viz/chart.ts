@@ -146,9 +146,13 @@ export function titleBlock(width: number, title: string, subtitle?: string): str
 export interface LegendItem {
   label: string;
   colour: string;
-  /** `line` for series drawn as lines, `box` for bars and cells. */
-  kind: 'line' | 'box';
-  /** Outline for light boxes (a hole cell on white). */
+  /**
+   * Drawn as the mark it names: `line` a series (line and dot), `dashed-line` a dashed rule, `box` a bar or cell,
+   * `dashed-box` an outline drawn dashed, `crossed-box` a cell with a cross (a hole, or a bin holding holes) in
+   * `stroke`.
+   */
+  kind: 'line' | 'dashed-line' | 'box' | 'dashed-box' | 'crossed-box';
+  /** Outline of a box, or the colour of a cross. */
   stroke?: string;
 }
 
@@ -171,8 +175,15 @@ export function legend(x: number, y: number, items: readonly LegendItem[], title
     if (item.kind === 'line') {
       parts.push(element('line', { x1: x, y1: cy, x2: x + 22, y2: cy, stroke: item.colour, 'stroke-width': 2.5 }));
       parts.push(element('circle', { cx: x + 11, cy, r: 3.5, fill: item.colour }));
+    } else if (item.kind === 'dashed-line') {
+      parts.push(element('line', { x1: x, y1: cy, x2: x + 22, y2: cy, stroke: item.colour, 'stroke-width': 2, 'stroke-dasharray': '4 3' }));
     } else {
-      parts.push(element('rect', { x: x + 4, y: cy - 6, width: 14, height: 12, fill: item.colour, stroke: item.stroke ?? 'none' }));
+      const crossed = item.kind === 'crossed-box';
+      parts.push(element('rect', {
+        x: x + 4, y: cy - 6, width: 14, height: 12, fill: item.colour, stroke: crossed ? '#999999' : item.stroke ?? 'none',
+        'stroke-width': item.kind === 'dashed-box' ? 2 : undefined, 'stroke-dasharray': item.kind === 'dashed-box' ? '3 2' : undefined,
+      }));
+      if (crossed) parts.push(element('path', { d: `M${x + 7} ${cy - 3}l8 6m0 -6l-8 6`, stroke: item.stroke ?? '#000000', 'stroke-width': 1.5, class: 'legend-cross' }));
     }
     parts.push(text(x + 30, cy + 4, item.label, { size: 12 }));
   });

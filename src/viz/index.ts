@@ -17,4 +17,6 @@ export { dilationGrowthFrames, type DilationGrowthOptions } from './animations/d
 export { stackGrowthFrames, type StackGrowthOptions, type StackLayerCoverage } from './animations/stack-growth.js';
 export { encodeGif, type AnimationFrame } from './gif.js';
 export { svgToPng, svgToRgba, findFontFiles, FONT_INSTALL_HINT, type RgbaImage } from './raster.js';
-export { OKABE_ITO, SERIES_COLOURS, viridis } from './palette.js';
+export { OKABE_ITO, SERIES_COLOURS, viridis, pathCountColour, pathCountKey, PATH_COUNT_CLASSES } from './palette.js';
+export { styleFigure, type FigureStyle } from './style.js';
+export { svgToPdf, type PdfOptions } from './pdf.js';

@@ -60,10 +60,52 @@ export function viridis(t: number): string {
 /**
  * Black or white, whichever reads better on `background` (`#rrggbb`), for labels drawn inside cells.
  *
- * @example textColourOn('#440154') // "#ffffff"
+ * @example textColourOn('#440154') // "#fff"
  */
 export function textColourOn(background: string): string {
   const [r, g, b] = [1, 3, 5].map((i) => parseInt(background.slice(i, i + 2), 16) / 255);
   const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return luminance > 0.45 ? '#000000' : '#ffffff';
+  // '#fff', not '#ffffff': a label stays white on a dark cell when styleFigure swaps white backgrounds for dark.
+  return luminance > 0.45 ? '#000000' : '#fff';
+}
+
+/**
+ * Path counts share one colour scale in every figure, so a count means the same colour everywhere (1 is always
+ * the darkest): nine classes doubling in width — 1, 2, 3–4, 5–8, …, 129 and more — on the viridis stops.
+ */
+export const PATH_COUNT_CLASSES: readonly (readonly [number, number])[] = [
+  [1, 1], [2, 2], [3, 4], [5, 8], [9, 16], [17, 32], [33, 64], [65, 128], [129, Infinity],
+];
+
+/**
+ * The class of a path count `m ≥ 1` in {@link PATH_COUNT_CLASSES} (0 for 1, 1 for 2, 2 for 3–4, …).
+ *
+ * @example pathCountClass(4) // 2
+ */
+export function pathCountClass(m: number): number {
+  return Math.min(PATH_COUNT_CLASSES.length - 1, Math.max(0, Math.ceil(Math.log2(Math.max(1, m)))));
+}
+
+/**
+ * The fill of a cell or bar reached by `m ≥ 1` paths, the same in every figure.
+ *
+ * @example pathCountColour(1) // "#440154"
+ */
+export function pathCountColour(m: number): string {
+  return viridis(pathCountClass(m) / (PATH_COUNT_CLASSES.length - 1));
+}
+
+/**
+ * The classes a figure whose counts run from `min` to `max` needs in its key, as `[label, colour]`:
+ * `pathCountKey(1, 3)` → `[['1', …], ['2', …], ['3–4', …]]` (whole numbers only).
+ *
+ * @example pathCountKey(1, 2).map(([label]) => label) // ['1', '2']
+ */
+export function pathCountKey(min: number, max: number): [string, string][] {
+  const first = pathCountClass(min);
+  const last = pathCountClass(max);
+  return PATH_COUNT_CLASSES.slice(first, last + 1).map(([low, high], i) => {
+    const label = high === Infinity ? `${low}+` : low === high ? String(low) : `${low}–${high}`;
+    return [label, viridis((first + i) / (PATH_COUNT_CLASSES.length - 1))];
+  });
 }

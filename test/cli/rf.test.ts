@@ -98,11 +98,11 @@ describe('atrous rf on graphs without a single coverage map', () => {
 });
 
 describe('atrous rf, readable output and mistakes', () => {
-  it('prints a per-layer table, the seed-style row and the verdict', async () => {
+  it('prints a per-layer table, the coverage row and the verdict', async () => {
     const { code, out } = await run(['--kernel', '3', '--dilations', '1,2,4,8,16']);
     assert.equal(code, 0);
     assert.match(out, /conv5\s+conv\s+3\s+1\s+16\s+63/);
-    assert.match(out, new RegExp(`^${'█'.repeat(63)}$`, 'm'));
+    assert.match(out, new RegExp(`^coverage \\(63\\): ${'█'.repeat(63)}$`, 'm'));
     assert.match(out, /no gridding/);
   });
 

@@ -82,7 +82,7 @@ describe('atrous analyze and atrous run', () => {
     writeFileSync(join(dir, 'x.onnx'), 'definitely not protobuf');
     const bad = await cli(['analyze', join(dir, 'x.onnx')]);
     assert.equal(bad.code, 1);
-    assert.match(bad.err, /^atrous analyze: loadOnnx: the file does not start like an ONNX ModelProto/);
+    assert.match(bad.err, /^atrous analyze: the file does not start like an ONNX ModelProto/);
     assert.equal((await cli(['run', join(FIXTURES, 'wavenet.onnx'), '--input', 'x.npy'])).code, 2);
   });
 });

@@ -31,6 +31,14 @@ describe('atrous serve', { timeout: 20_000 }, () => {
     await served?.close();
   });
 
+  it('lets only the model inspector\'s worker evaluate code (protobufjs compiles its ONNX decoders)', async () => {
+    const policy = async (path: string) => String((await get(served, path)).headers['content-security-policy']);
+    assert.doesNotMatch(await policy('/'), /'unsafe-eval'/);
+    assert.doesNotMatch(await policy('/explorer.js'), /'unsafe-eval'/);
+    assert.doesNotMatch(await policy('/conv-worker.js'), /'unsafe-eval'/);
+    assert.match(await policy('/inspector-worker.js'), /script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'/);
+  });
+
   it('listens on 127.0.0.1 and serves the page with cross-origin isolation headers', async () => {
     assert.match(served.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
     const page = await get(served, '/');

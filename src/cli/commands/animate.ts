@@ -5,13 +5,15 @@ import { dilationGrowthFrames } from '../../viz/animations/dilation-growth.js';
 import { slidingKernelFrames } from '../../viz/animations/sliding-kernel.js';
 import { stackGrowthFrames } from '../../viz/animations/stack-growth.js';
 import { encodeGif, type AnimationFrame } from '../../viz/gif.js';
-import { parseArgs, parseInteger, parseIntList, type ParsedArgs } from '../args.js';
+import { checkApplicable, parseArgs, parseInteger, parseIntList, type ParsedArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { writeFileAtomically } from '../write-files.js';
 
 interface Animation {
   name: string;
   summary: string;
+  /** The options it reads, as help lines `[name, value, help]`; any other option is refused. */
+  options: [string, string, string][];
   frames(args: ParsedArgs, delay: number | undefined): { frames: AnimationFrame[]; data: Record<string, unknown> };
 }
 
@@ -26,7 +28,15 @@ function perDim(args: ParsedArgs, name: string, fallback: string, rank: number, 
 const animations: Animation[] = [
   {
     name: 'slide',
-    summary: 'a dilated kernel sliding over a padded input, one frame per output (1-D or 2-D)',
+    summary: 'a dilated kernel sliding over a padded input, one frame per output (1-D or 2-D; --transposed)',
+    options: [
+      ['input', 'N[,M]', 'input length, or height,width (default 7,7)'],
+      ['kernel', 'K[,K]', 'kernel size (default 3)'],
+      ['stride', 'S[,S]', 'stride (default 1)'],
+      ['padding', 'P[,P]|same|causal|valid', 'zero padding (default 0)'],
+      ['dilation', 'D[,D]', 'dilation (default 2)'],
+      ['transposed', '', 'the transposed convolution: zeros inserted between inputs, then a stride-1 conv'],
+    ],
     frames(args, delay) {
       const inSize = parseIntList('input', args.flags.get('input') ?? '7,7');
       const rank = inSize.length;
@@ -36,13 +46,19 @@ const animations: Animation[] = [
       const paddingText = args.flags.get('padding') ?? '0';
       const padding = paddingText === 'same' || paddingText === 'causal' || paddingText === 'valid'
         ? paddingText : perDim(args, 'padding', paddingText, rank, 0);
-      const frames = slidingKernelFrames({ inSize, kernel, stride, dilation, padding, delay });
-      return { frames, data: { inSize, kernel, stride, dilation, padding, outputs: frames.length } };
+      const transposed = args.switches.has('transposed');
+      if (transposed && typeof padding === 'string') throw new UsageError(`--padding ${padding} does not apply to --transposed; give a number per dimension`);
+      const frames = slidingKernelFrames({ inSize, kernel, stride, dilation, padding, delay, transposed });
+      return { frames, data: { inSize, kernel, stride, dilation, padding, transposed, outputs: frames.length } };
     },
   },
   {
     name: 'growth',
-    summary: "seed 000's kernel at dilation 1…4 on one grid (k_eff growing)",
+    summary: 'one k×k kernel at dilation 1…4 on one grid (its span d(k−1)+1 growing)',
+    options: [
+      ['kernel', 'K', 'kernel size (default 3)'],
+      ['dilations', 'LIST', 'dilations, one frame each (default 1,2,3,4)'],
+    ],
     frames(args, delay) {
       const kernel = parseInteger('kernel', args.flags.get('kernel') ?? '3');
       const dilations = parseIntList('dilations', args.flags.get('dilations') ?? '1,2,3,4');
@@ -52,6 +68,10 @@ const animations: Animation[] = [
   {
     name: 'stack',
     summary: "a stack's receptive field growing layer by layer, holes marked",
+    options: [
+      ['kernel', 'K', 'kernel size (default 3)'],
+      ['dilations', 'LIST', 'dilation per layer (default 1,2,4,8)'],
+    ],
     frames(args, delay) {
       const kernel = parseInteger('kernel', args.flags.get('kernel') ?? '3');
       const dilations = parseIntList('dilations', args.flags.get('dilations') ?? '1,2,4,8');
@@ -65,25 +85,28 @@ const animations: Animation[] = [
   },
 ];
 
+/** Options every animation takes. */
+const COMMON: [string, string, string][] = [
+  ['delay', 'MS', 'milliseconds per frame (default: 600 slide, 1000 growth and stack)'],
+  ['out', 'FILE.gif', 'where to write (required; written to a temporary file, then renamed)'],
+  ['json', '', 'print frame count, size and parameters as JSON'],
+];
+
+const optionLines = (list: [string, string, string][]) => list.map(([name, value, help]) => `    --${`${name} ${value}`.trimEnd().padEnd(30)} ${help}`);
+
 const usage = `usage: atrous animate [slide|growth|stack] [options] --out file.gif [--json]
 
-animations (default: slide):
-${animations.map((a) => `  ${a.name.padEnd(8)} ${a.summary}`).join('\n')}
+An option the chosen animation does not use is refused.
 
-options:
-  --input N[,M]          slide: input length, or height,width (default 7,7)
-  --kernel K[,K]         kernel size (default 3)
-  --stride S[,S]         slide: stride (default 1)
-  --padding P[,P]|same|causal|valid   slide: padding (default 0)
-  --dilation D[,D]       slide: dilation (default 2)
-  --dilations LIST       growth: dilations, one frame each (default 1,2,3,4); stack: per layer (default 1,2,4,8)
-  --delay MS             milliseconds per frame
-  --out FILE.gif         where to write (required; written to a temporary file, then renamed)
-  --json                 print frame count, size and parameters as JSON
+${animations.map((a) => [`${a.name}${a.name === 'slide' ? ' (the default)' : ''}: ${a.summary}`, ...optionLines(a.options)].join('\n')).join('\n\n')}
+
+every animation:
+${optionLines(COMMON).join('\n')}
 
 examples:
   atrous animate --input 7,7 --kernel 3 --dilation 2 --out slide.gif
   atrous animate slide --input 12 --kernel 3 --dilation 2 --padding causal --out causal.gif
+  atrous animate slide --input 5 --kernel 3 --stride 2 --transposed --out transposed.gif
   atrous animate growth --out growth.gif
   atrous animate stack --dilations 1,2,4,8 --out stack.gif`;
 
@@ -93,11 +116,12 @@ export const animateCommand: Command = {
   summary: 'GIF animations: a dilated kernel sliding, dilation growth, a stack\'s RF layer by layer',
   usage,
   run(argv, io) {
-    const args = parseArgs(argv, ['input', 'kernel', 'stride', 'padding', 'dilation', 'dilations', 'delay', 'out'], ['json']);
+    const args = parseArgs(argv, ['input', 'kernel', 'stride', 'padding', 'dilation', 'dilations', 'delay', 'out'], ['json', 'transposed']);
     const [name = 'slide', ...extra] = args.positional;
     if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
     const animation = animations.find((a) => a.name === name);
     if (!animation) throw new UsageError(`unknown animation ${JSON.stringify(name)}; animations: ${animations.map((a) => a.name).join(', ')}`);
+    checkApplicable(args, `animate ${name}`, animation.options.map(([option]) => option), COMMON.map(([option]) => option));
     const out = args.flags.get('out');
     if (out === undefined) throw new UsageError('--out file.gif is required');
     if (extname(out).toLowerCase() !== '.gif') throw new UsageError(`--out ${JSON.stringify(out)} must end in .gif`);

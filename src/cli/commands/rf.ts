@@ -12,11 +12,16 @@ import { resolveGraph, type ResolvedGraph } from '../../analysis/resolve.js';
 import { designSchedules } from '../../analysis/schedule-design.js';
 import { FormatError, OptionError } from '../../errors.js';
 import { checkCoverageSize, checkErfSize, checkLayerCount, designBudget } from '../analysis-limits.js';
-import { parseArgs, parseInteger, parseIntList } from '../args.js';
+import { checkApplicable, parseArgs, parseInteger, parseIntList } from '../args.js';
+import { formatRows } from '../../viz/ascii/labelled-rows.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';
 
 const VALUES = ['kernel', 'kernels', 'dilations', 'strides', 'paddings', 'dims', 'layers', 'count', 'max-dilation', 'target-rf', 'limit'];
 const SWITCHES = ['json', 'hdc', 'design', 'erf'];
+/** The options of each mode; any other option given is refused rather than ignored. */
+const STACK_OPTIONS = ['kernel', 'kernels', 'dilations', 'strides', 'paddings', 'dims', 'hdc', 'erf', 'json'];
+const FILE_OPTIONS = ['layers', 'hdc', 'erf', 'json'];
+const DESIGN_OPTIONS = ['design', 'kernel', 'count', 'max-dilation', 'target-rf', 'limit', 'json'];
 
 /** `--erf`: channels and random draws of the measurement (graphEffectiveReceptiveField's defaults). */
 const GRAPH_ERF_CHANNELS = 4;
@@ -37,26 +42,57 @@ usage:
   atrous rf --layers net.json                          any graph from a JSON layer list
   atrous rf --kernel 3 --dilations 2,2,2 --hdc         Wang et al.'s HDC rule next to the exact coverage
   atrous rf --kernel 3 --dilations 1,1,1,1,1,1 --erf   effective receptive field (Luo et al.): where the gradient mass lies
-  atrous rf --design --kernel 3 --count 3 [--max-dilation 16] [--target-rf 27] [--limit 10]
-                                                       rank hole-free dilation schedules
+  atrous rf --design --kernel 3 --count 3              rank hole-free dilation schedules
 
-options:
+a stack (lists: commas or spaces, one entry per layer):
+  --dilations LIST       dilation of each layer (required)
   --kernel K             taps of every layer (default 3)
-  --kernels, --strides, --paddings, --dilations   comma-separated, one entry per layer
-  --dims N               spatial dimensions, 1 to 3 (default 1)
-  --json                 machine-readable output: { rf, ascii, multiplicity, holes, gridding, ... }`;
+  --kernels LIST         taps per layer instead of --kernel
+  --strides LIST         stride per layer (default 1 each)
+  --paddings LIST        zero padding per layer, each side (default 0 each)
+  --dims N               spatial dimensions, 1 to 3 (default 1, as atrous plot)
+  --hdc                  also check the Hybrid Dilated Convolution rule (Wang et al.: M_2 ≤ K)
+  --erf                  also measure the effective receptive field (gradient of one output, random weights)
+a graph:
+  --layers FILE          JSON { "rank": 1, "layers": [{ "op": "conv", "kernel": 3, "dilation": 2 }, ...] };
+                         takes --hdc, --erf, --json
+the designer:
+  --design               rank hole-free dilation schedules instead of analysing one
+  --count N              layers in the schedule (required)
+  --kernel K             taps per layer (default 3)
+  --max-dilation D       largest dilation allowed (default: none)
+  --target-rf N          keep schedules reaching this receptive field (default: none)
+  --limit N              schedules listed (default 10)
+output:
+  --json                 machine-readable output: { rf, ascii, multiplicity, holes, gridding, ... }
 
-/** `atrous rf`: the seeds' receptive-field calculator, generalized to strides, padding, 2-D/3-D and any graph. */
+the table's columns:
+  layer, op              the layer's name and operation
+  k, s, d                its kernel size, stride and dilation
+  rf                     receptive field of the stack up to and including the layer, in input samples
+  stride                 effective stride: input samples between neighbouring outputs of the layer
+  padding                effective padding: how far the first output's field reaches before input 0
+  step                   distance between the layer's taps in input samples (dilation × effective stride below);
+                         a step larger than the field below leaves holes
+  checker                for a layer both strided and dilated, gcd(s, d)/d: the share of its taps' phases
+                         that are ever read (1 = all; below 1 = a checkerboard pattern)`;
+
+/** `atrous rf`: a receptive-field calculator for stacks with strides, padding, 2-D/3-D and any graph. */
 export const rfCommand: Command = {
   name: 'rf',
-  summary: 'receptive field, seed-style ASCII row, exact coverage and gridding verdict of a conv stack',
+  summary: 'receptive field, coverage row, exact path counts and gridding verdict of a conv stack',
   usage,
   run(args: string[], io: CommandIO): number {
     const parsed = parseArgs(args, VALUES, SWITCHES);
     if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positional[0])}; see atrous rf --help`);
     const flag = (name: string) => parsed.flags.get(name);
     const json = parsed.switches.has('json');
-    if (parsed.switches.has('design')) return runDesign(flag, json, io);
+    if (parsed.switches.has('design')) {
+      checkApplicable(parsed, 'rf --design', DESIGN_OPTIONS);
+      return runDesign(flag, json, io);
+    }
+    if (flag('layers') !== undefined) checkApplicable(parsed, 'rf --layers', FILE_OPTIONS);
+    else checkApplicable(parsed, 'rf on a stack', STACK_OPTIONS);
     const graph = buildGraph(flag);
     const resolved = resolveGraph(graph);
     const fields = receptiveField(resolved);
@@ -237,19 +273,23 @@ function describeErf(erf: EffectiveReceptiveField): string {
 function describe(graph: ResolvedGraph, rows: LayerRow[], out: NodeField, covered: Coverage, cause: string, hdc: HdcReport | undefined): string {
   const rank = graph.rank;
   const lines = [
-    `atrous rf: ${rows.length} layer${rows.length === 1 ? '' : 's'}, ${rank}-D`,
+    `${rows.length} layer${rows.length === 1 ? '' : 's'}, ${rank}-D`,
     '',
     table(rows),
     '',
     `receptive field ${show(out.rf)}, effective stride ${show(out.stride)}, effective padding ${show(out.padding)}${out.aligned ? '' : ' (branches misaligned)'}`,
   ];
-  if (rank === 1) lines.push(asciiRow(covered.multiplicity));
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (rank === 1) lines.push(formatRows([{ label: 'coverage', row: asciiRow(covered.multiplicity) }]));
   else if (rank === 2 && covered.size.every((n) => n <= MAP_LIMIT)) {
     for (let i = 0; i < covered.size[0]; i++) lines.push(asciiRow(covered.map.subarray(i * covered.size[1], (i + 1) * covered.size[1])));
-  } else lines.push(`centre row: ${asciiRow(covered.multiplicityCenterRow)}`);
-  const counts = covered.multiplicity.length <= MAP_LIMIT ? `: ${covered.multiplicity.join(' ')}` : '';
-  lines.push(`paths per offset${rank > 1 ? ' (centre row)' : ''}${counts}`);
-  lines.push(`coverage: ${covered.covered} of ${covered.area} offsets reached, ${covered.holes} hole${covered.holes === 1 ? '' : 's'}, ${covered.uniform ? `every offset by exactly ${covered.max} path${covered.max === 1 ? '' : 's'}` : `${covered.minCovered}–${covered.max} paths per reached offset`}${covered.exact ? '' : ' (counts above 2^53 rounded)'}`);
+  } else lines.push(formatRows([{ label: 'centre row', row: asciiRow(covered.multiplicityCenterRow) }]));
+  const where = rank > 1 ? ' (centre row)' : '';
+  lines.push(covered.multiplicity.length <= MAP_LIMIT
+    ? `paths per offset${where}: ${covered.multiplicity.join(' ')}`
+    : `paths per offset${where}: ${covered.multiplicity.length} offsets, too many to list here (--json lists them)`);
+  const paths = covered.uniform ? `every offset by exactly ${plural(covered.max, 'path')}` : `${covered.minCovered}–${covered.max} paths per reached offset`;
+  lines.push(`coverage: ${covered.covered} of ${covered.area} offsets reached, ${plural(covered.holes, 'hole')}, ${paths}${covered.exact ? '' : ' (counts above 2^53 rounded)'}`);
   lines.push(cause);
   if (hdc) lines.push(`${hdc.message} (M = ${hdc.M.join(', ')})`);
   return lines.join('\n');

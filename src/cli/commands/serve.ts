@@ -2,8 +2,8 @@ import { realpathSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { basename, extname, join, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OptionError } from '../../errors.js';
 import { parseArgs, parseInteger } from '../args.js';
@@ -48,6 +48,14 @@ export const MAX_CONNECTIONS = 128;
 /** A client must send its headers within this many ms, and the whole request within {@link REQUEST_TIMEOUT_MS}. */
 export const HEADERS_TIMEOUT_MS = 5_000;
 export const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * The model inspector's worker reads ONNX files with protobufjs, which compiles its decoders from atrous's own
+ * ONNX schema with `new Function` (never from the file's bytes). Only that worker's script gets 'unsafe-eval';
+ * the page and every other script keep the strict policy.
+ */
+const EVAL_SCRIPTS = new Set(['inspector-worker.js']);
+const EVAL_POLICY = SECURITY_HEADERS['Content-Security-Policy'].replace("script-src 'self' 'wasm-unsafe-eval'", "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'");
 
 /** Where to listen and what to serve. */
 export interface ExplorerServerOptions {
@@ -175,6 +183,7 @@ async function respond(root: string, request: IncomingMessage, response: ServerR
   const body = await readFile(file);
   response.writeHead(200, {
     ...SECURITY_HEADERS,
+    ...(EVAL_SCRIPTS.has(basename(file)) ? { 'Content-Security-Policy': EVAL_POLICY } : {}),
     'Content-Type': MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': body.length,
   });

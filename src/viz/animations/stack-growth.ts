@@ -1,5 +1,5 @@
 import { OptionError } from '../../errors.js';
-import { HOLE_COLOUR, OKABE_ITO, viridis } from '../palette.js';
+import { HOLE_COLOUR, OKABE_ITO, pathCountColour } from '../palette.js';
 import { element, svgDocument, text } from '../svg.js';
 import type { AnimationFrame } from '../gif.js';
 
@@ -34,7 +34,6 @@ export function stackGrowthFrames(options: StackGrowthOptions): AnimationFrame[]
   }
   const widest = Math.max(...layers.map((l) => l.multiplicity.length));
   if (widest > 600) throw new OptionError('stackGrowthFrames', 'layers', `a receptive field of ${widest} is too wide to draw; animate a shorter stack`);
-  const max = Math.max(...layers.flatMap((l) => l.multiplicity));
   const cell = Math.max(1, Math.min(24, Math.floor(640 / widest)));
   const rowHeight = Math.max(18, Math.min(26, cell + 6));
   const labelWidth = 150;
@@ -50,7 +49,7 @@ export function stackGrowthFrames(options: StackGrowthOptions): AnimationFrame[]
     const parts = [text(labelWidth - 10, y + cell / 2 + 4, `${r + 1}: ${layer.label}`, { size: 12, anchor: 'end', weight: r === f ? 'bold' : 'normal' })];
     row.forEach((m, j) => {
       parts.push(element('rect', {
-        x: left + j * cell, y, width: cell, height: cell, fill: m === 0 ? HOLE_COLOUR : viridis(max === 1 ? 0.55 : (m - 1) / (max - 1)),
+        x: left + j * cell, y, width: cell, height: cell, fill: m === 0 ? HOLE_COLOUR : pathCountColour(m),
         stroke: cell >= 6 ? '#ffffff' : undefined, 'stroke-width': cell >= 6 ? 0.5 : undefined, class: m === 0 ? 'hole' : 'covered',
       }));
       if (m === 0 && cell >= 6) {
@@ -69,7 +68,7 @@ export function stackGrowthFrames(options: StackGrowthOptions): AnimationFrame[]
         text(width / 2, 50, `${options.description}; after layer ${f + 1} (${layer.label}): RF ${layer.multiplicity.length}, ${holes === 0 ? 'no holes' : `${holes} holes`}`, { size: 13, anchor: 'middle', fill: '#555' }),
         ...rowsUpTo(f),
         element('line', { x1: centreX, y1: top - 8, x2: centreX, y2: top + (f + 1) * rowHeight, stroke: OKABE_ITO.orange, 'stroke-width': 1.5, 'stroke-dasharray': '4 3' }),
-        text(width / 2, height - 18, 'colour: paths from the input offset to the output (light = more); grey ✕: hole; dashed: the output position', { size: 11, anchor: 'middle', fill: '#555' }),
+        text(width / 2, height - 18, 'colour: paths from the input offset to the output (1 dark, more lighter, as in every figure); grey ✕: hole; dashed: the output position', { size: 11, anchor: 'middle', fill: '#555' }),
       ]),
     };
   });

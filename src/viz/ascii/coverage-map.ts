@@ -4,6 +4,7 @@
  * column bands that say which offsets they show.
  */
 import { OptionError } from '../../errors.js';
+import { binGrid, binWidth, centredBins } from '../bins.js';
 
 /** Shades from few paths to many; a hole is {@link COVERAGE_HOLE}. */
 export const COVERAGE_SHADES = ['░', '▒', '▓', '█'] as const;
@@ -17,6 +18,11 @@ const CELL_WIDTH = 2;
 export interface CoverageMapOptions {
   /** Terminal width (default 80): bands never pass it. */
   width?: number;
+  /**
+   * Largest side drawn offset by offset (default 64); a larger map is drawn in square bins of b×b offsets that fit
+   * the width, shaded by the most paths in the bin, `×` beside the shade of a bin holding some holes.
+   */
+  maxSide?: number;
 }
 
 /**
@@ -44,6 +50,7 @@ export function coverageMap(multiplicity: readonly (readonly number[])[], option
     throw new OptionError('coverageMap', 'multiplicity', 'the map must be a non-empty rectangle of rows');
   }
   const width = options.width ?? 80;
+  if (Math.max(rows, cols) > (options.maxSide ?? 64)) return binnedMap(multiplicity, width);
   const max = Math.max(...multiplicity.map((r) => Math.max(...r)));
   let holes = 0;
   for (const r of multiplicity) for (const m of r) if (m === 0) holes++;
@@ -63,12 +70,57 @@ export function coverageMap(multiplicity: readonly (readonly number[])[], option
     }
     if (end < cols) out.push('');
   }
-  const ranges = COVERAGE_SHADES.map((shade, s) => {
+  out.push(`${COVERAGE_HOLE} hole (${holes} of ${rows * cols})   paths per offset: ${legendRanges(max).join('  ')}`);
+  return out.join('\n');
+}
+
+/** The range of counts each shade stands for, `░ 1–2` …, given the largest count. */
+function legendRanges(max: number): string[] {
+  return COVERAGE_SHADES.map((shade, s) => {
     if (max <= 1) return s === 3 ? `${shade} 1` : '';
     const low = Math.ceil(1 + (s * (max - 1)) / 4);
     const high = s === 3 ? max : Math.ceil(1 + ((s + 1) * (max - 1)) / 4) - 1;
     return low > high ? '' : `${shade} ${low === high ? low : `${low}–${high}`}`;
   }).filter((r) => r.length > 0);
-  out.push(`${COVERAGE_HOLE} hole (${holes} of ${rows * cols})   paths per offset: ${ranges.join('  ')}`);
+}
+
+/** A map too large for the terminal, in square bins that fit `width` columns (and as many rows). */
+function binnedMap(multiplicity: readonly (readonly number[])[], width: number): string {
+  const rows = multiplicity.length;
+  const cols = multiplicity[0].length;
+  const rowLabelWidth = String(-Math.floor(rows / 2)).length + 1;
+  const fit = Math.floor((width - rowLabelWidth - 1) / CELL_WIDTH);
+  const colBins = centredBins(cols, fit);
+  const side = binWidth(colBins);
+  // Bins are square: the rows use the columns' bin width.
+  const rowBins = binsOfWidth(rows, side);
+  const bins = binGrid(multiplicity, rowBins, colBins);
+  let max = 0;
+  let holes = 0;
+  for (const r of multiplicity) for (const m of r) { if (m > max) max = m; if (m === 0) holes++; }
+  const centreRow = rowBins.findIndex((b) => Math.floor(rows / 2) < b.end);
+  const centreCol = colBins.findIndex((b) => Math.floor(cols / 2) < b.end);
+  const out = [`${' '.repeat(rowLabelWidth + 1 + centreCol * CELL_WIDTH)}0`];
+  bins.forEach((line, i) => {
+    const label = (i === centreRow ? '0' : '').padStart(rowLabelWidth);
+    const cells = line.map((b) => {
+      if (b.zeros === b.size) return `${COVERAGE_HOLE} `;
+      const shade = coverageShade(b.max, max);
+      return b.zeros > 0 ? `${shade}×` : shade.repeat(CELL_WIDTH);
+    });
+    out.push(`${label} ${cells.join('')}`.trimEnd());
+  });
+  out.push(`each cell is a bin of ${side}×${side} offsets of the ${rows}×${cols} field (edge bins smaller),`);
+  out.push(`shade: the most paths in the bin; × beside it: some holes in it; ${COVERAGE_HOLE} holes only`);
+  out.push(`holes: ${holes} of ${rows * cols}   paths per offset: ${legendRanges(max).join('  ')}`);
   return out.join('\n');
+}
+
+/** Bins of one odd width `side` over `0…n−1`, centred as {@link centredBins} lays them. */
+function binsOfWidth(n: number, side: number): { start: number; end: number }[] {
+  const centre = Math.floor(n / 2);
+  const first = centre - (side - 1) / 2;
+  const bins: { start: number; end: number }[] = [];
+  for (let start = first - Math.ceil(first / side) * side; start < n; start += side) bins.push({ start: Math.max(0, start), end: Math.min(n, start + side) });
+  return bins;
 }

@@ -34,7 +34,7 @@ export function costBarsFigure(options: CostBarsOptions): string {
   const panelWidth = Math.max(300, items.length * 110);
   const width = panelWidth * 2 + 150;
   const height = 420;
-  const body = [titleBlock(width, 'Cost of reaching a receptive field', options.description)];
+  const body = [titleBlock(width, 'Cost of four designs, with the receptive field each reaches', options.description)];
   const panels: [string, (i: CostItem) => number][] = [['parameters', (i) => i.params], ['multiply-accumulates (MACs)', (i) => i.macs]];
   panels.forEach(([name, value], p) => {
     const area: PlotArea = { left: 90 + p * (panelWidth + 60), top: 80, width: panelWidth - 20, height: 270 };
@@ -60,5 +60,5 @@ export function costBarsFigure(options: CostBarsOptions): string {
       if (item.receptiveField) body.push(text(x(i) + band / 2, area.top + area.height + 33, item.receptiveField, { size: 10, anchor: 'middle', fill: '#555' }));
     });
   });
-  return svgDocument({ width, height, title: 'Cost of reaching a receptive field' }, body);
+  return svgDocument({ width, height, title: 'Cost of four designs, with the receptive field each reaches' }, body);
 }

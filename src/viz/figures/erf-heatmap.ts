@@ -47,7 +47,7 @@ export function erfHeatmapFigure(options: ErfHeatmapOptions): string {
   if (rows === 1) {
     return profileFigure({
       title, subtitles: [options.description, `|∂ centre output / ∂ input| over the theoretical receptive field (${cols} offsets)`],
-      values: magnitudes[0].map((v) => v / max), yLabel: '|gradient| / max', colourOf: viridis, markHoles: false, labelValues: false,
+      values: magnitudes[0].map((v) => v / max), yLabel: '|gradient| / max', colourOf: viridis, markHoles: false, labelValues: false, quantity: '|gradient|',
       spans: (options.massBoxes ?? []).map((box, b) => ({ extent: box.extent, label: boxLabel(box), colour: BOX_COLOURS[b % BOX_COLOURS.length] })),
     });
   }
@@ -87,6 +87,6 @@ export function erfHeatmapFigure(options: ErfHeatmapOptions): string {
     ...boxes.map((b) => b.mark),
     offsetAxes(layout, 'input offset (columns)', 'input offset (rows)'),
     colourBar(barX, layout.top + 20, barHeight, 0, 1, '|gradient| / max'),
-    boxes.length > 0 ? legend(barX, layout.top + barHeight + 50, boxes.map((b) => ({ label: b.label, colour: 'none', stroke: b.colour, kind: 'box' as const })), 'centred boxes') : '',
+    boxes.length > 0 ? legend(barX, layout.top + barHeight + 50, boxes.map((b) => ({ label: b.label, colour: 'none', stroke: b.colour, kind: 'dashed-box' as const })), 'centred boxes') : '',
   ]);
 }

@@ -53,6 +53,10 @@ export function lineChart(options: LineChartOptions): string {
   const placed: Box[] = [];
   const labelled = new Set<string>();
   body.push(axes({ area, x, y, xTicks, yTicks, xLabel: options.xLabel, yLabel: options.yLabel, grid: true }));
+  // Every marker is an obstacle before any label is placed, so no value label sits on another series' point.
+  for (const series of options.series) {
+    for (const [px, py] of series.points) placed.push({ x0: x(px) - 5, y0: y(py) - 5, x1: x(px) + 5, y1: y(py) + 5 });
+  }
   options.series.forEach((series, i) => {
     const colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
     const pixels = series.points.map(([px, py]) => [x(px), y(py)] as const);
@@ -82,9 +86,9 @@ interface Box { x0: number; y0: number; x1: number; y1: number }
  */
 function freeLabelSpot(placed: Box[], px: number, py: number, label: string): [number, number] | undefined {
   const w = label.length * 6.6;
-  const candidates: [number, number][] = [[px + 6, py - 8], [px + 6, py + 16], [px - 6 - w, py - 8]];
+  const candidates: [number, number][] = [[px + 7, py - 7], [px + 7, py + 15], [px - 7 - w, py - 7], [px - 7 - w, py + 15], [px - w / 2, py - 9], [px - w / 2, py + 19]];
   for (const [x, y] of candidates) {
-    const box = { x0: x - 1, y0: y - 10, x1: x + w + 1, y1: y + 2 };
+    const box = { x0: x - 1, y0: y - 10, x1: x + w + 1, y1: y + 3 };
     if (!placed.some((b) => box.x0 < b.x1 && b.x0 < box.x1 && box.y0 < b.y1 && b.y0 < box.y1)) {
       placed.push(box);
       return [x, y];
