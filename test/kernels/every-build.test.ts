@@ -8,7 +8,7 @@ import { runtime } from './pool-helpers.js';
 /**
  * The relaxed-SIMD build is preferred wherever the engine validates it (browsers, Node ≥ 22); Node 20 runs the
  * plain SIMD128 build unless started with `--experimental-wasm-relaxed-simd`. This suite re-runs the kernel suites
- * in a child process on the relaxed build, and compares the two builds on one layer.
+ * and the op suites in a child process on the relaxed build, and compares the two builds on one layer.
  *
  * Results policy between builds: relaxed_madd may fuse (one rounding per product instead of two), so the builds
  * differ by float32 rounding only: max |relaxed − plain| ≤ 1e-6 · max(1, max |plain|) on a K = 576 layer. Each build
@@ -17,16 +17,24 @@ import { runtime } from './pool-helpers.js';
 const BETWEEN_BUILDS = 1e-6;
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
 const relaxedAvailable = runtime !== null && spawnSync(process.execPath, [RELAXED_FLAG, '-e', ''], { encoding: 'utf8' }).status === 0;
-const SUITES = ['wasm-kernels', 'extreme-geometry', 'fused-entry-points', 'accumulation-accuracy', 'epilogue']
-  .map((name) => new URL(`./${name}.test.js`, import.meta.url).pathname);
+/** The WASM kernel suites here and every op suite (fixtures, randomized tile-edge layers, adjoint and gradient laws). */
+const SUITES = [
+  ...['wasm-kernels', 'extreme-geometry', 'fused-entry-points', 'accumulation-accuracy', 'epilogue'].map((name) => new URL(`./${name}.test.js`, import.meta.url).pathname),
+  new URL('../ops/', import.meta.url).pathname,
+];
 const INDEX = JSON.stringify(new URL('../../src/index.js', import.meta.url).href);
 
 describe('every WASM build', { skip: !relaxedAvailable && 'this engine cannot run the relaxed-SIMD build' }, () => {
-  it('the kernel suites pass on the relaxed-SIMD build', { timeout: 600_000 }, () => {
+  it('the kernel and op suites pass on the relaxed-SIMD build', { timeout: 600_000 }, () => {
     const build = spawnSync(process.execPath, [RELAXED_FLAG, '--input-type=module', '-e', `import { wasmBuild } from ${INDEX}; console.log(wasmBuild());`], { encoding: 'utf8' });
     assert.equal(build.stdout.trim(), 'conv-relaxed-simd');
-    const suites = spawnSync(process.execPath, [RELAXED_FLAG, '--test', ...SUITES], { encoding: 'utf8', timeout: 590_000 });
+    // Without NODE_TEST_CONTEXT the child runs as a test runner of its own, not as a subtest reporting to this one.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'NODE_TEST_CONTEXT'));
+    const suites = spawnSync(process.execPath, [RELAXED_FLAG, '--test', '--test-reporter=tap', ...SUITES], { encoding: 'utf8', timeout: 590_000, env, maxBuffer: 1 << 28 });
+    const count = (name: string): number => Number(suites.stdout.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? Number.NaN);
     assert.equal(suites.status, 0, suites.stdout.split('\n').filter((line) => /not ok|error/.test(line)).join('\n'));
+    assert.equal(count('fail'), 0);
+    assert.ok(count('pass') >= 900, `only ${count('pass')} tests ran on the relaxed build`);
   });
 
   const plainHere = runtime?.kernel.build !== 'conv-relaxed-simd';

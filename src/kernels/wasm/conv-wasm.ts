@@ -1,15 +1,19 @@
 /**
  * The WebAssembly SIMD backend: each primitive stages its operands in the module's memory, runs one or two jobs
- * (split into tasks that own disjoint outputs, spread over the worker pool) and copies the result out.
+ * (split into tasks that own disjoint outputs, spread over the worker pool) and copies the result out once, into
+ * the caller's `out` buffer when there is one.
  *
- *   forward          stage x → per-tap GEMMs over valid output boxes (4×8 microkernel), or the depthwise kernel
+ *   forward          stage x → per-tap GEMMs over valid output boxes (4×8 microkernel), or the depthwise kernel;
+ *                    each task then adds the residual and applies relu/leakyRelu/clip to the rows it computed
  *   backward input   per-tap adjoint GEMMs into a staged dx, un-staged per task (stride-1 depthwise: a forward
  *                    depthwise convolution with flipped weights)
  *   backward weight  stage x → per-tap correlations with dy (4×2 output×input channel tiles)
+ *   backward (both)  dy and x staged once for the two jobs above
  *
  * Dimensions whose padding or dilation dwarf the output are gathered into the windows taps read first
  * (`tap-windows.ts`), so staging is proportional to the work. Layers still too large for the module's 2 GiB
- * memory fall back to the pure-JS kernels; every buffer is checked against the memory budget before it is made. A task that traps surfaces as a KernelError naming the op and the layer's geometry.
+ * memory fall back to the pure-JS kernels; every buffer is checked against the memory budget before it is made.
+ * A task that traps surfaces as a KernelError naming the op and the layer's geometry.
  */
 import type { ConvGeometry } from '../../geometry/conv-geometry.js';
 import { effectiveKernelSize } from '../../geometry/conv-arithmetic.js';

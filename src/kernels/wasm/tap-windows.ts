@@ -1,7 +1,3 @@
-import type { ConvGeometry } from '../../geometry/conv-geometry.js';
-import { spatialSize } from '../../geometry/conv-geometry.js';
-import { checkAllocation } from '../../tensor/memory-budget.js';
-
 /**
  * Staging only what taps read. The WASM kernels stage the zero-padded input in full, which is the right layout
  * when taps overlap (every staged float is read several times) but not when padding or dilation dwarf the output:
@@ -14,6 +10,9 @@ import { checkAllocation } from '../../tensor/memory-budget.js';
  * gradient is scatter-added back through the same index map. The gathered size is out·k per dimension:
  * proportional to the multiply-adds, whatever the padding or dilation.
  */
+import type { ConvGeometry } from '../../geometry/conv-geometry.js';
+import { spatialSize } from '../../geometry/conv-geometry.js';
+import { checkAllocation } from '../../tensor/memory-budget.js';
 
 /** A dimension is gathered only when staging it would take this many times the windows (plus a few floats). */
 const WASTE_FACTOR = 4;
