@@ -6,10 +6,12 @@
  * square sizes it answers for.
  */
 import {
-  ASPP, BatchNorm2d, Conv2d, ReLU, Sequential, Tensor, graphCost, manualSeed, moduleGraph, type Module,
+  ASPP, BatchNorm2d, imagePanelsFigure, Conv2d, ReLU, Sequential, Tensor, graphCost, manualSeed, moduleGraph, type Module,
 } from '../src/index.js';
 import type { Example, ExampleOptions, ExampleResult } from './lib/example.js';
-import { markedSquares, type MarkedSquares } from './lib/marked-squares.js';
+import { CLASS_NAMES, markedSquares, showcaseImages, type MarkedSquares } from './lib/marked-squares.js';
+import { writeFigure } from './lib/output.js';
+import { CLASS_COLOURS } from './segmentation.js';
 import { argmaxClasses, segmentationScores } from './lib/segmentation-metrics.js';
 import { compact, fixed } from './lib/table.js';
 import { predict, trainModel } from './lib/train.js';
@@ -46,6 +48,7 @@ export const aspp: Example = {
     const rows: (string | number)[][] = [];
     const metrics: ExampleResult['metrics'] = {};
     let asppModel: Sequential | undefined;
+    const predictions: Int32Array[] = [];
     for (const head of ['aspp', 'single-rate'] as const) {
       const model = segmenterWithHead(head, seed);
       const cost = graphCost(moduleGraph(model, { rank: 2, channels: 1, size: [SIZE, SIZE] }));
@@ -53,7 +56,9 @@ export const aspp: Example = {
       const { seconds } = trainModel({ model, inputs: train.images, targets: train.labels, steps, batch: 16, lr: 5e-3, seed, log });
       const logits = predict(model, test.images);
       const scores = segmentationScores(logits, test.labels);
-      const bins = accuracyBySize(argmaxClasses(logits), test);
+      const predicted = argmaxClasses(logits);
+      predictions.push(predicted);
+      const bins = accuracyBySize(predicted, test);
       rows.push([head === 'aspp' ? `ASPP (rates ${RATES.join(', ')} + 1×1 + pooling)` : 'single 3×3 at rate 4', compact(model.parameterCount()), compact(cost.macs),
         ...bins.map((b) => `${(100 * b).toFixed(1)}%`), fixed(scores.meanIoU), `${seconds.toFixed(1)} s`]);
       metrics[`${head}.meanIoU`] = scores.meanIoU;
@@ -77,11 +82,30 @@ export const aspp: Example = {
           rows: ablation.map((drops, i) => [BRANCH_NAMES[i], ...drops.map((d) => `${(100 * d).toFixed(1)} pt`)]),
         },
       ],
-      figures: [],
+      figures: [writeFigure(options.outDir, 'aspp-masks', masksFigure(test, predictions))],
       metrics,
     };
   },
 };
+
+function masksFigure(test: MarkedSquares, predictions: readonly Int32Array[]): string {
+  const plane = SIZE * SIZE;
+  return imagePanelsFigure({
+    title: 'ASPP vs a single rate on squares of sides 3 to 17',
+    subtitle: 'same multiply-adds; red: a dot at the square\'s centre, blue: none',
+    columns: ['input', 'truth', 'ASPP head', 'single rate 4'],
+    rows: showcaseImages(test, 4).map((n) => ({
+      label: `test image ${n}`,
+      panels: [
+        { values: test.images.data.subarray(n * plane, (n + 1) * plane), width: SIZE, height: SIZE, range: [-0.5, 3] as const },
+        { values: test.labels.data.subarray(n * plane, (n + 1) * plane), width: SIZE, height: SIZE, colours: CLASS_COLOURS },
+        ...predictions.map((p) => ({ values: p.subarray(n * plane, (n + 1) * plane), width: SIZE, height: SIZE, colours: CLASS_COLOURS })),
+      ],
+    })),
+    legend: CLASS_NAMES.map((label, c) => ({ label, colour: CLASS_COLOURS[c] })),
+    panelSize: 112,
+  });
+}
 
 /** Share of square pixels given the right class, per size bin. */
 function accuracyBySize(predicted: Int32Array, set: MarkedSquares): number[] {

@@ -2,12 +2,12 @@
  * Exercise 2 — "compare segmentation outputs with dilation = 1 vs 4" (and HDC 1, 2, 5): three networks with the same
  * four 3×3 layers and parameters, dilations 1,1,1,1 (field 9), 4,4,4,4 (field 33 with 15 of every 16 offsets
  * missing) and 1,2,5,1 (field 19, no holes), trained on marked squares, where a pixel's class is decided by a
- * dot up to 7 pixels away.
+ * dot up to 6 pixels away.
  */
 import { OKABE_ITO } from '../src/index.js';
 import { imagePanelsFigure } from '../src/index.js';
 import type { Example, ExampleOptions, ExampleResult } from './lib/example.js';
-import { CLASS_NAMES, markedSquares } from './lib/marked-squares.js';
+import { CLASS_NAMES, markedSquares, showcaseImages } from './lib/marked-squares.js';
 import { dilatedSegmenter, networkFacts } from './lib/networks.js';
 import { writeFigure } from './lib/output.js';
 import { argmaxClasses, segmentationScores } from './lib/segmentation-metrics.js';
@@ -52,7 +52,7 @@ export const segmentation: Example = {
       metrics[`${schedule.name}.params`] = facts.params;
       metrics[`${schedule.name}.macs`] = facts.macs;
     }
-    const shown = [0, 1, 2, 3].filter((i) => i < test.images.shape[0]);
+    const shown = showcaseImages(test, 4);
     const plane = SIZE * SIZE;
     const svg = imagePanelsFigure({
       title: 'Segmentation of marked squares: dilation 1 vs 4 vs HDC',

@@ -65,3 +65,11 @@ export function markedSquares(options: MarkedSquaresOptions): MarkedSquares {
   }
   return { images: new Tensor(images, [count, 1, size, size]), labels: new Tensor(labels, [count, size, size]), squares };
 }
+
+/** The first `count` images that hold both a dotted and a plain square (then any others), for figures. */
+export function showcaseImages(set: MarkedSquares, count: number): number[] {
+  const images = set.images.shape[0];
+  const both = (n: number) => set.squares.some((s) => s.image === n && s.dotted) && set.squares.some((s) => s.image === n && !s.dotted);
+  const order = [...Array.from({ length: images }, (_, n) => n).filter(both), ...Array.from({ length: images }, (_, n) => n).filter((n) => !both(n))];
+  return order.slice(0, count);
+}
