@@ -11,6 +11,8 @@ export { effectiveKernelFigure, type EffectiveKernelFigureOptions } from './figu
 export { receptiveFieldGrowthFigure, type ReceptiveFieldGrowthOptions, type ReceptiveFieldSeries } from './figures/rf-growth.js';
 export { coverageHeatmapFigure, MAX_COVERAGE_SIDE, type CoverageHeatmapOptions } from './figures/coverage-heatmap.js';
 export { erfHeatmapFigure, type ErfHeatmapOptions, type MassBox } from './figures/erf-heatmap.js';
+export { imagePanelsFigure, type ImagePanel, type ImagePanelsOptions } from './figures/image-panels.js';
+export { signalTracesFigure, type SignalTracesOptions } from './figures/signal-traces.js';
 export { costBarsFigure, type CostBarsOptions, type CostItem } from './figures/cost-bars.js';
 export { slidingKernelFrames, type SlidingKernelOptions } from './animations/sliding-kernel.js';
 export { dilationGrowthFrames, type DilationGrowthOptions } from './animations/dilation-growth.js';
