@@ -13,6 +13,11 @@ export const MAX_LAYERS = 2000;
 export const MAX_MAP_CELLS = 2 ** 22;
 /** Multiply-adds (or polynomial steps) one analysis may do: a few seconds of work on a loaded laptop core. */
 export const MAX_ANALYSIS_WORK = 2 ** 29;
+/**
+ * Cells in one effective-receptive-field map: each seed runs the stack forward and backward over the whole field,
+ * which costs far more per cell than counting paths (1-D 8192, 2-D 90×90: a few seconds).
+ */
+export const MAX_ERF_CELLS = 2 ** 13;
 /** Side of one `plot kernel` grid: it is printed cell by cell. */
 export const MAX_KERNEL_GRID_SPAN = 64;
 
@@ -47,8 +52,8 @@ export function checkCoverageSize(op: string, layers: readonly NodeField[], outp
  */
 export function checkErfSize(op: string, rf: readonly (number | null)[], layers: number, taps: number, channels: number, seeds: number): void {
   const cells = rf.reduce<number>((p, n) => p * (n ?? Infinity), 1);
-  if (!(cells <= MAX_MAP_CELLS)) {
-    throw new OptionError(op, 'dilations', `the effective receptive field map would have ${cells} cells (field ${rf.join('×')}), more than the ${MAX_MAP_CELLS} the CLI measures; use smaller dilations or fewer layers`);
+  if (!(cells <= MAX_ERF_CELLS)) {
+    throw new OptionError(op, 'dilations', `the effective receptive field map would have ${cells} cells (field ${rf.join('×')}), more than the ${MAX_ERF_CELLS} the CLI measures; use smaller dilations or fewer layers`);
   }
   const work = 3 * seeds * layers * cells * channels * channels * taps;
   if (!(work <= MAX_ANALYSIS_WORK)) {

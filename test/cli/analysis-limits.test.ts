@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { MAX_ANALYSIS_WORK, MAX_KERNEL_GRID_SPAN, MAX_LAYERS, MAX_MAP_CELLS } from '../../src/cli/analysis-limits.js';
+import { MAX_ANALYSIS_WORK, MAX_ERF_CELLS, MAX_KERNEL_GRID_SPAN, MAX_LAYERS, MAX_MAP_CELLS } from '../../src/cli/analysis-limits.js';
 import { hasStack, inBatches, runCli } from '../hardening/limited-child.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'atrous-limits-'));
@@ -19,7 +19,8 @@ writeFileSync(deepLayers, JSON.stringify({ rank: 1, layers: Array.from({ length:
 const REFUSED: [string, string[], RegExp][] = [
   ['rf: a dilation past 2^53', ['rf', '--kernel', '3', '--dilations', '9007199254740993'], /must be a comma-separated list of integers/],
   ['rf --dims 2 with dilations 100000,100000', ['rf', '--dims', '2', '--dilations', '100000,100000'], new RegExp(`more than the ${MAX_MAP_CELLS} the CLI maps`)],
-  ['plot erf with dilations 1,100000', ['plot', 'erf', '--dilations', '1,100000'], new RegExp(`more than the ${MAX_MAP_CELLS} the CLI measures`)],
+  ['plot erf with dilations 1,100000', ['plot', 'erf', '--dilations', '1,100000'], new RegExp(`more than the ${MAX_ERF_CELLS} the CLI measures`)],
+  ['rf --erf with a field of 262145', ['rf', '--kernel', '3', '--dilations', '131072', '--erf'], new RegExp(`more than the ${MAX_ERF_CELLS} the CLI measures`)],
   ['rf --dilations 100000000', ['rf', '--dilations', '100000000'], /the receptive field 200000001 has 200000001 offsets/],
   ['rf --layers with a 100k-deep JSON', ['rf', '--layers', deepLayers], new RegExp(`100000 layers are more than the ${MAX_LAYERS}`)],
   ['rf --kernel 1000000000', ['rf', '--kernel', '1000000000', '--dilations', '1'], /the receptive field 1000000000/],

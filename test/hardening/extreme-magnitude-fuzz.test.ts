@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Random } from '../../src/tensor/random.js';
 import type { FuzzCase, FuzzOutcome } from './fuzz-worker.js';
-import { REPO, inBatches, runLimited } from './limited-child.js';
+import { REPO, encodeCases, inBatches, runLimited } from './limited-child.js';
 
 const SEED = Number(process.env.ATROUS_FUZZ_SEED ?? 17);
 const CASES = Number(process.env.ATROUS_FUZZ_CASES ?? 360);
@@ -120,11 +120,6 @@ function cliCase(out: string): FuzzCase {
   }
 }
 
-/** JSON for the worker: NaN and ±Infinity as strings (the worker decodes them). */
-function encode(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
-}
-
 test(`extreme-magnitude fuzz: ${CASES} seeded cases (seed ${SEED}) in 4 GiB child processes`, { timeout: 600_000 }, async () => {
   const folder = mkdtempSync(join(tmpdir(), 'atrous-fuzz-'));
   const cases = Array.from({ length: CASES }, (_, i) => ({ i, case: i % 6 === 5 ? cliCase(join(folder, `a${i}.gif`)) : opCase() }));
@@ -132,7 +127,7 @@ test(`extreme-magnitude fuzz: ${CASES} seeded cases (seed ${SEED}) in 4 GiB chil
   for (let start = 0; start < cases.length; start += PER_CHILD) batches.push(cases.slice(start, start + PER_CHILD));
   const runs = await inBatches(batches.map((batch, b) => () => {
     const file = join(folder, `batch${b}.json`);
-    writeFileSync(file, encode(batch));
+    writeFileSync(file, encodeCases(batch));
     return runLimited([WORKER, file], { timeoutMs: 120_000 });
   }));
   const failures: string[] = [];
@@ -143,11 +138,11 @@ test(`extreme-magnitude fuzz: ${CASES} seeded cases (seed ${SEED}) in 4 GiB chil
     const unfinished = batches[b].filter(({ i }) => !finished.has(i));
     if (run.code !== 0 || run.timedOut || unfinished.length > 0) {
       const culprit = unfinished[0];
-      failures.push(`batch ${b}: exit ${run.code}${run.timedOut ? ' (timed out)' : ''} during case ${culprit?.i} ${encode(culprit?.case)}\n${run.stderr.slice(-1500)}`);
+      failures.push(`batch ${b}: exit ${run.code}${run.timedOut ? ' (timed out)' : ''} during case ${culprit?.i} ${encodeCases(culprit?.case)}\n${run.stderr.slice(-1500)}`);
     }
     for (const outcome of lines) {
       if (outcome.start !== undefined) continue;
-      const c = encode(cases[outcome.i].case);
+      const c = encodeCases(cases[outcome.i].case);
       if (outcome.outcome === 'raw') failures.push(`case ${outcome.i} ${c}: raw exception ${outcome.detail}`);
       else tally[outcome.outcome]++;
       if (outcome.compared) {

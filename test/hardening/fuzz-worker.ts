@@ -5,6 +5,8 @@
  * outcome, so the parent can name the case that was running if this process dies.
  */
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { decodeCases } from './limited-child.js';
 import { main } from '../../src/cli/main.js';
 import {
   AtrousError, arange, avgPool, conv, convBackward, convTranspose, full, getBackend, maxPool, pad, randn, ready, setBackend, tensor, zeros,
@@ -34,16 +36,6 @@ export interface FuzzOutcome {
 /** Results of this many values or fewer (and this much work) are recomputed on the reference backend. */
 const COMPARE_VALUES = 2 ** 18;
 const COMPARE_WORK = 2 ** 24;
-
-/** JSON cannot hold NaN and ±Infinity: the parent encodes them as these strings. */
-function decode(value: unknown): unknown {
-  if (value === 'NaN') return NaN;
-  if (value === 'Infinity') return Infinity;
-  if (value === '-Infinity') return -Infinity;
-  if (Array.isArray(value)) return value.map(decode);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v)]));
-  return value;
-}
 
 /** Seeded data of `shape`; an impossible shape is left to the op under test to refuse (as a user's would be). */
 function data(shape: unknown, seed: number): Tensor {
@@ -118,9 +110,14 @@ async function runCase(i: number, c: FuzzCase): Promise<FuzzOutcome> {
   }
 }
 
-await ready();
-const cases = (decode(JSON.parse(readFileSync(process.argv[2], 'utf8'))) as { i: number; case: FuzzCase }[]);
-for (const { i, case: c } of cases) {
-  process.stdout.write(`${JSON.stringify({ start: i })}\n`);
-  process.stdout.write(`${JSON.stringify(await runCase(i, c))}\n`);
+// Only when run as the worker, not when imported for its types.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runBatch(process.argv[2]);
+
+async function runBatch(file: string): Promise<void> {
+  await ready();
+  const cases = decodeCases(readFileSync(file, 'utf8')) as { i: number; case: FuzzCase }[];
+  for (const { i, case: c } of cases) {
+    process.stdout.write(`${JSON.stringify({ start: i })}\n`);
+    process.stdout.write(`${JSON.stringify(await runCase(i, c))}\n`);
+  }
 }

@@ -38,13 +38,14 @@ export function runLimited(nodeArgs: string[], options: ChildOptions = {}): Prom
   const script = `ulimit -d ${options.dataLimitKb ?? FOUR_GIB_KB}; ${options.prelude ?? ''}
 exec /usr/bin/time -f '${PEAK_MARK} %M' node ${quoted}`;
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', script], { cwd: options.cwd ?? REPO, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so the timeout ends node too, not only the shell and /usr/bin/time above it.
+    const child = spawn('sh', ['-c', script], { cwd: options.cwd ?? REPO, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
     child.stdout.setEncoding('utf8').on('data', (c: string) => { if (stdout.length < 2 ** 20) stdout += c; });
     child.stderr.setEncoding('utf8').on('data', (c: string) => { if (stderr.length < 2 ** 20) stderr += c; });
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, options.timeoutMs ?? 20_000);
+    const timer = setTimeout(() => { timedOut = true; process.kill(-child.pid!, 'SIGKILL'); }, options.timeoutMs ?? 20_000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const peak = new RegExp(`${PEAK_MARK} (\\d+)\\s*$`).exec(stderr);
@@ -80,4 +81,14 @@ export async function inBatches<T>(tasks: (() => Promise<T>)[], parallel = 2): P
 /** True when stderr holds a JavaScript stack trace (a raw exception rather than a one-line refusal). */
 export function hasStack(stderr: string): boolean {
   return /\n\s+at /.test(stderr);
+}
+
+/** JSON for a child: non-finite numbers as `{ "$number": "NaN" }`, so CLI strings such as "NaN" stay strings. */
+export function encodeCases(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v));
+}
+
+/** The inverse of {@link encodeCases}. */
+export function decodeCases(text: string): unknown {
+  return JSON.parse(text, (_, v: unknown) => (v !== null && typeof v === 'object' && '$number' in v ? Number((v as { $number: string }).$number) : v));
 }

@@ -8,6 +8,8 @@ import { encodeGif, type AnimationFrame } from '../../viz/gif.js';
 import { checkApplicable, parseArgs, parseInteger, parseIntList, type ParsedArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { writeFileAtomically } from '../write-files.js';
+import { checkCoverageSize, checkLayerCount } from '../analysis-limits.js';
+import { receptiveField } from '../../analysis/receptive-field.js';
 
 interface Animation {
   name: string;
@@ -75,7 +77,10 @@ const animations: Animation[] = [
     frames(args, delay) {
       const kernel = parseInteger('kernel', args.flags.get('kernel') ?? '3');
       const dilations = parseIntList('dilations', args.flags.get('dilations') ?? '1,2,4,8');
+      checkLayerCount('animate', 'dilations', dilations.length);
       const graph = convStack({ kernel, dilations });
+      const fields = receptiveField(graph);
+      checkCoverageSize('animate', fields.layers, fields.output, [1, ...dilations.map(() => kernel)]);
       const layers = dilations.map((d, i) => ({ label: `d=${d}`, multiplicity: coverage(graph, { node: graph.nodes[i + 1].name }).multiplicity }));
       return {
         frames: stackGrowthFrames({ layers, description: `kernel ${kernel}, dilations ${dilations.join(',')}`, delay }),
