@@ -51,6 +51,8 @@ export { receptiveFieldGrowthFigure, type ReceptiveFieldGrowthOptions, type Rece
 export { coverageHeatmapFigure, MAX_COVERAGE_SIDE, type CoverageHeatmapOptions } from './viz/figures/coverage-heatmap.js';
 export { erfHeatmapFigure, type ErfHeatmapOptions, type MassBox } from './viz/figures/erf-heatmap.js';
 export { costBarsFigure, type CostBarsOptions, type CostItem } from './viz/figures/cost-bars.js';
+export { imagePanelsFigure, type ImagePanel, type ImagePanelsOptions } from './viz/figures/image-panels.js';
+export { signalTracesFigure, type SignalTracesOptions } from './viz/figures/signal-traces.js';
 export { slidingKernelFrames, type SlidingKernelOptions } from './viz/animations/sliding-kernel.js';
 export { dilationGrowthFrames, type DilationGrowthOptions } from './viz/animations/dilation-growth.js';
 export { stackGrowthFrames, type StackGrowthOptions, type StackLayerCoverage } from './viz/animations/stack-growth.js';

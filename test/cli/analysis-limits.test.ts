@@ -17,7 +17,7 @@ writeFileSync(deepLayers, JSON.stringify({ rank: 1, layers: Array.from({ length:
 
 /** [label, argv, stderr pattern] — each must be refused with exit 1. */
 const REFUSED: [string, string[], RegExp][] = [
-  ['rf: a dilation past 2^53', ['rf', '--kernel', '3', '--dilations', '9007199254740993'], /must be a comma-separated list of integers/],
+  ['rf: a dilation past 2^53', ['rf', '--kernel', '3', '--dilations', '9007199254740993'], /must be a list of whole numbers ≥ 1 \(below 2\^53\)/],
   ['rf --dims 2 with dilations 100000,100000', ['rf', '--dims', '2', '--dilations', '100000,100000'], new RegExp(`more than the ${MAX_MAP_CELLS} the CLI maps`)],
   ['plot erf with dilations 1,100000', ['plot', 'erf', '--dilations', '1,100000'], new RegExp(`more than the ${MAX_ERF_CELLS} the CLI measures`)],
   ['rf --erf with a field of 262145', ['rf', '--kernel', '3', '--dilations', '131072', '--erf'], new RegExp(`more than the ${MAX_ERF_CELLS} the CLI measures`)],
