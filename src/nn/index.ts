@@ -25,3 +25,4 @@ export { ResNet, BasicBlock, Bottleneck, dilatedResNet, type ResNetOptions, type
 export { convParameterCount, compareDilatedToStandard, type ConvCountOptions, type ConvSummary } from './parameter-count.js';
 export { LayerNorm, GroupNorm } from './normalization.js';
 export { moduleGraph, type ModuleGraphInput } from './analysis-graph.js';
+export * from './stream/index.js';

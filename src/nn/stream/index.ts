@@ -1,0 +1,6 @@
+export { stream, Streamer, type StreamOptions, type StreamState } from './streamer.js';
+export { StreamError } from './stream-error.js';
+export { compileStreamPlan, type CompileOptions } from './compile.js';
+export { PlanBuilder, packConvWeights, type StreamPlan, type PlanValue, type PlanConv } from './plan.js';
+export { JsStreamEngine, type StreamEngine } from './engine-js.js';
+export { WasmStreamEngine } from './engine-wasm.js';
