@@ -286,11 +286,11 @@ function runGate(op: usize, table: usize, batch: i32, columns: i32): void {
     let i = 0;
     for (; i + 4 <= channels; i += 4) {
       const at = <usize>i << 2;
-      v128.store(y + at, f32x4.mul(tanh4(v128.load(pa + at)), sigmoid4(v128.load(pb + at))));
+      v128.store(y + at, gate4(v128.load(pa + at), v128.load(pb + at)));
     }
     for (; i < channels; i++) {
       const at = <usize>i << 2;
-      const g = f32x4.mul(tanh4(f32x4.splat(load<f32>(pa + at))), sigmoid4(f32x4.splat(load<f32>(pb + at))));
+      const g = gate4(f32x4.splat(load<f32>(pa + at)), f32x4.splat(load<f32>(pb + at)));
       store<f32>(y + at, f32x4.extract_lane(g, 0));
     }
   }
@@ -379,6 +379,19 @@ function runStreamBias(op: usize, table: usize, batch: i32, steps: i32): void {
   const e = exp4(f32x4.mul(f32x4.abs(x), f32x4.splat(-2)));
   const magnitude = f32x4.div(f32x4.sub(f32x4.splat(1), e), f32x4.add(f32x4.splat(1), e));
   return v128.or(magnitude, v128.and(x, i32x4.splat(0x80000000)));
+}
+
+/**
+ * tanh(a)·σ(b) with one division: sign(a)·(1 − e^(−2|a|)) / ((1 + e^(−2|a|))·(1 + e^(−b))); the denominator stays
+ * finite because both exponentials are clamped below e^88.
+ */
+// @ts-ignore: decorator
+@inline function gate4(a: v128, b: v128): v128 {
+  const ea = exp4(f32x4.mul(f32x4.abs(a), f32x4.splat(-2)));
+  const eb = exp4(f32x4.neg(b));
+  const one = f32x4.splat(1);
+  const value = f32x4.div(f32x4.sub(one, ea), f32x4.mul(f32x4.add(one, ea), f32x4.add(one, eb)));
+  return v128.or(value, v128.and(a, i32x4.splat(0x80000000)));
 }
 
 /** The logistic function 1/(1 + e^(−x)) on four lanes. */

@@ -4,3 +4,5 @@ export { compileStreamPlan, type CompileOptions } from './compile.js';
 export { PlanBuilder, packConvWeights, type StreamPlan, type PlanValue, type PlanConv } from './plan.js';
 export { JsStreamEngine, type StreamEngine } from './engine-js.js';
 export { WasmStreamEngine } from './engine-wasm.js';
+export { muLawEncode, muLawDecode } from './mu-law.js';
+export { generate, type GenerateOptions, type Generated } from './generate.js';
