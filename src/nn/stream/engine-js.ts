@@ -71,11 +71,15 @@ export class JsStreamEngine implements StreamEngine {
     }
   }
 
-  /** Float index of channel `offset` of stream 0 at the buffer's cursor, and the buffer's channel count. */
-  private at(buffer: number, offset: number): [index: number, channels: number] {
+  /** Float index of channel `offset` of stream 0 at the buffer's cursor. */
+  private at(buffer: number, offset: number): number {
     const entry = (this.plan.tableAddress >> 2) + buffer * BUFFER_WORDS;
-    const channels = this.words[entry + B_CHANNELS];
-    return [(this.words[entry + B_BASE] >> 2) + this.words[entry + B_CURSOR] * this.plan.batch * channels + offset, channels];
+    return (this.words[entry + B_BASE] >> 2) + this.words[entry + B_CURSOR] * this.plan.batch * this.words[entry + B_CHANNELS] + offset;
+  }
+
+  /** Channels of a buffer (the stride between its columns). */
+  private width(buffer: number): number {
+    return this.words[(this.plan.tableAddress >> 2) + buffer * BUFFER_WORDS + B_CHANNELS];
   }
 
   /** Fields: out, outOff, in, inOff, M, K, taps, dilation, weights, bias, src (−1 none), srcOff, relu, groups. */
@@ -84,9 +88,9 @@ export class JsStreamEngine implements StreamEngine {
     const M = w[op + 5], K = w[op + 6], taps = w[op + 7], dilation = w[op + 8];
     const srcBuffer = w[op + 11], relu = w[op + 13] !== 0, groups = w[op + 14];
     const panels = Math.ceil(M / PANEL_ROWS);
-    const [x0, inChannels] = this.at(w[op + 3], w[op + 4]);
-    const [y0, outChannels] = this.at(w[op + 1], w[op + 2]);
-    const [s0, srcChannels] = srcBuffer >= 0 ? this.at(srcBuffer, w[op + 12]) : [0, 0];
+    const x0 = this.at(w[op + 3], w[op + 4]), inChannels = this.width(w[op + 3]);
+    const y0 = this.at(w[op + 1], w[op + 2]), outChannels = this.width(w[op + 1]);
+    const s0 = srcBuffer >= 0 ? this.at(srcBuffer, w[op + 12]) : 0, srcChannels = srcBuffer >= 0 ? this.width(srcBuffer) : 0;
     const tapStep = dilation * this.plan.batch * inChannels;
     for (let g = 0; g < groups; g++) {
       const weights = (w[op + 9] >> 2) + g * panels * taps * K * PANEL_ROWS;
@@ -111,9 +115,9 @@ export class JsStreamEngine implements StreamEngine {
   private unary(op: number, columns: number): void {
     const w = this.words, f = this.floats;
     const channels = w[op + 5], kind = w[op + 6];
-    const parameter = new Float32Array(new Int32Array([w[op + 7]]).buffer)[0];
-    const [y0, yC] = this.at(w[op + 1], w[op + 2]);
-    const [x0, xC] = this.at(w[op + 3], w[op + 4]);
+    const parameter = this.floats[op + 7];
+    const y0 = this.at(w[op + 1], w[op + 2]), yC = this.width(w[op + 1]);
+    const x0 = this.at(w[op + 3], w[op + 4]), xC = this.width(w[op + 3]);
     for (let c = 0; c < columns; c++) {
       for (let i = 0; i < channels; i++) {
         const v = f[x0 + c * xC + i];
@@ -132,9 +136,9 @@ export class JsStreamEngine implements StreamEngine {
   /** Fields: out, outOff, a, aOff, b, bOff, channels. */
   private gate(op: number, columns: number): void {
     const w = this.words, f = this.floats;
-    const [y0, yC] = this.at(w[op + 1], w[op + 2]);
-    const [a0, aC] = this.at(w[op + 3], w[op + 4]);
-    const [b0, bC] = this.at(w[op + 5], w[op + 6]);
+    const y0 = this.at(w[op + 1], w[op + 2]), yC = this.width(w[op + 1]);
+    const a0 = this.at(w[op + 3], w[op + 4]), aC = this.width(w[op + 3]);
+    const b0 = this.at(w[op + 5], w[op + 6]), bC = this.width(w[op + 5]);
     for (let c = 0; c < columns; c++) {
       for (let i = 0; i < w[op + 7]; i++) {
         f[y0 + c * yC + i] = Math.tanh(f[a0 + c * aC + i]) / (1 + Math.exp(-f[b0 + c * bC + i]));
@@ -146,9 +150,9 @@ export class JsStreamEngine implements StreamEngine {
   private add(op: number, columns: number): void {
     const w = this.words, f = this.floats;
     const relu = w[op + 8] !== 0;
-    const [y0, yC] = this.at(w[op + 1], w[op + 2]);
-    const [a0, aC] = this.at(w[op + 3], w[op + 4]);
-    const [b0, bC] = this.at(w[op + 5], w[op + 6]);
+    const y0 = this.at(w[op + 1], w[op + 2]), yC = this.width(w[op + 1]);
+    const a0 = this.at(w[op + 3], w[op + 4]), aC = this.width(w[op + 3]);
+    const b0 = this.at(w[op + 5], w[op + 6]), bC = this.width(w[op + 5]);
     for (let c = 0; c < columns; c++) {
       for (let i = 0; i < w[op + 7]; i++) {
         const v = f[a0 + c * aC + i] + f[b0 + c * bC + i];
@@ -161,8 +165,8 @@ export class JsStreamEngine implements StreamEngine {
   private affine(op: number, columns: number): void {
     const w = this.words, f = this.floats;
     const scale = w[op + 6] >> 2, shift = w[op + 7] >> 2;
-    const [y0, yC] = this.at(w[op + 1], w[op + 2]);
-    const [x0, xC] = this.at(w[op + 3], w[op + 4]);
+    const y0 = this.at(w[op + 1], w[op + 2]), yC = this.width(w[op + 1]);
+    const x0 = this.at(w[op + 3], w[op + 4]), xC = this.width(w[op + 3]);
     for (let c = 0; c < columns; c++) {
       for (let i = 0; i < w[op + 5]; i++) f[y0 + c * yC + i] = f[x0 + c * xC + i] * f[scale + i] + f[shift + i];
     }
@@ -172,7 +176,7 @@ export class JsStreamEngine implements StreamEngine {
   private streamBias(op: number, steps: number): void {
     const w = this.words, f = this.floats;
     const channels = w[op + 3], bias = w[op + 4] >> 2, batch = this.plan.batch;
-    const [y0, yC] = this.at(w[op + 1], w[op + 2]);
+    const y0 = this.at(w[op + 1], w[op + 2]), yC = this.width(w[op + 1]);
     for (let t = 0; t < steps; t++) {
       for (let b = 0; b < batch; b++) {
         for (let i = 0; i < channels; i++) f[y0 + (t * batch + b) * yC + i] += f[bias + b * channels + i];
