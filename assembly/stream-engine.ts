@@ -8,7 +8,7 @@
  *   buffer rows   [capacity slots][batch][channels]: slot s holds time step s of every stream; a buffer with
  *                 history keeps the last `history` time steps before its cursor (what dilated taps read)
  *   program       per op 16 i32 (opcode first, see the OP_ constants)
- *   conv weights  per group, per 8-row panel: [taps][K][8] (rows past M zero), bias padded to a multiple of 8
+ *   conv weights  per group, per 32-row panel: [taps][K][32] (rows past M zero), bias padded to a multiple of 32
  *
  * A dilated tap reads its input `(taps−1−j)·d` slots back; the plan sizes every history so those slots exist.
  */
@@ -86,51 +86,54 @@ export function stream_run(program: usize, opCount: i32, table: usize, bufferCou
 /**
  * out[:, outOff + g·M + m] = bias + Σ_j Σ_k W_g[m, k, j] · in[t − (taps−1−j)·d, inOff + g·K + k] (+ src) (relu),
  * for every column (time step × stream). Fields: out, outOff, in, inOff, M, K, taps, dilation, weights, bias,
- * src (−1 none), srcOff, relu, groups.
+ * src (−1 none), srcOff, relu, groups. Weights come in panels of 32 rows, `[taps][K][32]`, so every kernel walks
+ * one pointer 128 bytes per k and finds its rows at fixed offsets.
  */
 function runConv(op: usize, table: usize, batch: i32, columns: i32): void {
   const outBuffer = word(op, 1), inBuffer = word(op, 3), srcBuffer = word(op, 11);
   const M = word(op, 5), K = word(op, 6), taps = word(op, 7), dilation = word(op, 8);
   const relu = word(op, 13) != 0;
   const groups = word(op, 14);
-  const inChannels = channelsOf(table, inBuffer);
-  const inStride = <usize>inChannels << 2;
+  const inStride = <usize>channelsOf(table, inBuffer) << 2;
   const outStride = <usize>channelsOf(table, outBuffer) << 2;
   const srcStride: usize = srcBuffer >= 0 ? <usize>channelsOf(table, srcBuffer) << 2 : 0;
   const tapStep = <usize>dilation * <usize>batch * inStride;
-  const panels = (M + 7) >> 3;
-  const panelBytes = <usize>taps * <usize>K * 32;
+  const panels = (M + 31) >> 5;
+  const panelBytes = <usize>taps * <usize>K * 128;
   let weights = <usize>word(op, 9);
   let bias = <usize>word(op, 10);
   for (let g = 0; g < groups; g++) {
     const input = cursorAddress(table, inBuffer, batch, word(op, 4) + g * K) - <usize>(taps - 1) * tapStep;
     const output = cursorAddress(table, outBuffer, batch, word(op, 2) + g * M);
     const src: usize = srcBuffer >= 0 ? cursorAddress(table, srcBuffer, batch, word(op, 12) + g * M) : 0;
-    let c = 0;
-    for (; c + 4 <= columns; c += 4) {
-      const x = input + <usize>c * inStride;
-      for (let p = 0; p < panels; p++) {
-        const row = <usize>p << 5;
-        conv8x4(weights + <usize>p * panelBytes, x, inStride, tapStep, taps, K, bias ? bias + row : 0,
-          output + <usize>c * outStride + row, outStride, src ? src + <usize>c * srcStride + row : 0, srcStride, relu, min(8, M - (p << 3)));
+    for (let p = 0; p < panels; p++) {
+      const w = weights + <usize>p * panelBytes;
+      const first = p << 5;
+      const rows = min(32, M - first);
+      const b: usize = bias ? bias + (<usize>first << 2) : 0;
+      let c = 0;
+      for (; c + 4 <= columns; c += 4) {
+        for (let r = 0; r < rows; r += 8) {
+          const at = <usize>(first + r) << 2;
+          conv8x4(w + (<usize>r << 2), input + <usize>c * inStride, inStride, tapStep, taps, K, b ? b + (<usize>r << 2) : 0,
+            output + <usize>c * outStride + at, outStride, src ? src + <usize>c * srcStride + at : 0, srcStride, relu, min(8, rows - r));
+        }
       }
-    }
-    for (; c < columns; c++) {
-      const x = input + <usize>c * inStride;
-      const y = output + <usize>c * outStride;
-      const s: usize = src ? src + <usize>c * srcStride : 0;
-      let p = 0;
-      for (; p + 4 <= panels; p += 4) {
-        const row = <usize>p << 5;
-        conv32x1(weights + <usize>p * panelBytes, panelBytes, x, tapStep, taps, K, bias ? bias + row : 0, y + row, s ? s + row : 0, relu, M - (p << 3));
-      }
-      for (; p < panels; p++) {
-        const row = <usize>p << 5;
-        conv8x1(weights + <usize>p * panelBytes, x, tapStep, taps, K, bias ? bias + row : 0, y + row, s ? s + row : 0, relu, min(8, M - (p << 3)));
+      for (; c < columns; c++) {
+        const x = input + <usize>c * inStride;
+        const y = output + <usize>c * outStride + (<usize>first << 2);
+        const sc: usize = src ? src + <usize>c * srcStride + (<usize>first << 2) : 0;
+        if (rows == 32) conv32x1(w, x, tapStep, taps, K, b, y, sc, relu);
+        else {
+          for (let r = 0; r < rows; r += 8) {
+            const at = <usize>r << 2;
+            conv8x1(w + at, x, tapStep, taps, K, b ? b + at : 0, y + at, sc ? sc + at : 0, relu, min(8, rows - r));
+          }
+        }
       }
     }
     weights += <usize>panels * panelBytes;
-    if (bias) bias += <usize>panels << 5;
+    if (bias) bias += <usize>panels << 7;
   }
 }
 
@@ -167,7 +170,7 @@ function addLane(v: v128, i: i32, value: f32): v128 {
   return f32x4.replace_lane(v, 3, f32x4.extract_lane(v, 3) + value);
 }
 
-/** One 8-row panel against four columns: per k two weight vectors, four input splats, eight multiply-adds. */
+/** Eight rows of a panel against four columns: per k two weight vectors, four input splats, eight multiply-adds. */
 function conv8x4(w: usize, x: usize, xStride: usize, tapStep: usize, taps: i32, K: i32, bias: usize, y: usize, yStride: usize, src: usize, srcStride: usize, relu: bool, rows: i32): void {
   let a0 = f32x4.splat(0), b0 = f32x4.splat(0), a1 = f32x4.splat(0), b1 = f32x4.splat(0);
   let a2 = f32x4.splat(0), b2 = f32x4.splat(0), a3 = f32x4.splat(0), b3 = f32x4.splat(0);
@@ -185,7 +188,7 @@ function conv8x4(w: usize, x: usize, xStride: usize, tapStep: usize, taps: i32, 
       a2 = madd(lo, s2, a2); b2 = madd(hi, s2, b2);
       const s3 = v128.load32_splat(xp + x3);
       a3 = madd(lo, s3, a3); b3 = madd(hi, s3, b3);
-      w += 32;
+      w += 128;
       xp += 4;
     }
   }
@@ -195,51 +198,43 @@ function conv8x4(w: usize, x: usize, xStride: usize, tapStep: usize, taps: i32, 
   finish8(a3, b3, bias, y + 3 * yStride, src ? src + 3 * srcStride : 0, relu, rows);
 }
 
-/** One 8-row panel against one column (the rows a 32-row block leaves over). */
+/** Eight rows of a panel against one column (a panel's last rows when the outputs are not a multiple of 32). */
 function conv8x1(w: usize, x: usize, tapStep: usize, taps: i32, K: i32, bias: usize, y: usize, src: usize, relu: bool, rows: i32): void {
-  let a = f32x4.splat(0), b = f32x4.splat(0), c = f32x4.splat(0), d = f32x4.splat(0);
-  for (let j = 0; j < taps; j++) {
-    let xp = x + <usize>j * tapStep;
-    const end = xp + (<usize>K << 2);
-    // Two k per pass on separate accumulators, so consecutive multiply-adds do not wait on each other.
-    while (xp + 4 < end) {
-      const s0 = v128.load32_splat(xp), s1 = v128.load32_splat(xp, 4);
-      a = madd(v128.load(w), s0, a); b = madd(v128.load(w, 16), s0, b);
-      c = madd(v128.load(w, 32), s1, c); d = madd(v128.load(w, 48), s1, d);
-      w += 64;
-      xp += 8;
-    }
-    if (xp < end) {
-      const s0 = v128.load32_splat(xp);
-      a = madd(v128.load(w), s0, a); b = madd(v128.load(w, 16), s0, b);
-      w += 32;
-    }
-  }
-  finish8(f32x4.add(a, c), f32x4.add(b, d), bias, y, src, relu, rows);
-}
-
-/** Four consecutive 8-row panels (32 rows) against one column: eight independent accumulators, one splat per k. */
-function conv32x1(w: usize, panelBytes: usize, x: usize, tapStep: usize, taps: i32, K: i32, bias: usize, y: usize, src: usize, relu: bool, rowsLeft: i32): void {
-  let a0 = f32x4.splat(0), b0 = f32x4.splat(0), a1 = f32x4.splat(0), b1 = f32x4.splat(0);
-  let a2 = f32x4.splat(0), b2 = f32x4.splat(0), a3 = f32x4.splat(0), b3 = f32x4.splat(0);
-  let w0 = w, w1 = w + panelBytes, w2 = w + 2 * panelBytes, w3 = w + 3 * panelBytes;
+  let a = f32x4.splat(0), b = f32x4.splat(0);
   for (let j = 0; j < taps; j++) {
     let xp = x + <usize>j * tapStep;
     const end = xp + (<usize>K << 2);
     while (xp < end) {
       const s = v128.load32_splat(xp);
-      a0 = madd(v128.load(w0), s, a0); b0 = madd(v128.load(w0, 16), s, b0);
-      a1 = madd(v128.load(w1), s, a1); b1 = madd(v128.load(w1, 16), s, b1);
-      a2 = madd(v128.load(w2), s, a2); b2 = madd(v128.load(w2, 16), s, b2);
-      a3 = madd(v128.load(w3), s, a3); b3 = madd(v128.load(w3, 16), s, b3);
-      w0 += 32; w1 += 32; w2 += 32; w3 += 32;
+      a = madd(v128.load(w), s, a); b = madd(v128.load(w, 16), s, b);
+      w += 128;
       xp += 4;
     }
   }
-  finish8(a0, b0, bias, y, src, relu, min(8, rowsLeft));
-  finish8(a1, b1, bias ? bias + 32 : 0, y + 32, src ? src + 32 : 0, relu, min(8, rowsLeft - 8));
-  finish8(a2, b2, bias ? bias + 64 : 0, y + 64, src ? src + 64 : 0, relu, min(8, rowsLeft - 16));
-  finish8(a3, b3, bias ? bias + 96 : 0, y + 96, src ? src + 96 : 0, relu, min(8, rowsLeft - 24));
+  finish8(a, b, bias, y, src, relu, rows);
+}
+
+/** A whole 32-row panel against one column: eight independent accumulators, one splat and one pointer step per k. */
+function conv32x1(w: usize, x: usize, tapStep: usize, taps: i32, K: i32, bias: usize, y: usize, src: usize, relu: bool): void {
+  let a0 = f32x4.splat(0), b0 = f32x4.splat(0), a1 = f32x4.splat(0), b1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0), b2 = f32x4.splat(0), a3 = f32x4.splat(0), b3 = f32x4.splat(0);
+  for (let j = 0; j < taps; j++) {
+    let xp = x + <usize>j * tapStep;
+    const end = xp + (<usize>K << 2);
+    while (xp < end) {
+      const s = v128.load32_splat(xp);
+      a0 = madd(v128.load(w), s, a0); b0 = madd(v128.load(w, 16), s, b0);
+      a1 = madd(v128.load(w, 32), s, a1); b1 = madd(v128.load(w, 48), s, b1);
+      a2 = madd(v128.load(w, 64), s, a2); b2 = madd(v128.load(w, 80), s, b2);
+      a3 = madd(v128.load(w, 96), s, a3); b3 = madd(v128.load(w, 112), s, b3);
+      w += 128;
+      xp += 4;
+    }
+  }
+  finish8(a0, b0, bias, y, src, relu, 8);
+  finish8(a1, b1, bias ? bias + 32 : 0, y + 32, src ? src + 32 : 0, relu, 8);
+  finish8(a2, b2, bias ? bias + 64 : 0, y + 64, src ? src + 64 : 0, relu, 8);
+  finish8(a3, b3, bias ? bias + 96 : 0, y + 96, src ? src + 96 : 0, relu, 8);
 }
 
 /** Fields: out, outOff, in, inOff, channels, kind, parameter (f32 bits). */

@@ -213,7 +213,7 @@ export class PlanBuilder {
 }
 
 /**
- * Conv weights `[out, in/groups, taps]` → per group, per panel of 8 output rows: `[taps][in/groups][8]`, rows past
+ * Conv weights `[out, in/groups, taps]` → per group, per panel of 32 output rows: `[taps][in/groups][32]`, rows past
  * the group's outputs zero, so the kernels read whole vectors.
  */
 export function packConvWeights(conv: PlanConv): Float32Array {

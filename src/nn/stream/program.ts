@@ -26,8 +26,8 @@ export const OP_STREAM_BIAS = 6;
 export const UNARY = { copy: 0, relu: 1, leakyRelu: 2, tanh: 3, sigmoid: 4, gelu: 5 } as const;
 export type UnaryKind = keyof typeof UNARY;
 
-/** Rows of an output panel: conv weights are packed 8 output channels at a time. */
-export const PANEL_ROWS = 8;
+/** Rows of an output panel: conv weights are packed 32 output channels at a time (assembly/stream-engine.ts). */
+export const PANEL_ROWS = 32;
 
 /** Where the plan's memory starts (below: the WebAssembly module's own static data). */
 export const PLAN_BASE = 65536;
