@@ -348,13 +348,16 @@ function runStreamBias(op: usize, table: usize, batch: i32, steps: i32): void {
 }
 
 /**
- * e^x on four lanes (Cephes expf: x = n·ln2 + r, a degree-6 polynomial in r, 2^n through the exponent bits);
- * relative error about 1e-7 on [−87, 88], inputs clamped to that range.
+ * e^x on four lanes (Cephes expf: x = n·ln2 + r with n = round(x·log2 e), a degree-6 polynomial in r, 2^n
+ * through the exponent bits); relative error about 1e-7 on [−87, 88], inputs clamped to that range. Adding
+ * 1.5·2^23 rounds x·log2 e to an integer and leaves that integer in the low mantissa bits, so neither a floor nor
+ * a float-to-int conversion is needed.
  */
 // @ts-ignore: decorator
 @inline function exp4(x: v128): v128 {
   x = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
-  const n = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
+  const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(12582912.0));
+  const n = f32x4.sub(shifted, f32x4.splat(12582912.0));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
   let p = f32x4.splat(1.9875691500e-4);
@@ -364,7 +367,8 @@ function runStreamBias(op: usize, table: usize, batch: i32, steps: i32): void {
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
   p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // The bits of 1.5·2^23 + n are 0x4B400000 + n; (n + 127) << 23 is 2^n as a float.
+  const scale = i32x4.shl(i32x4.add(shifted, i32x4.splat(127 - 0x4b400000)), 23);
   return f32x4.mul(p, scale);
 }
 
