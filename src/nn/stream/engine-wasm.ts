@@ -2,9 +2,8 @@
  * Runs a stream plan on the WebAssembly interpreter (assembly/stream-engine.ts, compiled into the same module as the
  * conv kernels). Each stream gets an instance on a memory of its own, so its buffers and weights stay put between
  * calls and never meet the conv kernels' scratch arena; one `run` is one call into WebAssembly whatever the model.
+ * Imports nothing but types, so an AudioWorklet bundle of it stays small.
  */
-import type { KernelModule } from '../../kernels/wasm/wasm-module.js';
-import { wasmRuntime } from '../../kernels/wasm/wasm-runtime.js';
 import { loadImage, type StreamEngine } from './engine-js.js';
 import type { StreamPlan } from './plan.js';
 
@@ -17,7 +16,7 @@ type Run = (program: number, opCount: number, table: number, bufferCount: number
 /**
  * The WebAssembly engine for a plan.
  *
- * @example const engine = WasmStreamEngine.create(plan); engine?.run(1);
+ * @example const engine = new WasmStreamEngine(plan, kernelModule, false); engine.run(1);
  */
 export class WasmStreamEngine implements StreamEngine {
   readonly name = 'wasm';
@@ -37,12 +36,6 @@ export class WasmStreamEngine implements StreamEngine {
     this.floats = new Float32Array(memory.buffer);
     this.words = new Int32Array(memory.buffer);
     loadImage(plan, this.floats);
-  }
-
-  /** The engine on this runtime's kernel module, or null where WebAssembly SIMD is unavailable (not loaded yet). */
-  static create(plan: StreamPlan): WasmStreamEngine | null {
-    const kernel: KernelModule | undefined = wasmRuntime()?.kernel;
-    return kernel ? new WasmStreamEngine(plan, kernel.module, kernel.shared) : null;
   }
 
   run(steps: number): void {

@@ -1,4 +1,5 @@
-export { stream, Streamer, type StreamOptions, type StreamState } from './streamer.js';
+export { stream, streamWorkletOptions, Streamer, type StreamOptions, type StreamState } from './streamer.js';
+export { StreamBlockProcessor, type StreamWorkletOptions } from './worklet-processor.js';
 export { StreamError } from './stream-error.js';
 export { compileStreamPlan, type CompileOptions } from './compile.js';
 export { PlanBuilder, packConvWeights, type StreamPlan, type PlanValue, type PlanConv } from './plan.js';

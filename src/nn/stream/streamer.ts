@@ -5,6 +5,7 @@
  */
 import { OptionError, ShapeError, describeValue } from '../../errors.js';
 import { getBackend } from '../../kernels/index.js';
+import { wasmRuntime } from '../../kernels/wasm/wasm-runtime.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Module } from '../module.js';
 import { compileStreamPlan } from './compile.js';
@@ -13,6 +14,7 @@ import { WasmStreamEngine } from './engine-wasm.js';
 import type { StreamPlan } from './plan.js';
 import { BUFFER_WORDS, B_BASE, B_CHANNELS, B_CURSOR, B_HISTORY } from './program.js';
 import { StreamError } from './stream-error.js';
+import type { StreamWorkletOptions } from './worklet-processor.js';
 
 /** Options of {@link stream}. */
 export interface StreamOptions {
@@ -50,25 +52,32 @@ export function stream(model: Module, options: StreamOptions = {}): Streamer {
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.includes(key)) throw new OptionError('stream', key, `unknown option ${describeValue(key)}; options are ${OPTION_KEYS.join(', ')}`);
   }
-  const batch = options.batch ?? 1;
-  if (!Number.isInteger(batch) || batch < 1) throw new OptionError('stream', 'batch', `batch ${describeValue(batch)} must be a positive integer`);
-  const maxSteps = options.maxSteps ?? 128;
-  if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 65536) {
-    throw new OptionError('stream', 'maxSteps', `maxSteps ${describeValue(maxSteps)} must be an integer from 1 to 65536`);
-  }
-  if (options.engine !== undefined && options.engine !== 'wasm' && options.engine !== 'js') {
-    throw new OptionError('stream', 'engine', `engine ${describeValue(options.engine)} must be "wasm" or "js"`);
-  }
-  const condition = options.condition === undefined ? null
-    : Float32Array.from(options.condition instanceof Tensor ? options.condition.data : options.condition);
-  if (condition && condition.some((v) => !Number.isFinite(v))) throw new StreamError('stream', 'condition', 'condition holds a NaN or infinite value');
-  const plan = compileStreamPlan(model, { batch, maxSteps, condition });
+  const plan = planFor('stream', model, options);
   const wantWasm = options.engine === 'wasm' || (options.engine === undefined && getBackend() === 'wasm');
-  const engine = wantWasm ? WasmStreamEngine.create(plan) : null;
+  const kernel = wantWasm ? wasmRuntime()?.kernel : undefined;
+  const engine = kernel ? new WasmStreamEngine(plan, kernel.module, kernel.shared) : null;
   if (options.engine === 'wasm' && !engine) {
     throw new OptionError('stream', 'engine', 'engine "wasm" needs WebAssembly SIMD, which is unavailable here (in a browser, await ready() first)');
   }
   return new Streamer(plan, engine ?? new JsStreamEngine(plan));
+}
+
+/** Checks the options and compiles the model's plan. */
+function planFor(op: string, model: Module, options: StreamOptions): StreamPlan {
+  const batch = options.batch ?? 1;
+  if (!Number.isInteger(batch) || batch < 1) throw new OptionError(op, 'batch', `batch ${describeValue(batch)} must be a positive integer`);
+  const maxSteps = options.maxSteps ?? 128;
+  if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 65536) {
+    throw new OptionError(op, 'maxSteps', `maxSteps ${describeValue(maxSteps)} must be an integer from 1 to 65536`);
+  }
+  if (options.engine !== undefined && options.engine !== 'wasm' && options.engine !== 'js') {
+    throw new OptionError(op, 'engine', `engine ${describeValue(options.engine)} must be "wasm" or "js"`);
+  }
+  const condition = options.condition === undefined ? null
+    : Float32Array.from(options.condition instanceof Tensor ? options.condition.data : options.condition);
+  if (condition && condition.some((v) => !Number.isFinite(v))) throw new StreamError(op, 'condition', 'condition holds a NaN or infinite value');
+  const plan = compileStreamPlan(model, { batch, maxSteps, condition });
+  return plan;
 }
 
 /**
@@ -226,4 +235,22 @@ export class Streamer {
   private badSample(op: string, value: number, streamIndex: number, channel: number, time: number): never {
     throw new StreamError(op, 'samples', `the sample of stream ${streamIndex}, channel ${channel} at step ${time} is ${value}; streams take finite numbers`);
   }
+}
+
+/**
+ * What an AudioWorklet needs to run `model` (see {@link StreamBlockProcessor}): its compiled plan for `batch`
+ * streams in blocks of up to 128 frames, and the kernel module when WebAssembly SIMD is loaded (`await ready()`
+ * first in a browser). Pass it as `processorOptions`.
+ *
+ * @example
+ * await ready(); await context.audioWorklet.addModule(new URL('atrous/dist/web/stream-worklet.js', import.meta.url));
+ * const node = new AudioWorkletNode(context, 'atrous-stream', { processorOptions: streamWorkletOptions(tcn), outputChannelCount: [16] });
+ */
+export function streamWorkletOptions(model: Module, options: { batch?: number; condition?: Tensor | ArrayLike<number> } = {}): StreamWorkletOptions {
+  for (const key of Object.keys(options)) {
+    if (key !== 'batch' && key !== 'condition') throw new OptionError('streamWorkletOptions', key, `unknown option ${describeValue(key)}; options are batch, condition`);
+  }
+  const plan = planFor('streamWorkletOptions', model, { ...options, maxSteps: 128 });
+  const kernel = getBackend() === 'wasm' ? wasmRuntime()?.kernel : undefined;
+  return kernel ? { plan, module: kernel.module, shared: kernel.shared } : { plan };
 }
