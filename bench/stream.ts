@@ -7,8 +7,9 @@
  *     [1, 1, RF], one thread), and how many times faster a streamed sample is;
  *   - heap use over 10^6 steps.
  * Every contender runs in a child process of its own (DESIGN.md), one thread; each figure is the median of
- * repeated runs with the spread (min–max), and the load average is printed with them: on a shared machine the
- * absolute numbers move, the side-by-side ratios less.
+ * repeated runs with the spread (min–max), next to the rate per second of CPU time the process got, and the load
+ * average is printed with them: on a shared machine the wall-clock numbers move with the load, the CPU-time ones
+ * and the side-by-side ratios less.
  *
  *   node dist/bench/stream.js [--quick]
  */
@@ -33,14 +34,24 @@ function wavenet(name: ModelName): WaveNet {
   }).eval();
 }
 
-interface Rates { median: number; min: number; max: number; build?: string | null }
+/** Samples/s by the wall clock (median, min, max) and per second of this process's CPU time (median). */
+interface Rates { median: number; min: number; max: number; perCpuSecond: number; build?: string | null }
 
-function summarize(rates: number[]): Rates {
-  return { median: median(rates), min: Math.min(...rates), max: Math.max(...rates) };
+function summarize(rates: number[], cpuRates: number[]): Rates {
+  return { median: median(rates), min: Math.min(...rates), max: Math.max(...rates), perCpuSecond: median(cpuRates) };
+}
+
+/** Times `work` by the wall clock and by the CPU time this process got (what a loaded machine distorts less). */
+async function timed(work: () => unknown): Promise<{ seconds: number; cpuSeconds: number }> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await work();
+  const used = process.cpuUsage(cpu);
+  return { seconds: (performance.now() - start) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 /** Child: `reps` runs of `steps` steps of `batch` streams; samples/s per run (all streams counted). */
-function atrousChild(name: ModelName, batch: number, reps: number, steps: number): Rates {
+async function atrousChild(name: ModelName, batch: number, reps: number, steps: number): Promise<Rates> {
   const s = stream(wavenet(name), { batch });
   const signal = randn([steps + 2000], 7).data;
   const sample = new Float32Array(batch);
@@ -48,13 +59,13 @@ function atrousChild(name: ModelName, batch: number, reps: number, steps: number
     for (let t = from; t < from + count; t++) { sample.fill(signal[t]); s.step(sample); }
   };
   run(0, 2000);
-  const rates: number[] = [];
+  const rates: number[] = [], cpuRates: number[] = [];
   for (let r = 0; r < reps; r++) {
-    const start = performance.now();
-    run(2000, steps);
-    rates.push((steps * batch) / ((performance.now() - start) / 1000));
+    const { seconds, cpuSeconds } = await timed(() => run(2000, steps));
+    rates.push((steps * batch) / seconds);
+    cpuRates.push((steps * batch) / cpuSeconds);
   }
-  return { ...summarize(rates), build: wasmBuild() };
+  return { ...summarize(rates, cpuRates), build: wasmBuild() };
 }
 
 /** Child: onnxruntime-node recomputing the whole receptive field for one new output sample. */
@@ -67,14 +78,14 @@ async function ortChild(name: ModelName, reps: number, runsPerRep: number): Prom
   const inputName = session.inputNames[0];
   const feed = { [inputName]: new ort.Tensor('float32', example.data, [1, 1, window]) };
   for (let i = 0; i < 3; i++) await session.run(feed);
-  const rates: number[] = [];
+  const rates: number[] = [], cpuRates: number[] = [];
   for (let r = 0; r < reps; r++) {
-    const start = performance.now();
-    for (let i = 0; i < runsPerRep; i++) await session.run(feed);
-    rates.push(runsPerRep / ((performance.now() - start) / 1000));
+    const { seconds, cpuSeconds } = await timed(async () => { for (let i = 0; i < runsPerRep; i++) await session.run(feed); });
+    rates.push(runsPerRep / seconds);
+    cpuRates.push(runsPerRep / cpuSeconds);
   }
   await session.release();
-  return summarize(rates);
+  return summarize(rates, cpuRates);
 }
 
 /** Child: heap in use (after a full collection) every 250,000 steps over 10^6 steps. */
@@ -99,7 +110,8 @@ function child(args: string[], flags: string[] = []): unknown {
 }
 
 const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
-const rate = (r: Rates): string => `${Math.round(r.median).toLocaleString('en-US')} samples/s (${Math.round(r.min).toLocaleString('en-US')}–${Math.round(r.max).toLocaleString('en-US')})`;
+const count = (n: number): string => Math.round(n).toLocaleString('en-US');
+const rate = (r: Rates): string => `${count(r.median)} samples/s (${count(r.min)}–${count(r.max)}; ${count(r.perCpuSecond)} per CPU second)`;
 
 async function parent(quick: boolean): Promise<void> {
   const reps = quick ? 3 : 7, steps = quick ? 4000 : 20000;
@@ -113,10 +125,11 @@ async function parent(quick: boolean): Promise<void> {
     const fused = relaxedFlag.length ? child(['atrous', name, '1', String(reps), String(steps)], relaxedFlag) as Rates : null;
     const ort = child(['ort', name, String(reps), quick ? '5' : '20']) as Rates;
     console.log(`WaveNet ${name} (RF ${wavenet(name).receptiveField}), load ${load()}`);
-    console.log(`  atrous step, batch 1 [${one.build}]   ${rate(one)}  = ${(one.median / RATE).toFixed(2)}× real time`);
-    if (fused) console.log(`  atrous step, batch 1 [${fused.build}, ${relaxedFlag[0]}]   ${rate(fused)}  = ${(fused.median / RATE).toFixed(2)}× real time`);
-    console.log(`  atrous step, batch 8 (aggregate)   ${rate(eight)}  = ${(eight.median / one.median).toFixed(2)}× batch 1`);
-    console.log(`  onnxruntime-node, RF window per sample   ${rate(ort)}  → a streamed sample is ${(one.median / ort.median).toFixed(0)}× faster\n`);
+    const realTime = (r: Rates): string => `${(r.median / RATE).toFixed(2)}× real time (${(r.perCpuSecond / RATE).toFixed(2)}× per CPU second)`;
+    console.log(`  atrous step, batch 1 [${one.build}]   ${rate(one)}  = ${realTime(one)}`);
+    if (fused) console.log(`  atrous step, batch 1 [${fused.build}, ${relaxedFlag[0]}]   ${rate(fused)}  = ${realTime(fused)}`);
+    console.log(`  atrous step, batch 8 (aggregate)   ${rate(eight)}  = ${(eight.median / one.median).toFixed(2)}× batch 1 (${(eight.perCpuSecond / one.perCpuSecond).toFixed(2)}× per CPU second)`);
+    console.log(`  onnxruntime-node, RF window per sample   ${rate(ort)}  → a streamed sample is ${(one.median / ort.median).toFixed(0)}× faster (${(one.perCpuSecond / ort.perCpuSecond).toFixed(0)}× per CPU second)\n`);
   }
   const heap = child(['heap', '2x1..128'], ['--expose-gc']) as number[];
   console.log(`heap in use over 10^6 steps (2x1..128, batch 1, after gc every 250,000): ${heap.map((b) => `${(b / 1048576).toFixed(2)} MB`).join(', ')}`);
@@ -128,7 +141,7 @@ if (argv[0] === '--child') {
   const [kind, name, ...rest] = argv.slice(1);
   const numbers = rest.map(Number);
   let result: unknown;
-  if (kind === 'atrous') result = atrousChild(name as ModelName, numbers[0], numbers[1], numbers[2]);
+  if (kind === 'atrous') result = await atrousChild(name as ModelName, numbers[0], numbers[1], numbers[2]);
   else if (kind === 'ort') result = await ortChild(name as ModelName, numbers[0], numbers[1]);
   else result = heapChild(name as ModelName);
   console.log(JSON.stringify(result));
