@@ -2,13 +2,14 @@
  * Builds the WebAssembly kernels from assembly/ with the AssemblyScript compiler (an npm devDependency; nothing is
  * downloaded) into dist/src/kernels/wasm/, next to the loader that reads them. Three builds of one source:
  * relaxed SIMD and plain SIMD128 on shared memory (worker threads), and plain SIMD128 on ordinary memory for pages
- * without cross-origin isolation. Run by `npm run build` (and so by `npm install` through `prepare`).
+ * without cross-origin isolation. Entries: index.ts (the conv kernels) and stream-engine.ts (the streaming
+ * interpreter of src/nn/stream/). Run by `npm run build` (and so by `npm install` through `prepare`).
  */
 import asc from 'assemblyscript/asc';
 import { mkdirSync } from 'node:fs';
 
 const outDir = 'dist/src/kernels/wasm';
-const common = ['assembly/index.ts', '-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--initialMemory', '32', '--maximumMemory', '32768'];
+const common = ['assembly/index.ts', 'assembly/stream-engine.ts', '-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--initialMemory', '32', '--maximumMemory', '32768'];
 const builds = [
   { file: 'conv-relaxed-simd.wasm', flags: ['--sharedMemory', '--enable', 'simd,threads,relaxed-simd'] },
   { file: 'conv-simd.wasm', flags: ['--sharedMemory', '--enable', 'simd,threads'] },

@@ -5,8 +5,9 @@
  * the page's HTML and CSS; and the
  * WASM kernels copied beside the bundle, where the loader's literal `new URL('./conv-….wasm', import.meta.url)` looks for them. The
  * module Web Worker of the kernels' thread pool, `web-worker.js`, also beside the bundle (the pool starts it through
- * `new URL('./web-worker.js', import.meta.url)` on cross-origin isolated pages). The page's modules are type-checked
- * first (web/tsconfig.json). Both bundles' esbuild metafiles go to dist/web-meta.json
+ * `new URL('./web-worker.js', import.meta.url)` on cross-origin isolated pages). `stream-worklet.js`, the AudioWorklet
+ * module of streaming. The page's modules are type-checked first (web/tsconfig.json). The bundles' esbuild metafiles go
+ * to dist/web-meta.json
  * (outside the served folder) so a test can prove no `node:` module got in. Run by `npm run build` after the WASM
  * build, which must come first.
  */
@@ -38,6 +39,8 @@ mkdirSync(outDir, { recursive: true });
 const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, metafile: true, logLevel: 'warning' };
 const library = await build({ ...common, entryPoints: ['src/browser.ts'], outfile: join(outDir, 'atrous.js') });
 const worker = await build({ ...common, entryPoints: ['src/kernels/threads/web-worker.ts'], outfile: join(outDir, 'web-worker.js') });
+/** The AudioWorklet module of streaming (src/stream-worklet.ts): the plan runner only, no model classes. */
+const streamWorklet = await build({ ...common, entryPoints: ['src/stream-worklet.ts'], outfile: join(outDir, 'stream-worklet.js') });
 
 /** The page imports the library through `../src/browser.js`; in dist/web that is the bundle beside it. */
 const libraryBesidePage = {
@@ -50,10 +53,10 @@ const page = await build({ ...common, entryPoints: ['web/explorer.ts', 'web/desi
 
 for (const file of wasmFiles) copyFileSync(join(wasmDir, file), join(outDir, file));
 for (const file of pageFiles) copyFileSync(file, join(outDir, file.slice('web/'.length)));
-writeFileSync('dist/web-meta.json', JSON.stringify({ library: library.metafile, worker: worker.metafile, page: page.metafile }));
+writeFileSync('dist/web-meta.json', JSON.stringify({ library: library.metafile, worker: worker.metafile, streamWorklet: streamWorklet.metafile, page: page.metafile }));
 
 const size = (file) => {
   const bytes = readFileSync(join(outDir, file));
   return `${file} ${(bytes.length / 1024).toFixed(0)} KiB (${(gzipSync(bytes).length / 1024).toFixed(0)} KiB gzip)`;
 };
-console.log(`build-web: ${outDir}/ ← ${['atrous.js', 'web-worker.js', 'explorer.js', 'designer-worker.js', 'inspector-worker.js', 'conv-worker.js', ...wasmFiles].map(size).join(', ')}`);
+console.log(`build-web: ${outDir}/ ← ${['atrous.js', 'web-worker.js', 'stream-worklet.js', 'explorer.js', 'designer-worker.js', 'inspector-worker.js', 'conv-worker.js', ...wasmFiles].map(size).join(', ')}`);

@@ -19,9 +19,10 @@ export { TemporalBlock, TCN, type TemporalBlockOptions, type TcnOptions } from '
 export { MaxPoolNd, MaxPool1d, MaxPool2d, MaxPool3d, AvgPoolNd, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPoolNd, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d } from './pool.js';
 export { Upsample } from './upsample.js';
 export { ASPP, type AsppOptions } from './blocks/aspp.js';
-export { WaveNet, WaveNetLayer, WaveNetStream, type WaveNetOptions } from './blocks/wavenet.js';
+export { WaveNet, WaveNetLayer, type WaveNetOptions } from './blocks/wavenet.js';
 export { ContextModule, type ContextModuleOptions } from './blocks/context-module.js';
 export { ResNet, BasicBlock, Bottleneck, dilatedResNet, type ResNetOptions, type ResidualBlockOptions } from './blocks/resnet.js';
 export { convParameterCount, compareDilatedToStandard, type ConvCountOptions, type ConvSummary } from './parameter-count.js';
 export { LayerNorm, GroupNorm } from './normalization.js';
 export { moduleGraph, type ModuleGraphInput } from './analysis-graph.js';
+export * from './stream/index.js';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ASPP, BasicBlock, BatchNorm2d, Bottleneck, Conv2d, ContextModule, DilatedCausalConv1d, Module, Sequential, TCN, WaveNet,
-  backward, variable, zeros, type Variable,
+  backward, stream, variable, zeros, type Variable,
 } from '../../src/index.js';
 import { assertClose, loadFixture, withPrefix } from './torch-fixtures.js';
 
@@ -70,20 +70,20 @@ describe('blocks equal PyTorch for weights loaded from PyTorch-exported .safeten
 });
 
 describe('WaveNet streaming generation', () => {
-  it('produces PyTorch\'s full-sequence output one sample at a time', () => {
+  it('produces PyTorch\'s full-sequence output one sample at a time, both conditioned items as one batch', () => {
     const { tensors } = loadFixture('wavenet');
     const net = new WaveNet({ inChannels: 2, outChannels: 3, residualChannels: 4, gateChannels: 5, skipChannels: 6, kernelSize: 2, layersPerStack: 3, stacks: 2, conditionChannels: 3 });
     net.loadStateDict(withPrefix(tensors, 'state.'));
     const x = tensors.get('input')!, expected = tensors.get('output')!, condition = tensors.get('condition')!;
-    const [, channels, length] = x.shape;
-    for (let item = 0; item < 2; item++) {
-      const stream = net.createStream(condition.data.subarray(item * 3, item * 3 + 3));
-      for (let t = 0; t < length; t++) {
-        const sample = Array.from({ length: channels }, (_, c) => x.data[(item * channels + c) * length + t]);
-        const out = stream.step(sample);
+    const [items, channels, length] = x.shape;
+    const s = stream(net.eval(), { batch: items, condition });
+    for (let t = 0; t < length; t++) {
+      const sample = Array.from({ length: items * channels }, (_, i) => x.data[i * length + t]);
+      const out = s.step(sample).data;
+      for (let item = 0; item < items; item++) {
         for (let c = 0; c < 3; c++) {
-          const want = expected.data[(item * 3 + c) * length + t];
-          assert.ok(Math.abs(out[c] - want) <= 1e-4 * (1 + Math.abs(want)), `item ${item}, t ${t}, channel ${c}: ${out[c]} vs ${want}`);
+          const want = expected.data[(item * 3 + c) * length + t], got = out[item * 3 + c];
+          assert.ok(Math.abs(got - want) <= 1e-4 * (1 + Math.abs(want)), `item ${item}, t ${t}, channel ${c}: ${got} vs ${want}`);
         }
       }
     }

@@ -4,7 +4,7 @@ import {
   ASPP, BatchNorm2d, Conv1d, Conv2d, Conv3d, ConvTranspose2d, ContextModule, Dropout, Linear, OptionError, ReLU, Sequential,
   ShapeError, StateDictError, TCN, Upsample, WaveNet, compareDilatedToStandard, conv, convParameterCount, convTranspose,
   functional as F, manualSeed, noGrad, randn, readSafetensors, tensor, writeSafetensors, zeros,
-  DilatedCausalConv1d, SGD, StepLR, buildWavenetStack, fit,
+  DilatedCausalConv1d, SGD, StepLR, buildWavenetStack, fit, stream,
 } from '../../src/index.js';
 
 describe('Module: parameters, buffers, modes and state dicts', () => {
@@ -153,10 +153,10 @@ describe('blocks', () => {
     const length = 150;
     const x = randn([1, 1, length], 15);
     const full = noGrad(() => net.forward(x)).value;
-    const stream = net.createStream();
+    const s = stream(net.eval());
     let worst = 0;
     for (let t = 0; t < length; t++) {
-      const out = stream.step([x.data[t]]);
+      const out = s.step([x.data[t]]).data;
       for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(out[c] - full.data[c * length + t]));
     }
     assert.ok(worst < 1e-5, `largest difference ${worst}`);

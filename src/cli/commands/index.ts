@@ -6,6 +6,8 @@ import { analyzeCommand } from './analyze.js';
 import { runCommand } from './run.js';
 import { benchCommand } from './bench.js';
 import { serveCommand } from './serve.js';
+import { streamCommand } from './stream.js';
+import { generateCommand } from './generate.js';
 
 /** Every CLI command, in the order `atrous --help` lists them. Each lives in its own file beside this one. */
-export const commands: Command[] = [rfCommand, plotCommand, animateCommand, analyzeCommand, runCommand, benchCommand, serveCommand];
+export const commands: Command[] = [rfCommand, plotCommand, animateCommand, analyzeCommand, runCommand, streamCommand, generateCommand, benchCommand, serveCommand];

@@ -4,14 +4,13 @@
  * optional global conditioning vector), adds a 1×1 of z back to its input (residual) and another 1×1 of z to the
  * skip sum — and an output head `1×1(relu(1×1(relu(skips))))`.
  *
- * Streaming generation keeps, per layer, a queue of the last `d(k−1)` inputs that layer saw, so each new sample
- * costs O(layers) convolution taps instead of a forward over the whole history; it computes the same numbers as
- * the full forward.
+ * `stream(net)` (nn/stream/) runs it sample by sample with a queue of the last `d(k−1)` inputs per layer, so each new
+ * sample costs O(layers) instead of a forward over the whole history, and `generate(net, ...)` samples audio from it.
  */
 import { add, mul } from '../../autograd/arithmetic.js';
 import { relu, sigmoid, tanh } from '../../autograd/activations.js';
 import { reshape } from '../../autograd/shape.js';
-import { asVariable, noGrad, type Variable, type VariableLike } from '../../autograd/variable.js';
+import { asVariable, type Variable, type VariableLike } from '../../autograd/variable.js';
 import { OptionError, ShapeError, describeValue } from '../../errors.js';
 import type { Random } from '../../tensor/random.js';
 import { Conv1d } from '../conv.js';
@@ -85,7 +84,7 @@ export class WaveNetLayer extends Module {
  *
  * @example
  * const net = new WaveNet({ inChannels: 1, outChannels: 256, residualChannels: 32, skipChannels: 64, layersPerStack: 10 });
- * const stream = net.createStream(); const next = stream.step([0.1]);
+ * const logits = net.forward(randn([1, 1, 16000]));  // [1, 256, 16000]; stream(net).step([0.1]) for one sample
  */
 export class WaveNet extends Module {
   readonly input: Conv1d;
@@ -138,14 +137,6 @@ export class WaveNet extends Module {
     return this.output2.forward(relu(this.output1.forward(relu(skips!))));
   }
 
-  /**
-   * Starts sample-by-sample generation for one sequence (batch 1) from silence (zeros before the first
-   * sample, as the causal padding of the full forward).
-   */
-  createStream(condition?: ArrayLike<number>): WaveNetStream {
-    return new WaveNetStream(this, condition);
-  }
-
   private conditioning(batch: number, condition?: VariableLike): Variable | null {
     if (this.conditionChannels === null) {
       if (condition !== undefined) throw new OptionError('WaveNet', 'condition', 'this WaveNet was built without conditionChannels, so it takes no condition');
@@ -157,102 +148,4 @@ export class WaveNet extends Module {
     }
     return reshape(condition, [batch, this.conditionChannels, 1]);
   }
-}
-
-/**
- * Incremental WaveNet inference. Layer `i` keeps a ring buffer of its last `d_i(k−1)+1` inputs; `step` pushes one
- * sample through every layer reading only those queues.
- */
-export class WaveNetStream {
-  private readonly queues: Float32Array[];
-  private readonly heads: number[];
-  private readonly conditionBias: { filter: Float32Array; gate: Float32Array }[] | null;
-  private readonly residualChannels: number;
-  private consumed = 0;
-
-  constructor(private readonly net: WaveNet, condition?: ArrayLike<number>) {
-    this.residualChannels = net.input.options.outChannels;
-    this.queues = net.layers.modules.map((l) => new Float32Array((l.dilation * (l.kernelSize - 1) + 1) * this.residualChannels));
-    this.heads = net.layers.modules.map(() => 0);
-    if (net.conditionChannels !== null) {
-      if (!condition || condition.length !== net.conditionChannels) {
-        throw new ShapeError('WaveNetStream', 'condition', `this WaveNet is conditioned: pass ${net.conditionChannels} condition values, got ${condition ? condition.length : 'none'}`);
-      }
-      const h = Float32Array.from(condition);
-      this.conditionBias = net.layers.modules.map((l) => ({
-        filter: dense(l.conditionFilter!.weight.data, null, h, l.conditionFilter!.options.outChannels, h.length),
-        gate: dense(l.conditionGate!.weight.data, null, h, l.conditionGate!.options.outChannels, h.length),
-      }));
-    } else {
-      if (condition !== undefined) throw new OptionError('WaveNetStream', 'condition', 'this WaveNet was built without conditionChannels');
-      this.conditionBias = null;
-    }
-  }
-
-  /** Samples consumed so far. */
-  get time(): number { return this.consumed; }
-
-  /** Feeds one input sample (`inChannels` values) and returns the output at this time step (`outChannels` values). */
-  step(sample: ArrayLike<number>): Float32Array {
-    const net = this.net;
-    if (sample.length !== net.inChannels) {
-      throw new ShapeError('WaveNetStream', 'sample', `sample has ${sample.length} values but the WaveNet takes ${net.inChannels} input channels`);
-    }
-    return noGrad(() => {
-      const R = this.residualChannels;
-      let x = dense(net.input.weight.data, net.input.bias?.data ?? null, Float32Array.from(sample), R, net.inChannels);
-      let skips: Float32Array | null = null;
-      net.layers.modules.forEach((layer, li) => {
-        const queue = this.queues[li];
-        const slots = queue.length / R;
-        const head = this.heads[li];
-        queue.set(x, head * R);
-        const gate = layer.filter.options.outChannels;
-        const k = layer.kernelSize, d = layer.dilation;
-        const f = new Float32Array(gate), g = new Float32Array(gate);
-        const Wf = layer.filter.weight.data, Wg = layer.gate.weight.data;
-        for (let o = 0; o < gate; o++) {
-          let sf = layer.filter.bias ? layer.filter.bias.data[o] : 0;
-          let sg = layer.gate.bias ? layer.gate.bias.data[o] : 0;
-          for (let j = 0; j < k; j++) {
-            // Tap j of a causal conv reads the input (k−1−j)·d steps back.
-            const slot = (((head - (k - 1 - j) * d) % slots) + slots) % slots;
-            const past = slot * R;
-            for (let i = 0; i < R; i++) {
-              const v = queue[past + i];
-              sf += Wf[(o * R + i) * k + j] * v;
-              sg += Wg[(o * R + i) * k + j] * v;
-            }
-          }
-          if (this.conditionBias) { sf += this.conditionBias[li].filter[o]; sg += this.conditionBias[li].gate[o]; }
-          f[o] = sf;
-          g[o] = sg;
-        }
-        const z = new Float32Array(gate);
-        for (let o = 0; o < gate; o++) z[o] = Math.tanh(f[o]) * (1 / (1 + Math.exp(-g[o])));
-        const res = dense(layer.residual.weight.data, layer.residual.bias?.data ?? null, z, R, gate);
-        const skip = dense(layer.skip.weight.data, layer.skip.bias?.data ?? null, z, layer.skip.options.outChannels, gate);
-        for (let i = 0; i < R; i++) res[i] += x[i];
-        x = res;
-        if (skips) for (let i = 0; i < skip.length; i++) skips[i] += skip[i];
-        else skips = skip;
-        this.heads[li] = (head + 1) % slots;
-      });
-      const hidden = dense(net.output1.weight.data, net.output1.bias?.data ?? null, skips!.map((v) => Math.max(v, 0)), net.output1.options.outChannels, skips!.length);
-      const out = dense(net.output2.weight.data, net.output2.bias?.data ?? null, hidden.map((v) => Math.max(v, 0)), net.output2.options.outChannels, hidden.length);
-      this.consumed++;
-      return out;
-    });
-  }
-}
-
-/** `W·v + b` for a 1×1 conv weight `[out, in, 1]` (or `[out, in]`). */
-function dense(W: Float32Array, b: Float32Array | null, v: Float32Array, out: number, inn: number): Float32Array {
-  const y = new Float32Array(out);
-  for (let o = 0; o < out; o++) {
-    let s = b ? b[o] : 0;
-    for (let i = 0; i < inn; i++) s += W[o * inn + i] * v[i];
-    y[o] = s;
-  }
-  return y;
 }
