@@ -30,6 +30,14 @@ async function runSmoke(name: string): Promise<ExampleResult> {
 }
 
 describe('the examples (smoke size)', () => {
+  it('audio: the dilated TCN hears 253 samples (31.6 ms at 8 kHz), the undilated one 25, with the same parameters', async () => {
+    const { metrics } = await runSmoke('audio');
+    assert.equal(metrics['dilated.rf'], 253);
+    assert.equal(metrics['undilated.rf'], 25);
+    assert.equal(metrics['dilated.params'], metrics['undilated.params']);
+    for (const key of ['dilated.mse', 'undilated.mse', 'holdLast.mse']) assert.ok(Number.isFinite(metrics[key] as number), key);
+  });
+
   it('segmentation: three schedules with one parameter budget, fields 9, 33 and 19, holes only at dilation 4', async () => {
     const { metrics } = await runSmoke('segmentation');
     assert.equal(metrics['dilation 1.rf'], 9);
