@@ -8,7 +8,7 @@ import { setMemoryLimit } from './tensor/memory-budget.js';
 // Node knows the machine: the budget is half of the memory this process may use (a cgroup limit when there is one).
 setMemoryLimit(Math.floor(Math.min(totalmem(), constrainedMemory()) / 2));
 
-export { checkOptionKeys, closestKey } from './options.js';
+export { checkOptionKeys, closestKey, optionKeys } from './options.js';
 export * from './errors.js';
 export * from './tensor/index.js';
 export * from './geometry/index.js';

@@ -5,6 +5,7 @@
 import { OptionError, ShapeError, describeValue } from '../errors.js';
 import { resize, resizeBackward, type ResizeOptions } from '../ops/resize.js';
 import { asVariable, record, type Variable, type VariableLike } from './variable.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of {@link interpolate}, as PyTorch's `F.interpolate`: give `size` or `scaleFactor`. */
 export interface InterpolateOptions {
@@ -21,6 +22,7 @@ export interface InterpolateOptions {
  * @example F.interpolate(pooled, { size: [33, 33], mode: 'bilinear', alignCorners: false }) // ASPP's image branch
  */
 export function interpolate(x: VariableLike, options: InterpolateOptions): Variable {
+  checkOptionKeys('F.interpolate', options, optionKeys<typeof options>({ size: true, scaleFactor: true, mode: true, alignCorners: true }));
   const v = asVariable('interpolate', x);
   const resizeOptions = toResizeOptions(v.shape, options);
   return record('interpolate', resize(v.value, resizeOptions), [v], (g) => [resizeBackward(g, v.shape, resizeOptions)]);

@@ -5,6 +5,7 @@
  */
 import { ShapeError, describeValue } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** One recorded op: its inputs and the map from its output's gradient to each input's gradient. */
 export interface GradFunction {
@@ -65,6 +66,7 @@ export class Variable {
  * @example const x = variable(randn([1, 3, 8]), { requiresGrad: true });
  */
 export function variable(value: Tensor, options: { requiresGrad?: boolean } = {}): Variable {
+  checkOptionKeys('variable', options, optionKeys<typeof options>({ requiresGrad: true }));
   return new Variable(value, options.requiresGrad ?? false, null);
 }
 

@@ -7,6 +7,7 @@ import { ShapeError, describeValue } from '../errors.js';
 import { Variable, type VariableLike } from '../autograd/variable.js';
 import { Tensor } from '../tensor/tensor.js';
 import { StateDictError, type StateDictMismatch } from './state-dict-error.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** A state dict: dotted name → tensor, in registration order. */
 export type StateDict = Map<string, Tensor>;
@@ -123,6 +124,7 @@ export abstract class Module {
    * @example model.loadStateDict(readSafetensors(fs.readFileSync('aspp.safetensors')));
    */
   loadStateDict(state: StateDict | Record<string, Tensor>, options: { strict?: boolean } = {}): void {
+    checkOptionKeys('loadStateDict', options, optionKeys<typeof options>({ strict: true }));
     const strict = options.strict ?? true;
     const incoming = state instanceof Map ? state : new Map(Object.entries(state));
     const own = this.stateDict();

@@ -2,6 +2,7 @@ import { OptionError, ShapeError, describeValue } from '../errors.js';
 import { checkPaddingMode, sourceIndex, type PaddingMode } from '../geometry/padding.js';
 import { spatialSize } from '../geometry/conv-geometry.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of {@link pad}. */
 export interface PadOptions {
@@ -20,6 +21,7 @@ export interface PadOptions {
  * pad(tensor([1, 2, 3], [1, 1, 3]), [[2, 1]], { mode: 'reflect' }).data // [3, 2, 1, 2, 3, 2]
  */
 export function pad(x: Tensor, padding: number | readonly (readonly number[])[], options: PadOptions = {}): Tensor {
+  checkOptionKeys('pad', options, optionKeys<typeof options>({ mode: true, value: true }));
   const pairs = padPairs('pad', x.shape, padding);
   const lead = x.rank - pairs.length;
   const inSize = x.shape.slice(lead);

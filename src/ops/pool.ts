@@ -11,6 +11,7 @@ import { effectiveKernelSize } from '../geometry/conv-arithmetic.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkTensor } from './bias.js';
 import { checkRank, checkSameShape } from './shape-checks.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of {@link maxPool} and {@link avgPool}. */
 export interface PoolOptions {
@@ -72,6 +73,7 @@ function poolGeometry(op: string, x: Tensor, options: PoolOptions): PoolGeometry
  * @example maxPool(tensor([1, 3, 2, 5], [1, 1, 4]), { kernel: 2 }).data // [3, 5]
  */
 export function maxPool(x: Tensor, options: PoolOptions): Tensor {
+  checkOptionKeys('maxPool', options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, ceilMode: true, countIncludePad: true }));
   const g = poolGeometry('maxPool', x, options);
   return pool(x, g, true, true);
 }
@@ -82,6 +84,7 @@ export function maxPool(x: Tensor, options: PoolOptions): Tensor {
  * @example avgPool(tensor([1, 3, 2, 6], [1, 1, 4]), { kernel: 2 }).data // [2, 4]
  */
 export function avgPool(x: Tensor, options: PoolOptions): Tensor {
+  checkOptionKeys('avgPool', options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, ceilMode: true, countIncludePad: true }));
   if (options?.dilation !== undefined && [options.dilation].flat().some((d) => d !== 1)) {
     throw new OptionError('avgPool', 'dilation', `average pooling has no dilation, got ${describeValue(options.dilation)}`);
   }
@@ -135,12 +138,14 @@ function pool(x: Tensor, g: PoolGeometry, isMax: boolean, includePad: boolean): 
  * @example maxPoolBackward(x, dy, { kernel: 3, stride: 2, padding: 1 })
  */
 export function maxPoolBackward(x: Tensor, gradOutput: Tensor, options: PoolOptions): Tensor {
+  checkOptionKeys('maxPoolBackward', options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, ceilMode: true, countIncludePad: true }));
   const g = poolGeometry('maxPoolBackward', x, options);
   return poolBackward(x, g, gradOutput, true, true);
 }
 
 /** Gradient of {@link avgPool}: each window's output gradient spread evenly over its divisor. */
 export function avgPoolBackward(x: Tensor, gradOutput: Tensor, options: PoolOptions): Tensor {
+  checkOptionKeys('avgPoolBackward', options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, ceilMode: true, countIncludePad: true }));
   const g = poolGeometry('avgPoolBackward', x, options);
   return poolBackward(x, g, gradOutput, false, options.countIncludePad ?? true);
 }

@@ -23,6 +23,7 @@ import { Linear } from '../linear.js';
 import { expectInput, Module } from '../module.js';
 import { AdaptiveAvgPool2d, MaxPool2d } from '../pool.js';
 import { Sequential } from '../sequential.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** Options of {@link BasicBlock} and {@link Bottleneck}, as torchvision's constructor arguments. */
 export interface ResidualBlockOptions {
@@ -124,6 +125,7 @@ export class ResNet extends Module {
 
   constructor(options: ResNetOptions) {
     super();
+    checkOptionKeys('ResNet', options, optionKeys<typeof options>({ depth: true, numClasses: true, replaceStrideWithDilation: true, outputStride: true, degridding: true, inChannels: true, random: true }));
     const layout = LAYOUTS[options.depth];
     if (!layout) throw new OptionError('ResNet', 'depth', `depth ${describeValue(options.depth)} must be 18, 34, 50 or 101`);
     const replace = resolveDilation(options);
@@ -186,6 +188,7 @@ export class ResNet extends Module {
  * @example const backbone = dilatedResNet(50, 8); // stages 3 and 4 at dilation 2 and 4
  */
 export function dilatedResNet(depth: ResNetOptions['depth'], outputStride: 8 | 16 | 32, options: Omit<ResNetOptions, 'depth' | 'outputStride'> = {}): ResNet {
+  checkOptionKeys('dilatedResNet', options, optionKeys<typeof options>({ numClasses: true, replaceStrideWithDilation: true, degridding: true, inChannels: true, random: true }));
   return new ResNet({ ...options, depth, outputStride });
 }
 

@@ -16,6 +16,7 @@ import { defaultGenerator } from '../init.js';
 import { expectInput, Module } from '../module.js';
 import { Sequential } from '../sequential.js';
 import { WeightNormConv1d } from '../weight-norm-conv.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** Options of {@link TemporalBlock}. */
 export interface TemporalBlockOptions {
@@ -46,6 +47,7 @@ export class TemporalBlock extends Module {
 
   constructor(options: TemporalBlockOptions) {
     super();
+    checkOptionKeys('TemporalBlock', options, optionKeys<typeof options>({ inChannels: true, outChannels: true, kernelSize: true, dilation: true, dropout: true, weightNorm: true, random: true }));
     const random = options.random ?? defaultGenerator();
     this.random = random;
     this.inChannels = options.inChannels;
@@ -103,6 +105,7 @@ export class TCN extends Module {
 
   constructor(options: TcnOptions) {
     super();
+    checkOptionKeys('TCN', options, optionKeys<typeof options>({ inputChannels: true, channels: true, kernelSize: true, dilations: true, dropout: true, weightNorm: true, random: true }));
     const kernelSize = options.kernelSize ?? 2;
     const dilations = options.dilations ?? options.channels.map((_, i) => 2 ** i);
     if (dilations.length !== options.channels.length) {

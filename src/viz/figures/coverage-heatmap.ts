@@ -4,6 +4,7 @@ import { cellSizeFor, colourBar, offsetAxes, type GridLayout } from '../heatmap.
 import { HOLE_COLOUR, OKABE_ITO, textColourOn, viridis } from '../palette.js';
 import { element, svgDocument, text } from '../svg.js';
 import { profileFigure } from './profile.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** Largest map side drawn as SVG cells; beyond it the file would be megabytes. */
 export const MAX_COVERAGE_SIDE = 400;
@@ -29,6 +30,7 @@ export interface CoverageHeatmapOptions {
  * @example coverageHeatmapFigure({ multiplicity: [[1, 0, 1], [0, 0, 0], [1, 0, 1]], description: 'kernel 2, dilation 2' })
  */
 export function coverageHeatmapFigure(options: CoverageHeatmapOptions): string {
+  checkOptionKeys('coverageHeatmapFigure', options, optionKeys<typeof options>({ multiplicity: true, description: true, title: true }));
   const grid = options.multiplicity;
   const rows = grid.length;
   const cols = rows === 0 ? 0 : grid[0].length;
