@@ -45,6 +45,7 @@ const EXEMPT = new Set(['checkOptionKeys 1', 'computeConvGeometry 3', 'computeCo
 const INSTANCES: Record<string, () => object> = {
   GraphBuilder: () => new atrous.GraphBuilder({ rank: 1 }),
   Module: () => new atrous.Linear({ inFeatures: 1, outFeatures: 1 }),
+  Optimizer: () => new atrous.SGD([atrous.variable(atrous.tensor([0]), { requiresGrad: true })], { lr: 0.1 }),
 };
 
 const UNKNOWN = 'zzNotAnOption';

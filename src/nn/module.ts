@@ -6,6 +6,7 @@
 import { ShapeError, describeValue } from '../errors.js';
 import { Variable, type VariableLike } from '../autograd/variable.js';
 import { Tensor } from '../tensor/tensor.js';
+import { markUpdated, trackVersion } from '../tensor/version.js';
 import { StateDictError, type StateDictMismatch } from './state-dict-error.js';
 import { checkOptionKeys, optionKeys } from '../options.js';
 
@@ -36,6 +37,7 @@ export abstract class Module {
   protected registerParameter(name: string, value: Tensor | null): Variable | null;
   protected registerParameter(name: string, value: Tensor | null): Variable | null {
     const parameter = value ? new Variable(value, true) : null;
+    if (parameter) trackVersion(parameter.value.data);
     this.parameterSlots.set(name, parameter);
     return parameter;
   }
@@ -102,6 +104,17 @@ export abstract class Module {
   zeroGrad(): void { for (const p of this.parameters()) p.zeroGrad(); }
 
   /**
+   * Freezes (`false`) or unfreezes every parameter here and below, as `module.requires_grad_()`; a frozen
+   * parameter gets no gradient and optimizers leave it unchanged. Returns this.
+   *
+   * @example model.backbone.setRequiresGrad(false); // fine-tune the head only
+   */
+  setRequiresGrad(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad = requiresGrad;
+    return this;
+  }
+
+  /**
    * Parameters and buffers by dotted name, in PyTorch's order (each module's parameters, then its buffers,
    * then its children). The tensors are the module's own: copy them before changing them.
    */
@@ -143,7 +156,7 @@ export abstract class Module {
     if (mismatches.length > 0) throw new StateDictError('loadStateDict', mismatches);
     for (const [key, tensor] of own) {
       const offered = incoming.get(key);
-      if (offered) tensor.data.set(offered.data);
+      if (offered) { tensor.data.set(offered.data); markUpdated(tensor.data); }
     }
   }
 }

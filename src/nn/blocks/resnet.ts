@@ -44,6 +44,7 @@ export class BasicBlock extends Module {
 
   constructor(options: ResidualBlockOptions) {
     super();
+    checkOptionKeys(new.target.name, options, optionKeys<typeof options>({ inplanes: true, planes: true, stride: true, dilation: true, downsample: true, random: true }));
     const o = withBlockDefaults(options);
     this.conv1 = this.registerModule('conv1', conv3x3(o.inplanes, o.planes, o.stride, o.dilation, o.random));
     this.bn1 = this.registerModule('bn1', new BatchNorm2d({ numFeatures: o.planes }));
@@ -68,6 +69,7 @@ export class Bottleneck extends Module {
 
   constructor(options: ResidualBlockOptions) {
     super();
+    checkOptionKeys(new.target.name, options, optionKeys<typeof options>({ inplanes: true, planes: true, stride: true, dilation: true, downsample: true, random: true }));
     const o = withBlockDefaults(options);
     this.conv1 = this.registerModule('conv1', conv1x1(o.inplanes, o.planes, 1, o.random));
     this.bn1 = this.registerModule('bn1', new BatchNorm2d({ numFeatures: o.planes }));

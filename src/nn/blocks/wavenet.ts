@@ -18,6 +18,7 @@ import { Conv1d } from '../conv.js';
 import { defaultGenerator } from '../init.js';
 import { expectInput, Module } from '../module.js';
 import { ModuleList } from '../sequential.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** Options of {@link WaveNet}. */
 export interface WaveNetOptions {
@@ -97,6 +98,7 @@ export class WaveNet extends Module {
 
   constructor(options: WaveNetOptions) {
     super();
+    checkOptionKeys('WaveNet', options, optionKeys<typeof options>({ inChannels: true, outChannels: true, residualChannels: true, gateChannels: true, skipChannels: true, kernelSize: true, layersPerStack: true, stacks: true, conditionChannels: true, random: true }));
     const o = {
       ...options,
       gateChannels: options.gateChannels ?? options.residualChannels,
