@@ -33,7 +33,11 @@ export function toResizeOptions(shape: readonly number[], options: InterpolateOp
   const inSize = shape.slice(2);
   const rank = inSize.length;
   if (rank < 1) throw new ShapeError('interpolate', 'input', `input shape ${describeValue(shape)} must be [N, C, ...spatial]`);
-  const perDim = (value: number | readonly number[]): number[] => (typeof value === 'number' ? Array(rank).fill(value) : value.slice());
+  const perDim = (value: number | readonly number[]): number[] => {
+    if (typeof value === 'number') return Array(rank).fill(value);
+    if (Array.isArray(value)) return value.slice();
+    throw new OptionError('interpolate', options.size !== undefined ? 'size' : 'scaleFactor', `${describeValue(value)} must be a number or one number per spatial dimension (${rank})`);
+  };
   if ((options.size === undefined) === (options.scaleFactor === undefined)) {
     throw new OptionError('interpolate', 'size', 'give exactly one of size and scaleFactor');
   }

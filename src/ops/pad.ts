@@ -22,6 +22,7 @@ export interface PadOptions {
  */
 export function pad(x: Tensor, padding: number | readonly (readonly number[])[], options: PadOptions = {}): Tensor {
   checkOptionKeys('pad', options, optionKeys<typeof options>({ mode: true, value: true }));
+  if (options.value !== undefined && (typeof options.value !== 'number' || Number.isNaN(options.value))) throw new OptionError('pad', 'value', `value ${describeValue(options.value)} must be a number (±Infinity allowed, NaN not)`);
   const pairs = padPairs('pad', x.shape, padding);
   const lead = x.rank - pairs.length;
   const inSize = x.shape.slice(lead);

@@ -60,11 +60,21 @@ function poolGeometry(op: string, x: Tensor, options: PoolOptions): PoolGeometry
   if (outSize.some((n) => n < 1)) {
     throw new OptionError(op, 'kernel', `window ${describeValue(kernel)} (dilation ${describeValue(dilation)}) does not fit the padded input ${describeValue(inSize)}`);
   }
+  const padOnly = outSize.findIndex((n, i) => Array.from({ length: n }, (_, o) => o * stride[i] - pads.before[i]).some((start) => !windowTouchesInput(start, kernel[i], dilation[i], inSize[i])));
+  if (padOnly >= 0) {
+    throw new OptionError(op, 'padding', `with dilation ${dilation[padOnly]} and padding ${describeValue([pads.before[padOnly], pads.after[padOnly]])}, a window in dimension ${padOnly} of length ${inSize[padOnly]} sees only padding (no defined max or mean); use less padding or dilation`);
+  }
   const pad3 = (v: number[], fill: number): number[] => [...Array(3 - rank).fill(fill), ...v];
   return {
     planes: x.shape[0] * x.shape[1], inSize: pad3(inSize, 1), outSize: pad3(outSize, 1), kernel: pad3(kernel, 1),
     stride: pad3(stride, 1), dilation: pad3(dilation, 1), padBefore: pad3(pads.before, 0), padAfter: pad3(pads.after, 0),
   };
+}
+
+/** Whether a window starting at `start` (in input coordinates) has a tap inside the `n` input positions. */
+function windowTouchesInput(start: number, k: number, d: number, n: number): boolean {
+  for (let t = 0; t < k; t++) if (start + t * d >= 0 && start + t * d < n) return true;
+  return false;
 }
 
 /**

@@ -106,6 +106,9 @@ export class TCN extends Module {
   constructor(options: TcnOptions) {
     super();
     checkOptionKeys('TCN', options, optionKeys<typeof options>({ inputChannels: true, channels: true, kernelSize: true, dilations: true, dropout: true, weightNorm: true, random: true }));
+    if (!Array.isArray(options.channels) || options.channels.length === 0) {
+      throw new OptionError('TCN', 'channels', `channels ${describeValue(options.channels)} must be a non-empty array of output channels, one per block`);
+    }
     const kernelSize = options.kernelSize ?? 2;
     const dilations = options.dilations ?? options.channels.map((_, i) => 2 ** i);
     if (dilations.length !== options.channels.length) {
