@@ -33,3 +33,6 @@ export { ResNet, BasicBlock, Bottleneck, dilatedResNet, type ResNetOptions, type
 export { convParameterCount, compareDilatedToStandard, type ConvCountOptions, type ConvSummary } from './parameter-count.js';
 export { LayerNorm, GroupNorm } from './normalization.js';
 export { moduleGraph, type ModuleGraphInput } from './analysis-graph.js';
+export { type Dataset, TensorDataset } from './data/dataset.js';
+export { DataLoader, type DataLoaderOptions } from './data/data-loader.js';
+export { defaultCollate, type Collated } from './data/collate.js';
