@@ -36,3 +36,4 @@ export { moduleGraph, type ModuleGraphInput } from './analysis-graph.js';
 export { type Dataset, TensorDataset } from './data/dataset.js';
 export { DataLoader, type DataLoaderOptions } from './data/data-loader.js';
 export { defaultCollate, type Collated } from './data/collate.js';
+export { summary, summaryFromReport, type ModelSummary, type SummaryRow } from './summary.js';

@@ -6,6 +6,7 @@ import { analyzeCommand } from './analyze.js';
 import { runCommand } from './run.js';
 import { benchCommand } from './bench.js';
 import { serveCommand } from './serve.js';
+import { summaryCommand } from './summary.js';
 
 /** Every CLI command, in the order `atrous --help` lists them. Each lives in its own file beside this one. */
-export const commands: Command[] = [rfCommand, plotCommand, animateCommand, analyzeCommand, runCommand, benchCommand, serveCommand];
+export const commands: Command[] = [rfCommand, plotCommand, animateCommand, analyzeCommand, summaryCommand, runCommand, benchCommand, serveCommand];
