@@ -37,3 +37,4 @@ export { type Dataset, TensorDataset } from './data/dataset.js';
 export { DataLoader, type DataLoaderOptions } from './data/data-loader.js';
 export { defaultCollate, type Collated } from './data/collate.js';
 export { summary, summaryFromReport, type ModelSummary, type SummaryRow } from './summary.js';
+export { fusedHalves, type StateDictAlias } from './state-dict-aliases.js';

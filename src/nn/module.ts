@@ -8,6 +8,7 @@ import { Variable, type VariableLike } from '../autograd/variable.js';
 import { Tensor } from '../tensor/tensor.js';
 import { markUpdated, trackVersion } from '../tensor/version.js';
 import { StateDictError, type StateDictMismatch } from './state-dict-error.js';
+import { resolveStateDictAliases, type StateDictAlias } from './state-dict-aliases.js';
 import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** A state dict: dotted name → tensor, in registration order. */
@@ -100,6 +101,12 @@ export abstract class Module {
   /** Evaluation mode (`train(false)`); returns this. */
   eval(): this { return this.train(false); }
 
+  /**
+   * Other names under which this module's weights are commonly saved (relative to this module), which
+   * `loadStateDict` maps onto its own keys. None by default; blocks with well-known foreign layouts declare theirs.
+   */
+  stateDictAliases(): readonly StateDictAlias[] { return []; }
+
   /** Clears every parameter's accumulated gradient. */
   zeroGrad(): void { for (const p of this.parameters()) p.zeroGrad(); }
 
@@ -132,15 +139,21 @@ export abstract class Module {
   /**
    * Copies tensors into this module's parameters and buffers by name. With `strict` (default) every key must
    * match and every shape agree; otherwise a {@link StateDictError} lists all the problems and nothing is
-   * changed. Non-strict loading skips missing and unexpected keys but still refuses mis-shaped ones.
+   * changed. Non-strict loading skips missing and unexpected keys but still refuses mis-shaped ones. Known
+   * foreign layouts are mapped first (weight-norm `weight_g`/`weight_v` and parametrizations, and each block's
+   * {@link stateDictAliases}). Every loaded tensor's version is bumped, so cached packed weights are repacked.
    *
    * @example model.loadStateDict(readSafetensors(fs.readFileSync('aspp.safetensors')));
    */
   loadStateDict(state: StateDict | Record<string, Tensor>, options: { strict?: boolean } = {}): void {
     checkOptionKeys('loadStateDict', options, optionKeys<typeof options>({ strict: true }));
     const strict = options.strict ?? true;
-    const incoming = state instanceof Map ? state : new Map(Object.entries(state));
     const own = this.stateDict();
+    const offeredMap = state instanceof Map ? state : new Map(Object.entries(state));
+    const incoming = resolveStateDictAliases(offeredMap, {
+      ownKeys: new Set(own.keys()),
+      aliases: this.namedModules().map(([path, m]) => ({ prefix: path ? `${path}.` : '', aliases: m.stateDictAliases() })),
+    });
     const mismatches: StateDictMismatch[] = [];
     for (const [key, tensor] of own) {
       const offered = incoming.get(key);

@@ -17,6 +17,7 @@ import { expectInput, Module } from '../module.js';
 import { Sequential } from '../sequential.js';
 import { WeightNormConv1d } from '../weight-norm-conv.js';
 import { checkOptionKeys, optionKeys } from '../../options.js';
+import type { StateDictAlias } from '../state-dict-aliases.js';
 
 /** Options of {@link TemporalBlock}. */
 export interface TemporalBlockOptions {
@@ -66,6 +67,15 @@ export class TemporalBlock extends Module {
     this.conv2 = this.registerModule('conv2', makeConv(options.outChannels));
     this.downsample = options.inChannels === options.outChannels ? null
       : this.registerModule('downsample', new Conv1d({ inChannels: options.inChannels, outChannels: options.outChannels, kernelSize: 1, random }));
+  }
+
+  /** Bai et al.'s code also registers the convolutions inside `net` (`net.0` is conv1, `net.4` conv2). */
+  override stateDictAliases(): readonly StateDictAlias[] {
+    const keys = (conv: Module) => [...conv.stateDict().keys()];
+    return [
+      ...keys(this.conv1).map((k) => ({ from: [`net.0.${k}`], to: [`conv1.${k}`] })),
+      ...keys(this.conv2).map((k) => ({ from: [`net.4.${k}`], to: [`conv2.${k}`] })),
+    ];
   }
 
   forward(x: VariableLike): Variable {
