@@ -165,14 +165,14 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }> {
       }
       restored.set(p, copy);
     }
-    saved.paramGroups.forEach((g, i) => {
-      const group = this.paramGroups[i];
-      const values: Record<string, unknown> = { ...group };
+    const groups = saved.paramGroups.map((g, i) => {
+      const values: Record<string, unknown> = { ...this.paramGroups[i] };
       for (const key of this.hyperparameterKeys) if (g[key] !== undefined) values[key] = g[key];
+      if (typeof g.initialLr === 'number') values.initialLr = g.initialLr;
       this.checkGroup(values as H);
-      Object.assign(group, values);
-      if (typeof g.initialLr === 'number') group.initialLr = g.initialLr;
+      return values;
     });
+    groups.forEach((values, i) => Object.assign(this.paramGroups[i], values));
     this.state.clear();
     for (const [p, entry] of restored) this.state.set(p, entry);
   }
