@@ -5,7 +5,7 @@
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Adam, Conv1d, Random, backward, functional as F, getBackend, markUpdated, noGrad, randn, ready, versionOf } from '../../src/index.js';
+import { Adam, Conv1d, Random, backward, functional as F, getBackend, markUpdated, noGrad, randn, ready, setBackend, versionOf } from '../../src/index.js';
 
 describe('weight versions', () => {
   before(async () => { await ready(); });
@@ -24,14 +24,21 @@ describe('weight versions', () => {
     assert.equal(versionOf(new Float32Array(3)), undefined);
   });
 
-  it('a cache hit does not compare the weights: only a version bump repacks them', () => {
-    assert.equal(getBackend(), 'wasm');
-    const conv = new Conv1d({ inChannels: 8, outChannels: 8, kernelSize: 3, dilation: 2, bias: false, random: new Random(3) });
-    const x = randn([1, 8, 16], 4);
-    const before = noGrad(() => conv.forward(x)).data.slice();
-    conv.weight.data.fill(0);
-    assert.deepEqual(noGrad(() => conv.forward(x)).data, before, 'an unannounced write is not seen: the hit read no weights');
-    markUpdated(conv.weight.data);
-    assert.ok(noGrad(() => conv.forward(x)).data.every((v) => v === 0), 'after markUpdated the new weights are used');
-  });
+  for (const backend of ['wasm', 'js']) {
+    it(`${backend}: a cache hit does not compare the weights; only a version bump repacks them`, () => {
+      const previous = getBackend();
+      setBackend(backend);
+      try {
+        const conv = new Conv1d({ inChannels: 8, outChannels: 8, kernelSize: 3, dilation: 2, bias: false, random: new Random(3) });
+        const x = randn([1, 8, 16], 4);
+        const before = noGrad(() => conv.forward(x)).data.slice();
+        conv.weight.data.fill(0);
+        assert.deepEqual(noGrad(() => conv.forward(x)).data, before, 'an unannounced write is not seen: the hit read no weights');
+        markUpdated(conv.weight.data);
+        assert.ok(noGrad(() => conv.forward(x)).data.every((v) => v === 0), 'after markUpdated the new weights are used');
+      } finally {
+        setBackend(previous);
+      }
+    });
+  }
 });
