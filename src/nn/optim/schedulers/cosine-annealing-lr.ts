@@ -1,4 +1,5 @@
 /** `torch.optim.lr_scheduler.CosineAnnealingLR` (its closed form). */
+import type { Optimizer } from '../optimizer.js';
 import { checkOptionKeys } from '../../../options.js';
 import { checkHyperparameter } from '../optimizer.js';
 import { initialRates, LrScheduler } from './lr-scheduler.js';
@@ -13,7 +14,7 @@ export class CosineAnnealingLR extends LrScheduler {
   readonly tMax: number;
   readonly etaMin: number;
 
-  constructor(optimizer: unknown, options: { tMax: number; etaMin?: number }) {
+  constructor(optimizer: Optimizer, options: { tMax: number; etaMin?: number }) {
     checkOptionKeys('CosineAnnealingLR', options, ['tMax', 'etaMin']);
     super('CosineAnnealingLR', optimizer);
     this.tMax = checkHyperparameter('CosineAnnealingLR', 'tMax', options.tMax, 1);

@@ -1,4 +1,5 @@
 /** `torch.optim.lr_scheduler.LambdaLR`. */
+import type { Optimizer } from '../optimizer.js';
 import { OptionError, describeValue } from '../../../errors.js';
 import { checkOptionKeys } from '../../../options.js';
 import { initialRates, LrScheduler } from './lr-scheduler.js';
@@ -14,7 +15,7 @@ export type LrLambda = (t: number) => number;
 export class LambdaLR extends LrScheduler {
   private readonly lambdas: LrLambda[];
 
-  constructor(optimizer: unknown, options: { lrLambda: LrLambda | readonly LrLambda[] }) {
+  constructor(optimizer: Optimizer, options: { lrLambda: LrLambda | readonly LrLambda[] }) {
     checkOptionKeys('LambdaLR', options, ['lrLambda']);
     super('LambdaLR', optimizer);
     const groups = this.optimizer.paramGroups.length;

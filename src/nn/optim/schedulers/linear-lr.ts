@@ -1,4 +1,5 @@
 /** `torch.optim.lr_scheduler.LinearLR`: the usual learning-rate warmup. */
+import type { Optimizer } from '../optimizer.js';
 import { OptionError, describeValue } from '../../../errors.js';
 import { checkOptionKeys } from '../../../options.js';
 import { checkHyperparameter } from '../optimizer.js';
@@ -15,7 +16,7 @@ export class LinearLR extends LrScheduler {
   readonly endFactor: number;
   readonly totalIters: number;
 
-  constructor(optimizer: unknown, options: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
+  constructor(optimizer: Optimizer, options: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
     checkOptionKeys('LinearLR', options, ['startFactor', 'endFactor', 'totalIters']);
     super('LinearLR', optimizer);
     this.startFactor = options.startFactor ?? 1 / 3;

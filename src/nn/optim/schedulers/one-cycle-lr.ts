@@ -1,4 +1,5 @@
 /** `torch.optim.lr_scheduler.OneCycleLR` (Smith & Topin's super-convergence policy), momentum cycling included. */
+import type { Optimizer } from '../optimizer.js';
 import { OptionError, describeValue } from '../../../errors.js';
 import { checkOptionKeys } from '../../../options.js';
 import { checkHyperparameter } from '../optimizer.js';
@@ -41,7 +42,7 @@ export class OneCycleLR extends LrScheduler {
   private readonly anneal: (start: number, end: number, pct: number) => number;
   private readonly momentumKey: 'momentum' | 'betas' | null;
 
-  constructor(optimizer: unknown, options: OneCycleOptions) {
+  constructor(optimizer: Optimizer, options: OneCycleOptions) {
     checkOptionKeys('OneCycleLR', options, ['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase']);
     super('OneCycleLR', optimizer);
     const o = options;

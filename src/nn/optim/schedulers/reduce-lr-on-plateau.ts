@@ -44,7 +44,7 @@ export class ReduceLROnPlateau implements LrSchedule {
   private cooldownLeft = 0;
   private readonly optimizer: Optimizer<{ lr: number }>;
 
-  constructor(optimizer: unknown, options: PlateauOptions = {}) {
+  constructor(optimizer: Optimizer, options: PlateauOptions = {}) {
     checkOptionKeys('ReduceLROnPlateau', options, ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps']);
     if (!(optimizer instanceof Optimizer)) throw new OptionError('ReduceLROnPlateau', 'optimizer', `optimizer ${describeValue(optimizer)} must be an Optimizer`);
     this.optimizer = optimizer;

@@ -1,4 +1,5 @@
 /** `torch.optim.lr_scheduler.SequentialLR`: warmup then decay, and other chains. */
+import type { Optimizer } from '../optimizer.js';
 import { OptionError, describeValue } from '../../../errors.js';
 import { checkOptionKeys } from '../../../options.js';
 import { checkCount, LrScheduler, type SchedulerState } from './lr-scheduler.js';
@@ -15,7 +16,7 @@ export class SequentialLR extends LrScheduler {
   readonly schedulers: readonly LrScheduler[];
   readonly milestones: readonly number[];
 
-  constructor(optimizer: unknown, options: { schedulers: readonly LrScheduler[]; milestones: readonly number[] }) {
+  constructor(optimizer: Optimizer, options: { schedulers: readonly LrScheduler[]; milestones: readonly number[] }) {
     checkOptionKeys('SequentialLR', options, ['schedulers', 'milestones']);
     super('SequentialLR', optimizer);
     const { schedulers, milestones } = options;

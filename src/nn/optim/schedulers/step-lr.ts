@@ -1,4 +1,5 @@
 /** `torch.optim.lr_scheduler.StepLR`. */
+import type { Optimizer } from '../optimizer.js';
 import { checkOptionKeys } from '../../../options.js';
 import { checkHyperparameter } from '../optimizer.js';
 import { initialRates, LrScheduler } from './lr-scheduler.js';
@@ -12,7 +13,7 @@ export class StepLR extends LrScheduler {
   readonly stepSize: number;
   readonly gamma: number;
 
-  constructor(optimizer: unknown, options: { stepSize: number; gamma?: number }) {
+  constructor(optimizer: Optimizer, options: { stepSize: number; gamma?: number }) {
     checkOptionKeys('StepLR', options, ['stepSize', 'gamma']);
     super('StepLR', optimizer);
     this.stepSize = checkHyperparameter('StepLR', 'stepSize', options.stepSize, 1);
