@@ -16,7 +16,7 @@
  * const y = conv(randn([1, 8, 32, 32], 1), randn([8, 8, 3, 3], 2), { dilation: 2, padding: 2 });
  * console.log(getBackend(), y.shape); // 'wasm' [1, 8, 32, 32]
  */
-export { checkOptionKeys, closestKey } from './options.js';
+export { checkOptionKeys, closestKey, optionKeys } from './options.js';
 export * from './errors.js';
 export * from './tensor/index.js';
 export * from './geometry/index.js';

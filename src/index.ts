@@ -9,7 +9,7 @@ import { setMemoryLimit } from './tensor/memory-budget.js';
 // a cgroup and ulimit -d/-v), or ATROUS_MEMORY_LIMIT when set.
 setMemoryLimit(defaultMemoryLimit());
 
-export { checkOptionKeys, closestKey } from './options.js';
+export { checkOptionKeys, closestKey, optionKeys } from './options.js';
 export * from './errors.js';
 export * from './tensor/index.js';
 export * from './geometry/index.js';

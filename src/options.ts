@@ -68,3 +68,13 @@ function editDistance(a: string, b: string): number {
   }
   return row[b.length];
 }
+
+/**
+ * The keys of an options type as a list, checked by the compiler to be exactly that type's keys (a key left out
+ * or a key the type lacks is a compile error), so an entry's list of valid options cannot drift from its type.
+ *
+ * @example checkOptionKeys('pad', options, optionKeys<typeof options>({ mode: true, value: true }));
+ */
+export function optionKeys<T>(keys: { [K in keyof Required<T>]: true }): readonly string[] {
+  return Object.keys(keys);
+}

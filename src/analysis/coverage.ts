@@ -5,6 +5,7 @@ import { backwardPathCounts } from './backward-path-counts.js';
 import { resolveGraph, type DimWindow, type ResolvedGraph, type ResolvedNode } from './resolve.js';
 import { addPolys, equalPolys, multiplyTaps, unitPoly, type Poly } from './tap-polynomial.js';
 import { countBuffer } from './count-buffer.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /**
  * Exact tap coverage of one interior output (its field touches no padding): how many distinct paths lead from
@@ -83,6 +84,7 @@ interface NodeState {
  * @example coverage(convStack({ kernel: 3, dilations: [1, 4, 8] })).holes // 6
  */
 export function coverage(graph: Graph | ResolvedGraph, options: { node?: string; outputIndex?: number[] } = {}): Coverage {
+  checkOptionKeys('coverage', options, optionKeys<typeof options>({ node: true, outputIndex: true }));
   const resolved = 'windows' in (graph.nodes[0] ?? {}) ? graph as ResolvedGraph : resolveGraph(graph as Graph);
   const target = options.node === undefined ? resolved.output : resolved.nodes.findIndex((n) => n.node.name === options.node);
   if (target < 0) throw new OptionError('coverage', 'node', `no node named ${JSON.stringify(options.node)}`);

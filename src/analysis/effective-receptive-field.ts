@@ -7,6 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { convStack } from './graph.js';
 import { ERF_MASSES, fitGaussian, massShare, type MassShare } from './erf-statistics.js';
 import { receptiveField } from './receptive-field.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** A stack of convolutions whose effective receptive field is measured. */
 export interface ErfOptions {
@@ -48,6 +49,7 @@ export interface EffectiveReceptiveField {
  * @example effectiveReceptiveField({ kernel: 3, dilations: [1, 1, 1, 1], rank: 1 }).shares[1].share
  */
 export function effectiveReceptiveField(options: ErfOptions): EffectiveReceptiveField {
+  checkOptionKeys('effectiveReceptiveField', options, optionKeys<typeof options>({ kernel: true, kernels: true, dilations: true, strides: true, rank: true, channels: true, seeds: true, activation: true }));
   const rank = options.rank ?? 2;
   if (rank !== 1 && rank !== 2) throw new OptionError('effectiveReceptiveField', 'rank', `rank ${describeValue(rank)} must be 1 or 2`);
   const channels = options.channels ?? 4;

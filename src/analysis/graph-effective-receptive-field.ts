@@ -10,6 +10,7 @@ import { ERF_MASSES, fitGaussian, massShare } from './erf-statistics.js';
 import type { Graph, GraphNode } from './graph.js';
 import { receptiveField } from './receptive-field.js';
 import { resolveGraph } from './resolve.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** How the graph is instantiated for measuring. */
 export interface GraphErfOptions {
@@ -32,6 +33,7 @@ export interface GraphErfOptions {
  * graphEffectiveReceptiveField(b.build()).shares[1].share // the residual path keeps half the mass at the centre
  */
 export function graphEffectiveReceptiveField(graph: Graph, options: GraphErfOptions = {}): EffectiveReceptiveField {
+  checkOptionKeys('graphEffectiveReceptiveField', options, optionKeys<typeof options>({ channels: true, seeds: true }));
   const channels = options.channels ?? 4;
   const seeds = options.seeds ?? 4;
   for (const [argument, value] of [['channels', channels], ['seeds', seeds]] as const) {

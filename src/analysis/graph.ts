@@ -4,6 +4,7 @@ import type { ResizeCoordinate, ResizeNearestMode } from './resolve.js';
 
 const RESIZE_COORDINATES: readonly ResizeCoordinate[] = ['half_pixel', 'pytorch_half_pixel', 'asymmetric', 'align_corners', 'tf_half_pixel_for_nearest'];
 const NEAREST_MODES: readonly ResizeNearestMode[] = ['floor', 'ceil', 'round_prefer_floor', 'round_prefer_ceil'];
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /**
  * The graph IR every analysis runs on (receptive field, coverage, gridding, cost). It is built from a layer
@@ -321,6 +322,7 @@ export class GraphBuilder {
   private readonly names = new Set<string>();
 
   constructor(options: { rank: number; channels?: number; size?: number[]; name?: string }) {
+    checkOptionKeys('GraphBuilder', options, optionKeys<typeof options>({ rank: true, channels: true, size: true, name: true }));
     const rank = options.rank;
     if (!Number.isInteger(rank) || rank < 1 || rank > 3) {
       throw new OptionError(OP, 'rank', `rank ${describeValue(rank)} must be 1, 2 or 3 spatial dimensions`);
@@ -336,6 +338,7 @@ export class GraphBuilder {
 
   /** A convolution reading `from`. */
   conv(from: string, options: ConvNodeOptions, name?: string): string {
+    checkOptionKeys('GraphBuilder.conv', options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, groups: true, outChannels: true, bias: true, taps: true }));
     const id = this.claim(name, 'conv');
     const kernel = perDim(id, 'kernel', options.kernel, this.rank, 1);
     const node: ConvNode = {
@@ -353,6 +356,7 @@ export class GraphBuilder {
 
   /** A transposed convolution reading `from`. */
   convTranspose(from: string, options: ConvTransposeNodeOptions, name?: string): string {
+    checkOptionKeys('GraphBuilder.convTranspose', options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, outputPadding: true, groups: true, outChannels: true, bias: true }));
     const id = this.claim(name, 'convTranspose');
     const stride = perDim(id, 'stride', options.stride ?? 1, this.rank, 1);
     const dilation = perDim(id, 'dilation', options.dilation ?? 1, this.rank, 1);
@@ -370,6 +374,7 @@ export class GraphBuilder {
 
   /** Max or average pooling reading `from`; the stride defaults to the kernel size. */
   pool(from: string, op: 'maxPool' | 'avgPool', options: PoolNodeOptions, name?: string): string {
+    checkOptionKeys('GraphBuilder.pool', options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, ceilMode: true }));
     const id = this.claim(name, op);
     const kernel = perDim(id, 'kernel', options.kernel, this.rank, 1);
     const dilation = perDim(id, 'dilation', options.dilation ?? 1, this.rank, 1);
@@ -398,6 +403,7 @@ export class GraphBuilder {
 
   /** Resize by any positive factor per dimension. */
   upsample(from: string, options: UpsampleNodeOptions, name?: string): string {
+    checkOptionKeys('GraphBuilder.upsample', options, optionKeys<typeof options>({ factor: true, mode: true, coordinate: true, nearestMode: true, size: true }));
     const id = this.claim(name, 'upsample');
     const mode = options.mode ?? 'nearest';
     if (mode !== 'nearest' && mode !== 'linear') {
@@ -430,6 +436,7 @@ export class GraphBuilder {
 
   /** Keep positions `start + o·step`. */
   slice(from: string, options: SliceNodeOptions, name?: string): string {
+    checkOptionKeys('GraphBuilder.slice', options, optionKeys<typeof options>({ start: true, step: true, size: true, outChannels: true }));
     const id = this.claim(name, 'slice');
     const node: SliceNode = {
       op: 'slice', name: id, inputs: [this.known(id, from)],
@@ -468,6 +475,7 @@ export class GraphBuilder {
 
   /** Global pooling or a fully connected layer: the receptive field becomes the whole input. */
   global(from: string, op: 'globalPool' | 'fullyConnected' = 'globalPool', options: GlobalNodeOptions = {}, name?: string): string {
+    checkOptionKeys('GraphBuilder.global', options, optionKeys<typeof options>({ outFeatures: true, inFeatures: true, rows: true, keepsGrid: true, bias: true }));
     const id = this.claim(name, op);
     const node: GlobalNode = { op, name: id, inputs: [this.known(id, from)], bias: options.bias ?? op === 'fullyConnected' };
     if (options.outFeatures !== undefined) node.outFeatures = positive(id, 'outFeatures', options.outFeatures);
@@ -488,17 +496,17 @@ export class GraphBuilder {
       return from[0];
     };
     switch (spec.op) {
-      case 'conv': return this.conv(single(), spec, spec.name);
-      case 'convTranspose': return this.convTranspose(single(), spec, spec.name);
-      case 'maxPool': case 'avgPool': return this.pool(single(), spec.op, spec, spec.name);
-      case 'maxUnpool': return this.maxUnpool(single(), spec, spec.name);
-      case 'upsample': return this.upsample(single(), spec, spec.name);
+      case 'conv': return this.conv(single(), layerOptions(spec), spec.name);
+      case 'convTranspose': return this.convTranspose(single(), layerOptions(spec), spec.name);
+      case 'maxPool': case 'avgPool': return this.pool(single(), spec.op, layerOptions(spec), spec.name);
+      case 'maxUnpool': return this.maxUnpool(single(), layerOptions(spec), spec.name);
+      case 'upsample': return this.upsample(single(), layerOptions(spec), spec.name);
       case 'pad': return this.pad(single(), spec.pads, spec.name, spec.outChannels);
-      case 'slice': return this.slice(single(), spec, spec.name);
+      case 'slice': return this.slice(single(), layerOptions(spec), spec.name);
       case 'elementwise': return this.elementwise(single(), spec.kind, spec.name, spec.outChannels);
-      case 'add': case 'concat': return this.merge(from, spec.op, spec.name, spec);
+      case 'add': case 'concat': return this.merge(from, spec.op, spec.name, layerOptions(spec));
       case 'globalPool': return this.global(single(), 'globalPool', {}, spec.name);
-      case 'fullyConnected': return this.global(single(), 'fullyConnected', spec, spec.name);
+      case 'fullyConnected': return this.global(single(), 'fullyConnected', layerOptions(spec), spec.name);
       default:
         throw new OptionError(OP, 'op', `unknown layer op ${describeValue((spec as { op: unknown }).op)}; valid ops: conv, convTranspose, maxPool, avgPool, maxUnpool, upsample, pad, slice, elementwise, add, concat, globalPool, fullyConnected`);
     }
@@ -567,12 +575,19 @@ export interface ConvStackOptions {
   size?: number[];
 }
 
+/** A layer spec's own options: the spec without the keys that place it in the graph (`op`, `name`, `inputs`). */
+function layerOptions<S extends { op: string; name?: string; inputs?: string[] }>(spec: S): Omit<S, 'op' | 'name' | 'inputs'> {
+  const { op: _op, name: _name, inputs: _inputs, ...options } = spec;
+  return options;
+}
+
 /**
  * A plain chain of convolutions (the seeds' stacks): `convStack({ kernel: 3, dilations: [1, 2, 4, 8, 16] })`.
  *
  * @example receptiveField(convStack({ kernel: 3, dilations: [1, 2, 4, 8, 16] })).output.rf // [63]
  */
 export function convStack(options: ConvStackOptions): Graph {
+  checkOptionKeys('convStack', options, optionKeys<typeof options>({ kernel: true, kernels: true, dilations: true, strides: true, paddings: true, rank: true, channels: true, size: true }));
   const n = options.dilations.length;
   const kernels = options.kernels ?? Array(n).fill(options.kernel ?? 3);
   for (const [argument, list] of [['kernels', kernels], ['strides', options.strides], ['paddings', options.paddings]] as const) {

@@ -1,5 +1,6 @@
 import { OptionError, describeValue } from '../errors.js';
 import { multiplyTaps, unitPoly, type Poly } from './tap-polynomial.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** What to search for: `layers` stride-1 layers of `kernel` taps. */
 export interface ScheduleDesignOptions {
@@ -51,6 +52,7 @@ export interface ScheduleDesign {
  * @example designSchedules({ kernel: 3, layers: 3 }).schedules[0].dilations // [1, 3, 9]
  */
 export function designSchedules(options: ScheduleDesignOptions): ScheduleDesign {
+  checkOptionKeys('designSchedules', options, optionKeys<typeof options>({ kernel: true, layers: true, maxDilation: true, targetRf: true, limit: true, budget: true }));
   const { kernel, layers } = options;
   checkInteger('kernel', kernel, 2);
   checkInteger('layers', layers, 1);

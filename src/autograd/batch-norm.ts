@@ -1,6 +1,7 @@
 /** Tracked batch normalization: gradients reach the input, γ and β; running statistics are buffers. */
 import { batchNorm as batchNormOp, batchNormBackward, type BatchNormOptions } from '../ops/batch-norm.js';
 import { asVariable, record, type Variable, type VariableLike } from './variable.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of the tracked {@link batchNorm}: trackable γ and β, tensor running statistics. */
 export type BatchNormVariableOptions = Omit<BatchNormOptions, 'weight' | 'bias'> & {
@@ -14,6 +15,7 @@ export type BatchNormVariableOptions = Omit<BatchNormOptions, 'weight' | 'bias'>
  * @example F.batchNorm(x, { weight: gamma, bias: beta, runningMean, runningVar, training: true })
  */
 export function batchNorm(x: VariableLike, options: BatchNormVariableOptions = {}): Variable {
+  checkOptionKeys('F.batchNorm', options, optionKeys<typeof options>({ weight: true, bias: true, runningMean: true, runningVar: true, training: true, momentum: true, eps: true }));
   const vx = asVariable('batchNorm', x);
   const vw = options.weight ? asVariable('batchNorm', options.weight) : null;
   const vb = options.bias ? asVariable('batchNorm', options.bias) : null;

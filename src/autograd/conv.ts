@@ -4,6 +4,7 @@ import { convBackward } from '../ops/conv-backward.js';
 import { convTranspose as convTransposeOp, convTransposeBackward, type ConvTransposeOptions } from '../ops/conv-transpose.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asVariable, record, type Variable, type VariableLike } from './variable.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of the tracked {@link conv}: the op's options with a trackable bias. */
 export type ConvVariableOptions = Omit<ConvOptions, 'bias'> & { bias?: VariableLike | null };
@@ -16,6 +17,7 @@ export type ConvTransposeVariableOptions = Omit<ConvTransposeOptions, 'bias'> & 
  * @example const y = F.conv(x, w, { bias: b, dilation: 4, padding: 'causal' });
  */
 export function conv(x: VariableLike, weight: VariableLike, options: ConvVariableOptions = {}): Variable {
+  checkOptionKeys('F.conv', options, optionKeys<typeof options>({ bias: true, stride: true, padding: true, dilation: true, groups: true, paddingMode: true }));
   const vx = asVariable('conv', x), vw = asVariable('conv', weight);
   const vb = options.bias ? asVariable('conv', options.bias) : null;
   const opOptions: ConvOptions = { ...options, bias: vb?.value ?? null };
@@ -32,6 +34,7 @@ export function conv(x: VariableLike, weight: VariableLike, options: ConvVariabl
  * @example const up = F.convTranspose(x, w, { stride: 2, padding: 1, outputPadding: 1 });
  */
 export function convTranspose(x: VariableLike, weight: VariableLike, options: ConvTransposeVariableOptions = {}): Variable {
+  checkOptionKeys('F.convTranspose', options, [...optionKeys<typeof options>({ bias: true, stride: true, padding: true, outputPadding: true, dilation: true, groups: true }), 'paddingMode']); // paddingMode: the geometry refuses all but zeros, as PyTorch
   const vx = asVariable('convTranspose', x), vw = asVariable('convTranspose', weight);
   const vb = options.bias ? asVariable('convTranspose', options.bias) : null;
   const opOptions: ConvTransposeOptions = { ...options, bias: vb?.value ?? null };

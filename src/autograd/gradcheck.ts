@@ -5,6 +5,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { grad } from './backward.js';
 import { noGrad, Variable, variable } from './variable.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of {@link checkGradients}. */
 export interface GradCheckOptions {
@@ -28,6 +29,7 @@ export interface GradCheckResult {
  * const { maxError } = checkGradients(([x, w]) => F.sum(F.mul(F.conv(x, w, { dilation: 2 }), r)), [x, w]);
  */
 export function checkGradients(f: (inputs: Variable[]) => Variable, inputs: readonly Tensor[], options: GradCheckOptions = {}): GradCheckResult {
+  checkOptionKeys('checkGradients', options, optionKeys<typeof options>({ eps: true, samplesPerInput: true }));
   const eps = options.eps ?? 1e-2;
   const samples = options.samplesPerInput ?? 40;
   const vars = inputs.map((t) => variable(t.clone(), { requiresGrad: true }));

@@ -5,6 +5,7 @@
 import { OptionError, ShapeError, describeValue } from '../errors.js';
 import { resize, resizeBackward, type ResizeOptions } from '../ops/resize.js';
 import { asVariable, record, type Variable, type VariableLike } from './variable.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of {@link interpolate}, as PyTorch's `F.interpolate`: give `size` or `scaleFactor`. */
 export interface InterpolateOptions {
@@ -21,6 +22,7 @@ export interface InterpolateOptions {
  * @example F.interpolate(pooled, { size: [33, 33], mode: 'bilinear', alignCorners: false }) // ASPP's image branch
  */
 export function interpolate(x: VariableLike, options: InterpolateOptions): Variable {
+  checkOptionKeys('F.interpolate', options, optionKeys<typeof options>({ size: true, scaleFactor: true, mode: true, alignCorners: true }));
   const v = asVariable('interpolate', x);
   const resizeOptions = toResizeOptions(v.shape, options);
   return record('interpolate', resize(v.value, resizeOptions), [v], (g) => [resizeBackward(g, v.shape, resizeOptions)]);
@@ -31,7 +33,11 @@ export function toResizeOptions(shape: readonly number[], options: InterpolateOp
   const inSize = shape.slice(2);
   const rank = inSize.length;
   if (rank < 1) throw new ShapeError('interpolate', 'input', `input shape ${describeValue(shape)} must be [N, C, ...spatial]`);
-  const perDim = (value: number | readonly number[]): number[] => (typeof value === 'number' ? Array(rank).fill(value) : value.slice());
+  const perDim = (value: number | readonly number[]): number[] => {
+    if (typeof value === 'number') return Array(rank).fill(value);
+    if (Array.isArray(value)) return value.slice();
+    throw new OptionError('interpolate', options.size !== undefined ? 'size' : 'scaleFactor', `${describeValue(value)} must be a number or one number per spatial dimension (${rank})`);
+  };
   if ((options.size === undefined) === (options.scaleFactor === undefined)) {
     throw new OptionError('interpolate', 'size', 'give exactly one of size and scaleFactor');
   }

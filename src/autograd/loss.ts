@@ -3,9 +3,11 @@ import { mul } from '../ops/elementwise.js';
 import * as ops from '../ops/loss.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asVariable, record, type Variable, type VariableLike } from './variable.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Mean squared error. @example backward(F.mseLoss(model.forward(x), y)) */
 export function mseLoss(input: VariableLike, target: VariableLike, options: ops.MseLossOptions = {}): Variable {
+  checkOptionKeys('F.mseLoss', options, optionKeys<typeof options>({ reduction: true }));
   const vi = asVariable('mseLoss', input), vt = asVariable('mseLoss', target);
   return record('mseLoss', ops.mseLoss(vi.value, vt.value, options), [vi, vt], (g) => {
     const gi = ops.mseLossBackward(vi.value, vt.value, g, options);
@@ -19,6 +21,7 @@ export function mseLoss(input: VariableLike, target: VariableLike, options: ops.
  * @example F.crossEntropy(logits, labels, { ignoreIndex: 255 })
  */
 export function crossEntropy(logits: VariableLike, target: Tensor, options: ops.CrossEntropyOptions = {}): Variable {
+  checkOptionKeys('F.crossEntropy', options, optionKeys<typeof options>({ ignoreIndex: true, reduction: true }));
   const v = asVariable('crossEntropy', logits);
   return record('crossEntropy', ops.crossEntropy(v.value, target, options), [v], (g) => [ops.crossEntropyBackward(v.value, target, g, options)]);
 }

@@ -2,17 +2,20 @@
 import { groupNorm as groupNormOp, groupNormBackward, layerNorm as layerNormOp, layerNormBackward, type NormalizationGradients, type NormalizationOptions } from '../ops/normalization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asVariable, record, type Variable, type VariableLike } from './variable.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options with trackable γ and β. */
 export type NormalizationVariableOptions = Omit<NormalizationOptions, 'weight' | 'bias'> & { weight?: VariableLike | null; bias?: VariableLike | null };
 
 /** Layer normalization on the tape. @example F.layerNorm(x, [64], { weight: g, bias: b }) */
 export function layerNorm(x: VariableLike, normalizedShape: readonly number[], options: NormalizationVariableOptions = {}): Variable {
+  checkOptionKeys('F.layerNorm', options, optionKeys<typeof options>({ weight: true, bias: true, eps: true }));
   return normalized('layerNorm', x, options, (t, o) => layerNormOp(t, normalizedShape, o), (t, g, o) => layerNormBackward(t, g, normalizedShape, o));
 }
 
 /** Group normalization on the tape. @example F.groupNorm(x, 8, { weight: g, bias: b }) */
 export function groupNorm(x: VariableLike, groups: number, options: NormalizationVariableOptions = {}): Variable {
+  checkOptionKeys('F.groupNorm', options, optionKeys<typeof options>({ weight: true, bias: true, eps: true }));
   return normalized('groupNorm', x, options, (t, o) => groupNormOp(t, groups, o), (t, g, o) => groupNormBackward(t, g, groups, o));
 }
 

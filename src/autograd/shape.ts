@@ -4,6 +4,7 @@ import { pad as padOp, padBackward, type PadOptions } from '../ops/pad.js';
 import { slice as sliceOp, sliceBackward, type SliceSpec } from '../ops/slice.js';
 import { transpose as transposeOp, transposeBackward } from '../ops/transpose.js';
 import { asVariable, record, type Variable, type VariableLike } from './variable.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** The same values with another shape (`-1` infers one dimension). @example F.reshape(x, [n, -1]) */
 export function reshape(x: VariableLike, shape: readonly number[]): Variable {
@@ -33,6 +34,7 @@ export function slice(x: VariableLike, spec: SliceSpec): Variable {
 
 /** Padding of the trailing dimensions (zeros/reflect/replicate/circular). @example F.pad(x, [[2, 0]]) */
 export function pad(x: VariableLike, padding: number | readonly (readonly number[])[], options: PadOptions = {}): Variable {
+  checkOptionKeys('F.pad', options, optionKeys<typeof options>({ mode: true, value: true }));
   const v = asVariable('pad', x);
   return record('pad', padOp(v.value, padding, options), [v], (g) => [padBackward(g, v.shape, padding, options.mode ?? 'zeros')]);
 }

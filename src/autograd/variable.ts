@@ -3,8 +3,9 @@
  * in the result, the op's inputs and its vector-Jacobian product; `backward` walks those records from the
  * output back in reverse order of recording. Leaves (parameters, inputs) are created with `variable(...)`.
  */
-import { ShapeError, describeValue } from '../errors.js';
+import { OptionError, ShapeError, describeValue } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** One recorded op: its inputs and the map from its output's gradient to each input's gradient. */
 export interface GradFunction {
@@ -30,7 +31,7 @@ export class Variable {
   readonly value: Tensor;
   /** Accumulated gradient of a leaf after `backward` (summed over calls until `zeroGrad`). */
   grad: Tensor | null = null;
-  readonly requiresGrad: boolean;
+  private requiresGradFlag: boolean;
   /** The recorded op that produced this variable; null for leaves and untracked results. */
   readonly creator: GradFunction | null;
   /** Order of creation: a recorded op's output always comes after its inputs. */
@@ -39,9 +40,25 @@ export class Variable {
   constructor(value: Tensor, requiresGrad = false, creator: GradFunction | null = null) {
     if (!(value instanceof Tensor)) throw new ShapeError('Variable', 'value', `value must be a Tensor, got ${describeValue(value)}`);
     this.value = value;
-    this.requiresGrad = requiresGrad;
+    this.requiresGradFlag = requiresGrad;
     this.creator = creator;
     this.sequence = nextSequence++;
+  }
+
+  /**
+   * Whether ops on this variable record gradients. Settable on leaves, as `torch.Tensor.requires_grad_`: a
+   * parameter set to false is frozen (no gradient, skipped by optimizers).
+   *
+   * @example model.conv1.weight.requiresGrad = false;
+   */
+  get requiresGrad(): boolean { return this.requiresGradFlag; }
+  set requiresGrad(flag: boolean) {
+    if (typeof flag !== 'boolean') throw new OptionError('Variable', 'requiresGrad', `requiresGrad ${describeValue(flag)} must be true or false`);
+    if (!this.isLeaf) {
+      throw new OptionError('Variable', 'requiresGrad', `requiresGrad can only be changed on a leaf (a parameter or input), not on the result of ${this.creator!.op}; use detach()`);
+    }
+    this.requiresGradFlag = flag;
+    if (!flag) this.grad = null;
   }
 
   get shape(): readonly number[] { return this.value.shape; }
@@ -65,6 +82,7 @@ export class Variable {
  * @example const x = variable(randn([1, 3, 8]), { requiresGrad: true });
  */
 export function variable(value: Tensor, options: { requiresGrad?: boolean } = {}): Variable {
+  checkOptionKeys('variable', options, optionKeys<typeof options>({ requiresGrad: true }));
   return new Variable(value, options.requiresGrad ?? false, null);
 }
 

@@ -7,6 +7,7 @@ import type { Variable, VariableLike } from '../autograd/variable.js';
 import { ShapeError, describeValue } from '../errors.js';
 import { ones, Tensor, zeros } from '../tensor/tensor.js';
 import { Module } from './module.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of the batch-norm layers. */
 export interface BatchNormLayerOptions {
@@ -34,6 +35,7 @@ export class BatchNormNd extends Module {
 
   constructor(spatialRanks: readonly number[], options: BatchNormLayerOptions) {
     super();
+    checkOptionKeys(new.target.name, options, optionKeys<typeof options>({ numFeatures: true, eps: true, momentum: true, affine: true, trackRunningStats: true }));
     const c = options.numFeatures;
     this.numFeatures = c;
     this.spatialRanks = spatialRanks;

@@ -11,6 +11,7 @@ import type { Padding, PaddingMode } from '../geometry/padding.js';
 import type { Random } from '../tensor/random.js';
 import { defaultGenerator, fans, kaimingUniform, uniform } from './init.js';
 import { Module } from './module.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of a convolution layer. */
 export interface ConvLayerOptions {
@@ -36,6 +37,7 @@ export class ConvNd extends Module {
 
   constructor(spatialRank: number, options: ConvLayerOptions) {
     super();
+    checkOptionKeys(new.target.name, options, optionKeys<typeof options>({ inChannels: true, outChannels: true, kernelSize: true, stride: true, padding: true, dilation: true, groups: true, bias: true, paddingMode: true, random: true }));
     const name = `Conv${spatialRank}d`;
     const kernelSize = perDimension(name, 'kernelSize', options.kernelSize, spatialRank);
     const groups = options.groups ?? 1;
@@ -91,6 +93,7 @@ export class ConvTransposeNd extends Module {
 
   constructor(spatialRank: number, options: ConvTransposeLayerOptions) {
     super();
+    checkOptionKeys(new.target.name, options, optionKeys<typeof options>({ inChannels: true, outChannels: true, kernelSize: true, stride: true, padding: true, outputPadding: true, dilation: true, groups: true, bias: true, random: true }));
     const name = `ConvTranspose${spatialRank}d`;
     const kernelSize = perDimension(name, 'kernelSize', options.kernelSize, spatialRank);
     const groups = options.groups ?? 1;

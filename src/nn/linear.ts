@@ -4,6 +4,8 @@ import type { Variable, VariableLike } from '../autograd/variable.js';
 import type { Random } from '../tensor/random.js';
 import { defaultGenerator, kaimingUniform, uniform } from './init.js';
 import { Module } from './module.js';
+import { OptionError, describeValue } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of {@link Linear}. */
 export interface LinearOptions {
@@ -24,6 +26,10 @@ export class Linear extends Module {
 
   constructor(options: LinearOptions) {
     super();
+    checkOptionKeys('Linear', options, optionKeys<typeof options>({ inFeatures: true, outFeatures: true, bias: true, random: true }));
+    for (const key of ['inFeatures', 'outFeatures'] as const) {
+      if (!Number.isInteger(options[key]) || options[key] < 1) throw new OptionError('Linear', key, `${key} ${describeValue(options[key])} must be a positive integer`);
+    }
     const random = options.random ?? defaultGenerator();
     this.weight = this.registerParameter('weight', kaimingUniform([options.outFeatures, options.inFeatures], Math.sqrt(5), random));
     this.bias = this.registerParameter('bias', (options.bias ?? true) ? uniform([options.outFeatures], 1 / Math.sqrt(options.inFeatures), random) : null);

@@ -6,7 +6,10 @@
 import { ShapeError, describeValue } from '../errors.js';
 import { Variable, type VariableLike } from '../autograd/variable.js';
 import { Tensor } from '../tensor/tensor.js';
+import { markUpdated, trackVersion } from '../tensor/version.js';
 import { StateDictError, type StateDictMismatch } from './state-dict-error.js';
+import { resolveStateDictAliases, type StateDictAlias } from './state-dict-aliases.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** A state dict: dotted name → tensor, in registration order. */
 export type StateDict = Map<string, Tensor>;
@@ -35,6 +38,7 @@ export abstract class Module {
   protected registerParameter(name: string, value: Tensor | null): Variable | null;
   protected registerParameter(name: string, value: Tensor | null): Variable | null {
     const parameter = value ? new Variable(value, true) : null;
+    if (parameter) trackVersion(parameter.value.data);
     this.parameterSlots.set(name, parameter);
     return parameter;
   }
@@ -97,8 +101,25 @@ export abstract class Module {
   /** Evaluation mode (`train(false)`); returns this. */
   eval(): this { return this.train(false); }
 
+  /**
+   * Other names under which this module's weights are commonly saved (relative to this module), which
+   * `loadStateDict` maps onto its own keys. None by default; blocks with well-known foreign layouts declare theirs.
+   */
+  stateDictAliases(): readonly StateDictAlias[] { return []; }
+
   /** Clears every parameter's accumulated gradient. */
   zeroGrad(): void { for (const p of this.parameters()) p.zeroGrad(); }
+
+  /**
+   * Freezes (`false`) or unfreezes every parameter here and below, as `module.requires_grad_()`; a frozen
+   * parameter gets no gradient and optimizers leave it unchanged. Returns this.
+   *
+   * @example model.backbone.setRequiresGrad(false); // fine-tune the head only
+   */
+  setRequiresGrad(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad = requiresGrad;
+    return this;
+  }
 
   /**
    * Parameters and buffers by dotted name, in PyTorch's order (each module's parameters, then its buffers,
@@ -118,14 +139,21 @@ export abstract class Module {
   /**
    * Copies tensors into this module's parameters and buffers by name. With `strict` (default) every key must
    * match and every shape agree; otherwise a {@link StateDictError} lists all the problems and nothing is
-   * changed. Non-strict loading skips missing and unexpected keys but still refuses mis-shaped ones.
+   * changed. Non-strict loading skips missing and unexpected keys but still refuses mis-shaped ones. Known
+   * foreign layouts are mapped first (weight-norm `weight_g`/`weight_v` and parametrizations, and each block's
+   * {@link stateDictAliases}). Every loaded tensor's version is bumped, so cached packed weights are repacked.
    *
    * @example model.loadStateDict(readSafetensors(fs.readFileSync('aspp.safetensors')));
    */
   loadStateDict(state: StateDict | Record<string, Tensor>, options: { strict?: boolean } = {}): void {
+    checkOptionKeys('loadStateDict', options, optionKeys<typeof options>({ strict: true }));
     const strict = options.strict ?? true;
-    const incoming = state instanceof Map ? state : new Map(Object.entries(state));
     const own = this.stateDict();
+    const offeredMap = state instanceof Map ? state : new Map(Object.entries(state));
+    const incoming = resolveStateDictAliases(offeredMap, {
+      ownKeys: new Set(own.keys()),
+      aliases: this.namedModules().map(([path, m]) => ({ prefix: path ? `${path}.` : '', aliases: m.stateDictAliases() })),
+    });
     const mismatches: StateDictMismatch[] = [];
     for (const [key, tensor] of own) {
       const offered = incoming.get(key);
@@ -141,7 +169,7 @@ export abstract class Module {
     if (mismatches.length > 0) throw new StateDictError('loadStateDict', mismatches);
     for (const [key, tensor] of own) {
       const offered = incoming.get(key);
-      if (offered) tensor.data.set(offered.data);
+      if (offered) { tensor.data.set(offered.data); markUpdated(tensor.data); }
     }
   }
 }

@@ -4,6 +4,7 @@ import type { Variable, VariableLike } from '../autograd/variable.js';
 import { OptionError, describeValue } from '../errors.js';
 import { ones, zeros } from '../tensor/tensor.js';
 import { Module } from './module.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /**
  * Normalizes over the trailing `normalizedShape`.
@@ -16,6 +17,7 @@ export class LayerNorm extends Module {
 
   constructor(readonly normalizedShape: readonly number[], readonly options: { eps?: number; elementwiseAffine?: boolean } = {}) {
     super();
+    checkOptionKeys('LayerNorm', options, optionKeys<typeof options>({ eps: true, elementwiseAffine: true }));
     const affine = options.elementwiseAffine ?? true;
     this.weight = this.registerParameter('weight', affine ? ones(normalizedShape) : null);
     this.bias = this.registerParameter('bias', affine ? zeros(normalizedShape) : null);
@@ -37,6 +39,7 @@ export class GroupNorm extends Module {
 
   constructor(readonly numGroups: number, readonly numChannels: number, readonly options: { eps?: number; affine?: boolean } = {}) {
     super();
+    checkOptionKeys('GroupNorm', options, optionKeys<typeof options>({ eps: true, affine: true }));
     if (!Number.isInteger(numGroups) || numGroups < 1 || numChannels % numGroups !== 0) {
       throw new OptionError('GroupNorm', 'numGroups', `numGroups ${describeValue(numGroups)} must be a positive integer dividing numChannels ${numChannels}`);
     }

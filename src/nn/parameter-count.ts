@@ -4,6 +4,7 @@
  */
 import { OptionError, describeValue } from '../errors.js';
 import { effectiveKernelSize } from '../geometry/conv-arithmetic.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Shape of a convolution for counting. */
 export interface ConvCountOptions {
@@ -22,6 +23,7 @@ export interface ConvCountOptions {
  * @example convParameterCount({ inChannels: 64, outChannels: 128, kernelSize: 3 }) // 73856
  */
 export function convParameterCount(options: ConvCountOptions): number {
+  checkOptionKeys('convParameterCount', options, optionKeys<typeof options>({ inChannels: true, outChannels: true, kernelSize: true, spatialRank: true, groups: true, bias: true }));
   const { inChannels, outChannels, kernelSize } = options;
   const rank = options.spatialRank ?? 2;
   const groups = options.groups ?? 1;
@@ -49,6 +51,7 @@ export interface ConvSummary {
  * // { dilated: { parameters: 73856, receptiveField: 5, ... }, standard: { kernelSize: 5, parameters: 204928, ... }, savedFraction: 0.6396 }
  */
 export function compareDilatedToStandard(options: ConvCountOptions, dilation: number): { dilated: ConvSummary; standard: ConvSummary; savedFraction: number } {
+  checkOptionKeys('compareDilatedToStandard', options, optionKeys<typeof options>({ inChannels: true, outChannels: true, kernelSize: true, spatialRank: true, groups: true, bias: true }));
   if (!Number.isInteger(dilation) || dilation < 1) throw new OptionError('compareDilatedToStandard', 'dilation', `dilation ${describeValue(dilation)} must be a positive integer`);
   const span = effectiveKernelSize(options.kernelSize, dilation);
   const dilated = { kernelSize: options.kernelSize, dilation, parameters: convParameterCount(options), receptiveField: span };

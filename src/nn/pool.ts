@@ -3,10 +3,11 @@ import { adaptiveAvgPool, avgPool, maxPool } from '../autograd/pool.js';
 import type { Variable, VariableLike } from '../autograd/variable.js';
 import type { PoolOptions } from '../ops/pool.js';
 import { Module } from './module.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Max pooling layer of any rank (the op checks the input's rank). */
 export class MaxPoolNd extends Module {
-  constructor(readonly options: PoolOptions) { super(); }
+  constructor(readonly options: PoolOptions) { super(); checkOptionKeys(new.target.name, options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, ceilMode: true, countIncludePad: true })); }
   forward(x: VariableLike): Variable { return maxPool(x, this.options); }
 }
 /** @example new MaxPool1d({ kernel: 2 }) */
@@ -18,7 +19,7 @@ export class MaxPool3d extends MaxPoolNd {}
 
 /** Average pooling layer of any rank. */
 export class AvgPoolNd extends Module {
-  constructor(readonly options: PoolOptions) { super(); }
+  constructor(readonly options: PoolOptions) { super(); checkOptionKeys(new.target.name, options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, ceilMode: true, countIncludePad: true })); }
   forward(x: VariableLike): Variable { return avgPool(x, this.options); }
 }
 /** @example new AvgPool1d({ kernel: 4 }) */

@@ -9,6 +9,7 @@ import { weightNorm } from '../autograd/weight-norm.js';
 import { channelNorms } from '../ops/weight-norm.js';
 import { Conv1d, type ConvLayerOptions } from './conv.js';
 import { Module } from './module.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /**
  * Weight-normalized `Conv1d`, initialized as PyTorch's `weight_norm` leaves a fresh conv: `v` is the conv's
@@ -24,6 +25,7 @@ export class WeightNormConv1d extends Module {
 
   constructor(options: ConvLayerOptions) {
     super();
+    checkOptionKeys('WeightNormConv1d', options, optionKeys<typeof options>({ inChannels: true, outChannels: true, kernelSize: true, stride: true, padding: true, dilation: true, groups: true, bias: true, paddingMode: true, random: true }));
     const plain = new Conv1d(options);
     const v = plain.weight.value;
     this.options = options;

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { parseOnnx, type OnnxGraph, type ParseOptions } from './onnx-graph.js';
 import { declaredShape, executePlan, planGraph, type Plan } from './plan.js';
 import { toTensor, type OnnxValue } from './value.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /**
  * An imported ONNX model, ready to run on atrous's ops (and through them its fast kernels). Plans are made per
@@ -75,5 +76,6 @@ export class OnnxModel {
  * const { output } = model.run({ input: tensor(pixels, [1, 3, 520, 520]) });
  */
 export function loadOnnx(bytes: Uint8Array, options: ParseOptions = {}): OnnxModel {
+  checkOptionKeys('loadOnnx', options, optionKeys<typeof options>({ externalData: true }));
   return new OnnxModel(parseOnnx(bytes, options));
 }

@@ -5,6 +5,7 @@ import { int64ToNumber, type ValueInfoProto } from './onnx-proto.js';
 import { OPERATORS } from './operators/index.js';
 import { elementTypeOf, readTensorProto, type ExternalDataReader } from './tensor-data.js';
 import type { ElementType, OnnxValue } from './value.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** One node of an imported graph. */
 export interface OnnxNode {
@@ -52,6 +53,7 @@ const OP = 'loadOnnx';
  * @example const graph = parseOnnx(readFileSync('aspp.onnx')); graph.nodes.map((n) => n.opType)
  */
 export function parseOnnx(bytes: Uint8Array, options: ParseOptions = {}): OnnxGraph {
+  checkOptionKeys('parseOnnx', options, optionKeys<typeof options>({ externalData: true }));
   const model = decodeModel(bytes);
   const graph = model.graph!;
   const nodes: OnnxNode[] = graph.node.map((n, i) => ({

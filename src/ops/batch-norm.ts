@@ -7,6 +7,7 @@ import { OptionError, ShapeError, describeValue } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkTensor } from './bias.js';
 import { checkSameShape } from './shape-checks.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of {@link batchNorm}. */
 export interface BatchNormOptions {
@@ -40,6 +41,7 @@ export interface BatchNormGradients {
  * const y = batchNorm(x, { weight: gamma, bias: beta, runningMean, runningVar, training: true });
  */
 export function batchNorm(x: Tensor, options: BatchNormOptions = {}): Tensor {
+  checkOptionKeys('batchNorm', options, optionKeys<typeof options>({ weight: true, bias: true, runningMean: true, runningVar: true, training: true, momentum: true, eps: true }));
   const s = statistics('batchNorm', x, options);
   const out = new Float32Array(x.size);
   const X = x.data;
@@ -69,6 +71,7 @@ export function batchNorm(x: Tensor, options: BatchNormOptions = {}): Tensor {
  * the input gradient includes the paths through the batch mean and variance.
  */
 export function batchNormBackward(x: Tensor, gradOutput: Tensor, options: BatchNormOptions = {}): BatchNormGradients {
+  checkOptionKeys('batchNormBackward', options, optionKeys<typeof options>({ weight: true, bias: true, runningMean: true, runningVar: true, training: true, momentum: true, eps: true }));
   const s = statistics('batchNormBackward', x, options);
   checkSameShape('batchNormBackward', 'gradOutput', gradOutput, x.shape);
   const X = x.data, G = gradOutput.data;

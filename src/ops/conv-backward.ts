@@ -5,6 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { biasGradient, checkBias, checkTensor } from './bias.js';
 import { materializePadding, type ConvOptions } from './conv.js';
 import { foldPaddingData } from './pad.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of {@link convBackward}: those of `conv`, and whether the forward pass had a bias. */
 export interface ConvBackwardOptions extends ConvOptions {
@@ -30,6 +31,7 @@ export interface ConvGradients {
  * const { input, weight, bias } = convBackward(x, w, dy, { dilation: 2, padding: 'same', hasBias: true });
  */
 export function convBackward(x: Tensor, w: Tensor, gradOutput: Tensor, options: ConvBackwardOptions = {}): ConvGradients {
+  checkOptionKeys('convBackward', options, optionKeys<typeof options>({ bias: true, stride: true, padding: true, dilation: true, groups: true, paddingMode: true, hasBias: true }));
   checkTensor('convBackward', 'input', x);
   checkTensor('convBackward', 'weight', w);
   checkTensor('convBackward', 'gradOutput', gradOutput);

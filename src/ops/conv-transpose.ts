@@ -4,6 +4,7 @@ import { activeKernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor/tensor.js';
 import { biasGradient, checkBias, checkTensor } from './bias.js';
 import type { ConvGradients } from './conv-backward.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of {@link convTranspose}, as PyTorch's `conv_transpose{1,2,3}d`. */
 export interface ConvTransposeOptions extends ConvTransposeGeometryOptions {
@@ -20,6 +21,7 @@ export interface ConvTransposeOptions extends ConvTransposeGeometryOptions {
  * convTranspose(x, w, { stride: 2, padding: 1, outputPadding: 1, dilation: 2 })
  */
 export function convTranspose(x: Tensor, w: Tensor, options: ConvTransposeOptions = {}): Tensor {
+  checkOptionKeys('convTranspose', options, [...optionKeys<typeof options>({ bias: true, stride: true, padding: true, outputPadding: true, dilation: true, groups: true }), 'paddingMode']); // paddingMode: the geometry refuses all but zeros, as PyTorch
   checkTensor('convTranspose', 'input', x);
   checkTensor('convTranspose', 'weight', w);
   const g = computeConvTransposeGeometry('convTranspose', x.shape, w.shape, options);
@@ -51,6 +53,7 @@ export interface ConvTransposeBackwardOptions extends ConvTransposeOptions {
  * const { input, weight } = convTransposeBackward(x, w, dz, { stride: 2, dilation: 3 });
  */
 export function convTransposeBackward(x: Tensor, w: Tensor, gradOutput: Tensor, options: ConvTransposeBackwardOptions = {}): ConvGradients {
+  checkOptionKeys('convTransposeBackward', options, [...optionKeys<typeof options>({ bias: true, stride: true, padding: true, outputPadding: true, dilation: true, groups: true, hasBias: true }), 'paddingMode']); // paddingMode: the geometry refuses all but zeros, as PyTorch
   checkTensor('convTransposeBackward', 'input', x);
   checkTensor('convTransposeBackward', 'weight', w);
   checkTensor('convTransposeBackward', 'gradOutput', gradOutput);

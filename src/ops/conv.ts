@@ -3,6 +3,7 @@ import { activeKernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkBias, checkTensor } from './bias.js';
 import { padData } from './pad.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of {@link conv}: PyTorch's `conv{1,2,3}d` arguments plus `'same'`/`'causal'` padding rules. */
 export interface ConvOptions extends ConvGeometryOptions {
@@ -20,6 +21,7 @@ export interface ConvOptions extends ConvGeometryOptions {
  * conv(x, tensor([1, 1, 1], [1, 1, 3]), { dilation: 2 }).data   // [6, 0, 9, 0, 12]
  */
 export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
+  checkOptionKeys('conv', options, optionKeys<typeof options>({ bias: true, stride: true, padding: true, dilation: true, groups: true, paddingMode: true }));
   checkTensor('conv', 'input', x);
   checkTensor('conv', 'weight', w);
   const g = computeConvGeometry('conv', x.shape, w.shape, options);

@@ -7,6 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { checkTensor } from './bias.js';
 import { checkSameShape } from './shape-checks.js';
 import { logSoftmax } from './softmax.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** How per-element losses combine: PyTorch's `reduction`. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -22,6 +23,7 @@ export interface MseLossOptions {
  * @example mseLoss(tensor([1, 2]), tensor([1, 4])).data // [2]
  */
 export function mseLoss(input: Tensor, target: Tensor, options: MseLossOptions = {}): Tensor {
+  checkOptionKeys('mseLoss', options, optionKeys<typeof options>({ reduction: true }));
   checkTensor('mseLoss', 'input', input);
   checkSameShape('mseLoss', 'target', target, input.shape);
   const reduction = checkReduction('mseLoss', options.reduction);
@@ -38,6 +40,7 @@ export function mseLoss(input: Tensor, target: Tensor, options: MseLossOptions =
 
 /** Gradient of {@link mseLoss} with respect to `input` (the target's is its negative). */
 export function mseLossBackward(input: Tensor, target: Tensor, gradOutput: Tensor, options: MseLossOptions = {}): Tensor {
+  checkOptionKeys('mseLossBackward', options, optionKeys<typeof options>({ reduction: true }));
   const reduction = checkReduction('mseLossBackward', options.reduction);
   checkSameShape('mseLossBackward', 'target', target, input.shape);
   const X = input.data, T = target.data, G = gradOutput.data;
@@ -68,6 +71,7 @@ export interface CrossEntropyOptions {
  * @example crossEntropy(tensor([0, 0], [1, 2]), tensor([1], [1])).data // [0.693]
  */
 export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  checkOptionKeys('crossEntropy', options, optionKeys<typeof options>({ ignoreIndex: true, reduction: true }));
   const { losses, counted } = perPositionCrossEntropy('crossEntropy', logits, target, options);
   const reduction = checkReduction('crossEntropy', options.reduction);
   if (reduction === 'none') return losses;
@@ -79,6 +83,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
 
 /** Gradient of {@link crossEntropy} with respect to the logits: `softmax − onehot`, scaled by the reduction. */
 export function crossEntropyBackward(logits: Tensor, target: Tensor, gradOutput: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  checkOptionKeys('crossEntropyBackward', options, optionKeys<typeof options>({ ignoreIndex: true, reduction: true }));
   const { logProbabilities, classes, ignoreIndex, counted } = perPositionCrossEntropy('crossEntropyBackward', logits, target, options);
   const reduction = checkReduction('crossEntropyBackward', options.reduction);
   const targetShape = [logits.shape[0], ...logits.shape.slice(2)];

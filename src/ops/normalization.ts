@@ -8,6 +8,7 @@ import { OptionError, ShapeError, describeValue } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkTensor } from './bias.js';
 import { checkSameShape } from './shape-checks.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of {@link layerNorm} and {@link groupNorm}. */
 export interface NormalizationOptions {
@@ -32,11 +33,13 @@ export interface NormalizationGradients {
  * @example layerNorm(x, [x.shape[x.rank - 1]]) // per-position feature normalization
  */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], options: NormalizationOptions = {}): Tensor {
+  checkOptionKeys('layerNorm', options, optionKeys<typeof options>({ weight: true, bias: true, eps: true }));
   return forward(layerPlan('layerNorm', x, normalizedShape, options), x, options);
 }
 
 /** Gradients of {@link layerNorm}. */
 export function layerNormBackward(x: Tensor, gradOutput: Tensor, normalizedShape: readonly number[], options: NormalizationOptions = {}): NormalizationGradients {
+  checkOptionKeys('layerNormBackward', options, optionKeys<typeof options>({ weight: true, bias: true, eps: true }));
   return backwardRows(layerPlan('layerNormBackward', x, normalizedShape, options), x, gradOutput, options);
 }
 
@@ -46,11 +49,13 @@ export function layerNormBackward(x: Tensor, gradOutput: Tensor, normalizedShape
  * @example groupNorm(x, 8, { weight: gamma, bias: beta })
  */
 export function groupNorm(x: Tensor, groups: number, options: NormalizationOptions = {}): Tensor {
+  checkOptionKeys('groupNorm', options, optionKeys<typeof options>({ weight: true, bias: true, eps: true }));
   return forward(groupPlan('groupNorm', x, groups, options), x, options);
 }
 
 /** Gradients of {@link groupNorm}. */
 export function groupNormBackward(x: Tensor, gradOutput: Tensor, groups: number, options: NormalizationOptions = {}): NormalizationGradients {
+  checkOptionKeys('groupNormBackward', options, optionKeys<typeof options>({ weight: true, bias: true, eps: true }));
   return backwardRows(groupPlan('groupNormBackward', x, groups, options), x, gradOutput, options);
 }
 

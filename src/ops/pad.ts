@@ -1,11 +1,11 @@
 import { MemoryLimitError, OptionError, ShapeError, describeValue } from '../errors.js';
-import { checkOptionKeys } from '../options.js';
 import { checkTensorAllocation } from '../tensor/memory-budget.js';
 import { allocatedSize } from '../tensor/tensor.js';
 import { checkTensor } from './bias.js';
 import { checkPaddingMode, sourceIndex, type PaddingMode } from '../geometry/padding.js';
 import { spatialSize } from '../geometry/conv-geometry.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of {@link pad}. */
 export interface PadOptions {
@@ -25,9 +25,9 @@ export interface PadOptions {
  */
 export function pad(x: Tensor, padding: number | readonly (readonly number[])[], options: PadOptions = {}): Tensor {
   checkTensor('pad', 'input', x);
-  checkOptionKeys('pad', options, ['mode', 'value']);
+  checkOptionKeys('pad', options, optionKeys<typeof options>({ mode: true, value: true }));
+  if (options.value !== undefined && (typeof options.value !== 'number' || Number.isNaN(options.value))) throw new OptionError('pad', 'value', `value ${describeValue(options.value)} must be a number (±Infinity allowed, NaN not)`);
   const value = options.value ?? 0;
-  if (typeof value !== 'number') throw new OptionError('pad', 'value', `value ${describeValue(value)} must be a number`);
   const pairs = padPairs('pad', x.shape, padding);
   const lead = x.rank - pairs.length;
   const inSize = x.shape.slice(lead);

@@ -11,6 +11,7 @@ import { effectiveKernelSize } from '../geometry/conv-arithmetic.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkTensor } from './bias.js';
 import { checkRank, checkSameShape } from './shape-checks.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of {@link maxPool} and {@link avgPool}. */
 export interface PoolOptions {
@@ -59,11 +60,21 @@ function poolGeometry(op: string, x: Tensor, options: PoolOptions): PoolGeometry
   if (outSize.some((n) => n < 1)) {
     throw new OptionError(op, 'kernel', `window ${describeValue(kernel)} (dilation ${describeValue(dilation)}) does not fit the padded input ${describeValue(inSize)}`);
   }
+  const padOnly = outSize.findIndex((n, i) => Array.from({ length: n }, (_, o) => o * stride[i] - pads.before[i]).some((start) => !windowTouchesInput(start, kernel[i], dilation[i], inSize[i])));
+  if (padOnly >= 0) {
+    throw new OptionError(op, 'padding', `with dilation ${dilation[padOnly]} and padding ${describeValue([pads.before[padOnly], pads.after[padOnly]])}, a window in dimension ${padOnly} of length ${inSize[padOnly]} sees only padding (no defined max or mean); use less padding or dilation`);
+  }
   const pad3 = (v: number[], fill: number): number[] => [...Array(3 - rank).fill(fill), ...v];
   return {
     planes: x.shape[0] * x.shape[1], inSize: pad3(inSize, 1), outSize: pad3(outSize, 1), kernel: pad3(kernel, 1),
     stride: pad3(stride, 1), dilation: pad3(dilation, 1), padBefore: pad3(pads.before, 0), padAfter: pad3(pads.after, 0),
   };
+}
+
+/** Whether a window starting at `start` (in input coordinates) has a tap inside the `n` input positions. */
+function windowTouchesInput(start: number, k: number, d: number, n: number): boolean {
+  for (let t = 0; t < k; t++) if (start + t * d >= 0 && start + t * d < n) return true;
+  return false;
 }
 
 /**
@@ -72,6 +83,7 @@ function poolGeometry(op: string, x: Tensor, options: PoolOptions): PoolGeometry
  * @example maxPool(tensor([1, 3, 2, 5], [1, 1, 4]), { kernel: 2 }).data // [3, 5]
  */
 export function maxPool(x: Tensor, options: PoolOptions): Tensor {
+  checkOptionKeys('maxPool', options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, ceilMode: true, countIncludePad: true }));
   const g = poolGeometry('maxPool', x, options);
   return pool(x, g, true, true);
 }
@@ -82,6 +94,7 @@ export function maxPool(x: Tensor, options: PoolOptions): Tensor {
  * @example avgPool(tensor([1, 3, 2, 6], [1, 1, 4]), { kernel: 2 }).data // [2, 4]
  */
 export function avgPool(x: Tensor, options: PoolOptions): Tensor {
+  checkOptionKeys('avgPool', options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, ceilMode: true, countIncludePad: true }));
   if (options?.dilation !== undefined && [options.dilation].flat().some((d) => d !== 1)) {
     throw new OptionError('avgPool', 'dilation', `average pooling has no dilation, got ${describeValue(options.dilation)}`);
   }
@@ -135,12 +148,14 @@ function pool(x: Tensor, g: PoolGeometry, isMax: boolean, includePad: boolean): 
  * @example maxPoolBackward(x, dy, { kernel: 3, stride: 2, padding: 1 })
  */
 export function maxPoolBackward(x: Tensor, gradOutput: Tensor, options: PoolOptions): Tensor {
+  checkOptionKeys('maxPoolBackward', options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, ceilMode: true, countIncludePad: true }));
   const g = poolGeometry('maxPoolBackward', x, options);
   return poolBackward(x, g, gradOutput, true, true);
 }
 
 /** Gradient of {@link avgPool}: each window's output gradient spread evenly over its divisor. */
 export function avgPoolBackward(x: Tensor, gradOutput: Tensor, options: PoolOptions): Tensor {
+  checkOptionKeys('avgPoolBackward', options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, ceilMode: true, countIncludePad: true }));
   const g = poolGeometry('avgPoolBackward', x, options);
   return poolBackward(x, g, gradOutput, false, options.countIncludePad ?? true);
 }

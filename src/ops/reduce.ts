@@ -7,6 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { checkTensor } from './bias.js';
 import { broadcastTo, sumToShape } from './broadcast.js';
 import { checkSameShape, normalizeAxis } from './shape-checks.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** Options of {@link sum} and {@link mean}. */
 export interface ReduceOptions {
@@ -22,6 +23,7 @@ export interface ReduceOptions {
  * @example sum(tensor([1, 2, 3, 4], [2, 2]), { axes: 1 }).data // [3, 7]
  */
 export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
+  checkOptionKeys('sum', options, optionKeys<typeof options>({ axes: true, keepDims: true }));
   checkTensor('sum', 'input', x);
   const { kept, out } = reducedShapes('sum', x.shape, options);
   return sumToShape(x, kept).reshape(out);
@@ -29,6 +31,7 @@ export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
 
 /** Mean over `axes`. @example mean(tensor([1, 2, 3, 4])).data // [2.5] */
 export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
+  checkOptionKeys('mean', options, optionKeys<typeof options>({ axes: true, keepDims: true }));
   checkTensor('mean', 'input', x);
   const { kept, out, count } = reducedShapes('mean', x.shape, options);
   const total = sumToShape(x, kept);
@@ -39,6 +42,7 @@ export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
 
 /** Gradient of {@link sum}: `gradOutput` copied to every reduced position. */
 export function sumBackward(gradOutput: Tensor, inputShape: readonly number[], options: ReduceOptions = {}): Tensor {
+  checkOptionKeys('sumBackward', options, optionKeys<typeof options>({ axes: true, keepDims: true }));
   const { kept, out } = reducedShapes('sumBackward', inputShape, options);
   checkSameShape('sumBackward', 'gradOutput', gradOutput, out);
   return broadcastTo(gradOutput.reshape(kept), inputShape);
@@ -46,6 +50,7 @@ export function sumBackward(gradOutput: Tensor, inputShape: readonly number[], o
 
 /** Gradient of {@link mean}: `gradOutput / count` copied to every reduced position. */
 export function meanBackward(gradOutput: Tensor, inputShape: readonly number[], options: ReduceOptions = {}): Tensor {
+  checkOptionKeys('meanBackward', options, optionKeys<typeof options>({ axes: true, keepDims: true }));
   const { count } = reducedShapes('meanBackward', inputShape, options);
   const grad = sumBackward(gradOutput, inputShape, options);
   const data = grad.data;

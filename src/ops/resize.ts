@@ -8,6 +8,7 @@ import { OptionError, ShapeError, describeValue } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkTensor } from './bias.js';
 import { checkRank } from './shape-checks.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 
 /** How an output index maps to a source coordinate (ONNX `coordinate_transformation_mode`). */
 export type CoordinateMode = 'half_pixel' | 'pytorch_half_pixel' | 'align_corners' | 'asymmetric' | 'tf_half_pixel_for_nearest';
@@ -50,6 +51,7 @@ export function sourceCoordinate(mode: CoordinateMode, o: number, inSize: number
  * @example resize(tensor([1, 3], [1, 1, 2]), { size: [4], mode: 'linear' }).data // [1, 1.5, 2.5, 3]
  */
 export function resize(x: Tensor, options: ResizeOptions): Tensor {
+  checkOptionKeys('resize', options, optionKeys<typeof options>({ size: true, scale: true, mode: true, coordinateMode: true, nearestMode: true }));
   checkTensor('resize', 'input', x);
   checkRank('resize', x, 3, 5, '[N, C, ...spatial] with 1 to 3 spatial dimensions');
   const inSize = x.shape.slice(2);
@@ -129,6 +131,7 @@ function resampleAxis(x: Tensor, axis: number, taps: Taps[]): Tensor {
  * @example resizeBackward(dy, [1, 256, 1, 1], { size: [33, 33], mode: 'linear' })
  */
 export function resizeBackward(gradOutput: Tensor, inputShape: readonly number[], options: ResizeOptions): Tensor {
+  checkOptionKeys('resizeBackward', options, optionKeys<typeof options>({ size: true, scale: true, mode: true, coordinateMode: true, nearestMode: true }));
   checkTensor('resizeBackward', 'gradOutput', gradOutput);
   const inSize = inputShape.slice(2);
   const size = options.size;

@@ -8,6 +8,7 @@ import { benchCommand } from './bench.js';
 import { serveCommand } from './serve.js';
 import { streamCommand } from './stream.js';
 import { generateCommand } from './generate.js';
+import { summaryCommand } from './summary.js';
 
 /** Every CLI command, in the order `atrous --help` lists them. Each lives in its own file beside this one. */
-export const commands: Command[] = [rfCommand, plotCommand, animateCommand, analyzeCommand, runCommand, streamCommand, generateCommand, benchCommand, serveCommand];
+export const commands: Command[] = [rfCommand, plotCommand, animateCommand, analyzeCommand, summaryCommand, runCommand, streamCommand, generateCommand, benchCommand, serveCommand];

@@ -12,7 +12,7 @@
 import type { ConvGeometry } from '../../geometry/conv-geometry.js';
 import { spatialSize } from '../../geometry/conv-geometry.js';
 import { gemm4x2Strided } from './gemm-4x2.js';
-import { packTapPanels, panelCount } from './tap-panels.js';
+import { cachedTapPanels, panelCount } from './tap-panels.js';
 import { buildTapRows, type TapRows } from './tap-rows.js';
 import { weightTile4x2 } from './weight-tile-4x2.js';
 import { outputBuffer } from '../output-buffer.js';
@@ -52,7 +52,7 @@ export function tapGemmForward(g: ConvGeometry, x: Float32Array, w: Float32Array
   const rows = buildTapRows(g);
   const Cig = g.inChannels / g.groups, Cog = g.outChannels / g.groups;
   const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
-  const panels = packTapPanels(g, w, false);
+  const panels = cachedTapPanels(g, w, false);
   const tapStride = panelCount(Cog) * 4 * Cig;
   const y = outputBuffer(g.op, 'output', g.batch * g.outChannels * P);
   if (bias) {
@@ -71,7 +71,7 @@ export function tapGemmBackwardInput(g: ConvGeometry, dy: Float32Array, w: Float
   const rows = buildTapRows(g);
   const Cig = g.inChannels / g.groups, Cog = g.outChannels / g.groups;
   const T = spatialSize(g.kernelSize), P = spatialSize(g.outSize), I = spatialSize(g.inSize);
-  const panels = packTapPanels(g, w, true);
+  const panels = cachedTapPanels(g, w, true);
   const tapStride = panelCount(Cig) * 4 * Cog;
   const dx = outputBuffer(g.op, 'input gradient', g.batch * g.inChannels * I);
   forEachTapRow(g, rows, (group, tap, xStart, yStart, length) => {

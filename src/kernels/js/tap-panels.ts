@@ -1,5 +1,6 @@
 import type { ConvGeometry } from '../../geometry/conv-geometry.js';
 import { spatialSize } from '../../geometry/conv-geometry.js';
+import { versionOf } from '../../tensor/version.js';
 
 /** Panels of four rows needed for M rows (the last one zero-padded). */
 export function panelCount(rows: number): number {
@@ -31,5 +32,23 @@ export function packTapPanels(g: ConvGeometry, w: Float32Array, transposed: bool
       }
     }
   }
+  return packed;
+}
+
+const cache = new WeakMap<Float32Array, { key: string; version: number; packed: Float32Array }[]>();
+
+/**
+ * {@link packTapPanels}, reused while the weights' version counter holds (module parameters: every optimizer step
+ * and `loadStateDict` bumps it), an O(1) check. Arrays without a version are packed on every call.
+ */
+export function cachedTapPanels(g: ConvGeometry, w: Float32Array, transposed: boolean): Float32Array {
+  const version = versionOf(w);
+  if (version === undefined) return packTapPanels(g, w, transposed);
+  const key = `${transposed}:${g.groups}:${g.inChannels}:${g.outChannels}:${g.kernelSize.join('x')}`;
+  const entries = cache.get(w) ?? [];
+  const hit = entries.find((e) => e.key === key);
+  if (hit && hit.version === version) return hit.packed;
+  const packed = packTapPanels(g, w, transposed);
+  cache.set(w, [{ key, version, packed }, ...entries.filter((e) => e.key !== key)]);
   return packed;
 }

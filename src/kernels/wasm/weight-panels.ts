@@ -1,3 +1,4 @@
+import { versionOf } from '../../tensor/version.js';
 import type { StagedGeometry } from './staged-geometry.js';
 
 /**
@@ -38,23 +39,27 @@ export function packPanels(s: StagedGeometry, w: Float32Array, layout: PanelLayo
 interface CachedPanels {
   key: string;
   packed: Float32Array;
-  /** The weights as they were when packed: a cached panel is reused only while the weights still equal it. */
-  snapshot: Float32Array;
+  /** The weights' version when packed (a tracked array: a module's parameter); the panel is current while it holds. */
+  version: number | undefined;
+  /** An untracked array's values when packed: the panel is reused only while the weights still equal them. */
+  snapshot: Float32Array | null;
 }
 
 const cache = new WeakMap<Float32Array, CachedPanels[]>();
 
 /**
  * Packed panels for `w`, packed once per (weight array, layout, grouping) and reused while the weights are
- * unchanged (checked word by word, so an optimizer updating `w` in place gets fresh panels on its next step).
+ * unchanged: for a parameter, while its version counter (bumped by every optimizer step and `loadStateDict`) is
+ * the one packed, an O(1) check; for any other array, while it equals a snapshot word by word.
  */
 export function cachedPanels(s: StagedGeometry, w: Float32Array, layout: PanelLayout): Float32Array {
   const key = `${layout}:${s.G}:${s.Cig}:${s.Cog}:${s.T}`;
   const entries = cache.get(w) ?? [];
   const hit = entries.find((e) => e.key === key);
-  if (hit && sameBits(hit.snapshot, w)) return hit.packed;
+  const version = versionOf(w);
+  if (hit && (version !== undefined ? hit.version === version : hit.snapshot !== null && sameBits(hit.snapshot, w))) return hit.packed;
   const packed = packPanels(s, w, layout);
-  const fresh: CachedPanels = { key, packed, snapshot: w.slice() };
+  const fresh: CachedPanels = { key, packed, version, snapshot: version === undefined ? w.slice() : null };
   cache.set(w, [fresh, ...entries.filter((e) => e.key !== key)]);
   return packed;
 }

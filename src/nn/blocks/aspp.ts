@@ -18,6 +18,7 @@ import { defaultGenerator } from '../init.js';
 import { expectInput, Module } from '../module.js';
 import { AdaptiveAvgPool2d } from '../pool.js';
 import { ModuleList, Sequential } from '../sequential.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** Options of {@link ASPP}. */
 export interface AsppOptions {
@@ -53,6 +54,7 @@ export class ASPP extends Module {
 
   constructor(options: AsppOptions) {
     super();
+    checkOptionKeys('ASPP', options, optionKeys<typeof options>({ inChannels: true, outChannels: true, rates: true, dropout: true, random: true }));
     const out = options.outChannels ?? 256;
     const rates = options.rates ?? [6, 12, 18];
     if (!Array.isArray(rates) || rates.some((r) => !Number.isInteger(r) || r < 1)) {

@@ -18,6 +18,7 @@ import { Conv2d } from '../conv.js';
 import { defaultGenerator } from '../init.js';
 import { expectInput, Module } from '../module.js';
 import { ModuleList } from '../sequential.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** Options of {@link ContextModule}. */
 export interface ContextModuleOptions {
@@ -43,6 +44,7 @@ export class ContextModule extends Module {
 
   constructor(options: ContextModuleOptions) {
     super();
+    checkOptionKeys('ContextModule', options, optionKeys<typeof options>({ channels: true, variant: true, identityInit: true, random: true }));
     const C = options.channels;
     const variant = options.variant ?? 'basic';
     if (variant !== 'basic' && variant !== 'large') throw new OptionError('ContextModule', 'variant', `variant ${describeValue(variant)} must be "basic" or "large"`);

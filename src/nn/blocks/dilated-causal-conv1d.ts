@@ -9,6 +9,7 @@ import type { Random } from '../../tensor/random.js';
 import { Conv1d } from '../conv.js';
 import { Module } from '../module.js';
 import { Sequential } from '../sequential.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** Options of {@link DilatedCausalConv1d}. */
 export interface DilatedCausalConv1dOptions {
@@ -32,6 +33,7 @@ export class DilatedCausalConv1d extends Module {
 
   constructor(options: DilatedCausalConv1dOptions) {
     super();
+    checkOptionKeys('DilatedCausalConv1d', options, optionKeys<typeof options>({ inChannels: true, outChannels: true, kernelSize: true, dilation: true, bias: true, random: true }));
     this.conv = this.registerModule('conv', new Conv1d({ ...options, padding: 'causal' }));
     this.receptiveField = effectiveKernelSize(options.kernelSize, options.dilation);
   }

@@ -23,6 +23,7 @@ import { Linear } from '../linear.js';
 import { expectInput, Module } from '../module.js';
 import { AdaptiveAvgPool2d, MaxPool2d } from '../pool.js';
 import { Sequential } from '../sequential.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** Options of {@link BasicBlock} and {@link Bottleneck}, as torchvision's constructor arguments. */
 export interface ResidualBlockOptions {
@@ -43,6 +44,7 @@ export class BasicBlock extends Module {
 
   constructor(options: ResidualBlockOptions) {
     super();
+    checkOptionKeys(new.target.name, options, optionKeys<typeof options>({ inplanes: true, planes: true, stride: true, dilation: true, downsample: true, random: true }));
     const o = withBlockDefaults(options);
     this.conv1 = this.registerModule('conv1', conv3x3(o.inplanes, o.planes, o.stride, o.dilation, o.random));
     this.bn1 = this.registerModule('bn1', new BatchNorm2d({ numFeatures: o.planes }));
@@ -67,6 +69,7 @@ export class Bottleneck extends Module {
 
   constructor(options: ResidualBlockOptions) {
     super();
+    checkOptionKeys(new.target.name, options, optionKeys<typeof options>({ inplanes: true, planes: true, stride: true, dilation: true, downsample: true, random: true }));
     const o = withBlockDefaults(options);
     this.conv1 = this.registerModule('conv1', conv1x1(o.inplanes, o.planes, 1, o.random));
     this.bn1 = this.registerModule('bn1', new BatchNorm2d({ numFeatures: o.planes }));
@@ -124,6 +127,7 @@ export class ResNet extends Module {
 
   constructor(options: ResNetOptions) {
     super();
+    checkOptionKeys('ResNet', options, optionKeys<typeof options>({ depth: true, numClasses: true, replaceStrideWithDilation: true, outputStride: true, degridding: true, inChannels: true, random: true }));
     const layout = LAYOUTS[options.depth];
     if (!layout) throw new OptionError('ResNet', 'depth', `depth ${describeValue(options.depth)} must be 18, 34, 50 or 101`);
     const replace = resolveDilation(options);
@@ -186,6 +190,7 @@ export class ResNet extends Module {
  * @example const backbone = dilatedResNet(50, 8); // stages 3 and 4 at dilation 2 and 4
  */
 export function dilatedResNet(depth: ResNetOptions['depth'], outputStride: 8 | 16 | 32, options: Omit<ResNetOptions, 'depth' | 'outputStride'> = {}): ResNet {
+  checkOptionKeys('dilatedResNet', options, optionKeys<typeof options>({ numClasses: true, replaceStrideWithDilation: true, degridding: true, inChannels: true, random: true }));
   return new ResNet({ ...options, depth, outputStride });
 }
 

@@ -16,6 +16,8 @@ import { defaultGenerator } from '../init.js';
 import { expectInput, Module } from '../module.js';
 import { Sequential } from '../sequential.js';
 import { WeightNormConv1d } from '../weight-norm-conv.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
+import type { StateDictAlias } from '../state-dict-aliases.js';
 
 /** Options of {@link TemporalBlock}. */
 export interface TemporalBlockOptions {
@@ -46,6 +48,7 @@ export class TemporalBlock extends Module {
 
   constructor(options: TemporalBlockOptions) {
     super();
+    checkOptionKeys('TemporalBlock', options, optionKeys<typeof options>({ inChannels: true, outChannels: true, kernelSize: true, dilation: true, dropout: true, weightNorm: true, random: true }));
     const random = options.random ?? defaultGenerator();
     this.random = random;
     this.inChannels = options.inChannels;
@@ -64,6 +67,15 @@ export class TemporalBlock extends Module {
     this.conv2 = this.registerModule('conv2', makeConv(options.outChannels));
     this.downsample = options.inChannels === options.outChannels ? null
       : this.registerModule('downsample', new Conv1d({ inChannels: options.inChannels, outChannels: options.outChannels, kernelSize: 1, random }));
+  }
+
+  /** Bai et al.'s code also registers the convolutions inside `net` (`net.0` is conv1, `net.4` conv2). */
+  override stateDictAliases(): readonly StateDictAlias[] {
+    const keys = (conv: Module) => [...conv.stateDict().keys()];
+    return [
+      ...keys(this.conv1).map((k) => ({ from: [`net.0.${k}`], to: [`conv1.${k}`] })),
+      ...keys(this.conv2).map((k) => ({ from: [`net.4.${k}`], to: [`conv2.${k}`] })),
+    ];
   }
 
   forward(x: VariableLike): Variable {
@@ -103,6 +115,10 @@ export class TCN extends Module {
 
   constructor(options: TcnOptions) {
     super();
+    checkOptionKeys('TCN', options, optionKeys<typeof options>({ inputChannels: true, channels: true, kernelSize: true, dilations: true, dropout: true, weightNorm: true, random: true }));
+    if (!Array.isArray(options.channels) || options.channels.length === 0) {
+      throw new OptionError('TCN', 'channels', `channels ${describeValue(options.channels)} must be a non-empty array of output channels, one per block`);
+    }
     const kernelSize = options.kernelSize ?? 2;
     const dilations = options.dilations ?? options.channels.map((_, i) => 2 ** i);
     if (dilations.length !== options.channels.length) {

@@ -17,6 +17,8 @@ import { Conv1d } from '../conv.js';
 import { defaultGenerator } from '../init.js';
 import { expectInput, Module } from '../module.js';
 import { ModuleList } from '../sequential.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
+import { fusedHalves, type StateDictAlias } from '../state-dict-aliases.js';
 
 /** Options of {@link WaveNet}. */
 export interface WaveNetOptions {
@@ -64,6 +66,22 @@ export class WaveNetLayer extends Module {
     this.conditionGate = condition ? this.registerModule('condition_gate', new Conv1d(condition)) : null;
   }
 
+  /**
+   * The common fused layout: one dilated convolution of `2·gateChannels` outputs, filter half first (`filter_gate`,
+   * or `conv` with `conv1x1_out`/`conv1x1_skip`/`conv1x1g` as r9y9's wavenet_vocoder names its layer).
+   */
+  override stateDictAliases(): readonly StateDictAlias[] {
+    const biasAnd = (m: Conv1d | null) => (m?.bias ? ['weight', 'bias'] : ['weight']);
+    return [
+      ...fusedHalves('filter_gate', 'filter', 'gate', biasAnd(this.filter)),
+      ...fusedHalves('conv', 'filter', 'gate', biasAnd(this.filter)),
+      ...fusedHalves('condition_filter_gate', 'condition_filter', 'condition_gate', biasAnd(this.conditionFilter)),
+      ...fusedHalves('conv1x1g', 'condition_filter', 'condition_gate', biasAnd(this.conditionFilter)),
+      ...biasAnd(this.residual).map((k) => ({ from: [`conv1x1_out.${k}`], to: [`residual.${k}`] })),
+      ...biasAnd(this.skip).map((k) => ({ from: [`conv1x1_skip.${k}`], to: [`skip.${k}`] })),
+    ];
+  }
+
   /** Returns the residual output and this layer's skip contribution; `h` is `[N, conditionChannels, 1]`. */
   run(x: Variable, h: Variable | null): { residual: Variable; skip: Variable } {
     let f = this.filter.forward(x);
@@ -96,6 +114,7 @@ export class WaveNet extends Module {
 
   constructor(options: WaveNetOptions) {
     super();
+    checkOptionKeys('WaveNet', options, optionKeys<typeof options>({ inChannels: true, outChannels: true, residualChannels: true, gateChannels: true, skipChannels: true, kernelSize: true, layersPerStack: true, stacks: true, conditionChannels: true, random: true }));
     const o = {
       ...options,
       gateChannels: options.gateChannels ?? options.residualChannels,

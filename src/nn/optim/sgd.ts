@@ -1,9 +1,11 @@
 /** Stochastic gradient descent as `torch.optim.SGD`: momentum with dampening, Nesterov, L2 weight decay. */
 import type { Variable } from '../../autograd/variable.js';
 import { OptionError } from '../../errors.js';
-import { checkHyperparameter, Optimizer } from './optimizer.js';
+import { checkOptionKeys } from '../../options.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { checkHyperparameter, Optimizer, type ParamGroup, type ParameterInput, type ParameterState } from './optimizer.js';
 
-/** Options of {@link SGD}. */
+/** Hyperparameters of {@link SGD} (the options, and what each parameter group may override). */
 export interface SgdOptions {
   lr: number;
   momentum?: number;
@@ -13,45 +15,50 @@ export interface SgdOptions {
   nesterov?: boolean;
 }
 
+type SgdHyperparameters = Required<SgdOptions>;
+const SGD_KEYS = ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'] as const;
+
 /**
  * `v ← μv + (1−τ)(g + λθ)` (the first step sets `v = g + λθ`), then `θ ← θ − lr·v` (or `θ − lr·(g + μv)` with
- * Nesterov), exactly PyTorch's update.
+ * Nesterov), exactly PyTorch's update. Parameter groups override any option per group.
  *
- * @example const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9, nesterov: true });
+ * @example
+ * const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9, nesterov: true });
+ * const tuned = new SGD([{ params: backbone.parameters(), lr: 1e-3 }, { params: head.parameters() }], { lr: 0.1 });
  */
-export class SGD extends Optimizer {
-  readonly momentum: number;
-  readonly dampening: number;
-  readonly weightDecay: number;
-  readonly nesterov: boolean;
-  private readonly velocity = new Map<Variable, Float32Array>();
+export class SGD extends Optimizer<SgdHyperparameters> {
+  constructor(parameters: ParameterInput<SgdHyperparameters>, options: SgdOptions) {
+    checkOptionKeys('SGD', options, SGD_KEYS);
+    if (options === undefined || options.lr === undefined) throw new OptionError('SGD', 'lr', 'SGD needs a learning rate: new SGD(params, { lr: 0.01 })');
+    super('SGD', parameters, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...options }, SGD_KEYS);
+  }
 
-  constructor(parameters: readonly Variable[], options: SgdOptions) {
-    super('SGD', parameters, options.lr);
-    this.momentum = checkHyperparameter('SGD', 'momentum', options.momentum ?? 0, 0);
-    this.dampening = checkHyperparameter('SGD', 'dampening', options.dampening ?? 0, 0, 1.000001);
-    this.weightDecay = checkHyperparameter('SGD', 'weightDecay', options.weightDecay ?? 0, 0);
-    this.nesterov = options.nesterov ?? false;
-    if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
+  protected checkGroup(group: SgdHyperparameters): void {
+    checkHyperparameter('SGD', 'lr', group.lr, 0);
+    checkHyperparameter('SGD', 'momentum', group.momentum, 0);
+    checkHyperparameter('SGD', 'dampening', group.dampening, 0, 1.000001);
+    checkHyperparameter('SGD', 'weightDecay', group.weightDecay, 0);
+    if (typeof group.nesterov !== 'boolean') throw new OptionError('SGD', 'nesterov', 'nesterov must be true or false');
+    if (group.nesterov && (group.momentum <= 0 || group.dampening !== 0)) {
       throw new OptionError('SGD', 'nesterov', 'Nesterov momentum needs momentum > 0 and dampening 0 (as PyTorch)');
     }
   }
 
-  step(): void {
-    for (const p of this.parameters) {
-      if (!p.grad) continue;
-      const theta = p.value.data, g = p.grad.data;
-      let v = this.velocity.get(p);
-      const first = !v;
-      if (this.momentum !== 0 && !v) { v = new Float32Array(theta.length); this.velocity.set(p, v); }
-      for (let i = 0; i < theta.length; i++) {
-        let d = g[i] + this.weightDecay * theta[i];
-        if (v) {
-          v[i] = first ? d : this.momentum * v[i] + (1 - this.dampening) * d;
-          d = this.nesterov ? d + this.momentum * v[i] : v[i];
-        }
-        theta[i] -= this.lr * d;
+  protected update(p: Variable, g: Float32Array, group: ParamGroup<SgdHyperparameters>, state: ParameterState | undefined): ParameterState | undefined {
+    const { lr, momentum, dampening, weightDecay, nesterov } = group;
+    const theta = p.value.data;
+    const existing = state?.momentumBuffer;
+    const buffer = momentum !== 0 ? (existing instanceof Tensor ? existing : new Tensor(new Float32Array(theta.length), p.shape)) : null;
+    const first = !(existing instanceof Tensor);
+    const v = buffer?.data;
+    for (let i = 0; i < theta.length; i++) {
+      let d = g[i] + weightDecay * theta[i];
+      if (v) {
+        v[i] = first ? d : momentum * v[i] + (1 - dampening) * d;
+        d = nesterov ? d + momentum * v[i] : v[i];
       }
+      theta[i] -= lr * d;
     }
+    return buffer ? { momentumBuffer: buffer } : state;
   }
 }

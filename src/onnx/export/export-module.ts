@@ -25,6 +25,7 @@ import { add, mul } from '../../ops/elementwise.js';
 import { weightNorm } from '../../ops/weight-norm.js';
 import { ones, zeros, Tensor } from '../../tensor/tensor.js';
 import { OnnxWriter } from './onnx-writer.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** A value of the graph being written: its ONNX name and the tensor it holds for the example input. */
 interface Traced { name: string; value: Tensor }
@@ -51,6 +52,7 @@ const PADDING_MODE_NAMES = { reflect: 'reflect', replicate: 'edge', circular: 'w
  * writeFileSync('aspp.onnx', bytes);   // then: await ort.InferenceSession.create('aspp.onnx')
  */
 export function exportOnnx(model: Module, example: Tensor, options: ExportOptions = {}): Uint8Array {
+  checkOptionKeys('exportOnnx', options, optionKeys<typeof options>({ opset: true, inputName: true, outputName: true }));
   const opset = options.opset ?? 17;
   if (!Number.isInteger(opset) || opset < 11 || opset > 21) throw new OnnxError('exportOnnx', 'opset', `opset ${describeValue(opset)} must be an integer in 11–21`);
   if (!(example instanceof Tensor)) throw new OnnxError('exportOnnx', 'example', 'example must be a Tensor with the input shape to export for');

@@ -3,6 +3,7 @@ import { effectiveKernelSize } from '../../geometry/index.js';
 import { CELL_COLOURS, OKABE_ITO } from '../palette.js';
 import { element, svgDocument, text } from '../svg.js';
 import type { AnimationFrame } from '../gif.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** Options of {@link dilationGrowthFrames}. */
 export interface DilationGrowthOptions {
@@ -22,6 +23,7 @@ export interface DilationGrowthOptions {
  * @example dilationGrowthFrames().length // 4
  */
 export function dilationGrowthFrames(options: DilationGrowthOptions = {}): AnimationFrame[] {
+  checkOptionKeys('dilationGrowthFrames', options, optionKeys<typeof options>({ kernel: true, dilations: true, delay: true }));
   const kernel = options.kernel ?? 3;
   const dilations = options.dilations ?? [1, 2, 3, 4];
   if (!Number.isInteger(kernel) || kernel < 1 || dilations.length === 0 || dilations.some((d) => !Number.isInteger(d) || d < 1)) {

@@ -3,6 +3,7 @@ import { computeConvGeometry, inputIndex, spatialSize, type ConvGeometry, type P
 import { CELL_COLOURS } from '../palette.js';
 import { element, svgDocument, text } from '../svg.js';
 import type { AnimationFrame } from '../gif.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** The convolution to animate (one channel; 1-D or 2-D). */
 export interface SlidingKernelOptions {
@@ -37,6 +38,7 @@ export const MAX_SLIDING_FRAMES = 400;
  * @example slidingKernelFrames({ inSize: [7, 7], kernel: [3, 3], dilation: 2 }).length // 9 (3×3 outputs)
  */
 export function slidingKernelFrames(options: SlidingKernelOptions): AnimationFrame[] {
+  checkOptionKeys('slidingKernelFrames', options, optionKeys<typeof options>({ inSize: true, kernel: true, stride: true, padding: true, dilation: true, delay: true, transposed: true }));
   const rank = options.inSize.length;
   if (rank !== 1 && rank !== 2) {
     throw new OptionError('slidingKernelFrames', 'inSize', `inSize ${JSON.stringify(options.inSize)} must have 1 or 2 entries (a 1-D or 2-D input)`);

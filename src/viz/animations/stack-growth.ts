@@ -2,6 +2,7 @@ import { OptionError } from '../../errors.js';
 import { HOLE_COLOUR, OKABE_ITO, pathCountColour } from '../palette.js';
 import { element, svgDocument, text } from '../svg.js';
 import type { AnimationFrame } from '../gif.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** One layer of the stack and the analysis's coverage of the stack up to and including it. */
 export interface StackLayerCoverage {
@@ -28,6 +29,7 @@ export interface StackGrowthOptions {
  * @example stackGrowthFrames({ description: 'kernel 3', layers: [{ label: 'd=1', multiplicity: [1, 1, 1] }] }).length // 1
  */
 export function stackGrowthFrames(options: StackGrowthOptions): AnimationFrame[] {
+  checkOptionKeys('stackGrowthFrames', options, optionKeys<typeof options>({ layers: true, description: true, delay: true }));
   const layers = options.layers;
   if (layers.length === 0 || layers.some((l) => l.multiplicity.length === 0)) {
     throw new OptionError('stackGrowthFrames', 'layers', 'give at least one layer, each with a non-empty coverage row');

@@ -5,6 +5,7 @@
  */
 import { OptionError } from '../../errors.js';
 import { binGrid, binWidth, centredBins } from '../bins.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** Shades from few paths to many; a hole is {@link COVERAGE_HOLE}. */
 export const COVERAGE_SHADES = ['░', '▒', '▓', '█'] as const;
@@ -44,6 +45,7 @@ export function coverageShade(m: number, max: number): string {
  * @example coverageMap([[1, 0, 1], [0, 0, 0], [1, 0, 1]])
  */
 export function coverageMap(multiplicity: readonly (readonly number[])[], options: CoverageMapOptions = {}): string {
+  checkOptionKeys('coverageMap', options, optionKeys<typeof options>({ width: true, maxSide: true }));
   const rows = multiplicity.length;
   const cols = rows ? multiplicity[0].length : 0;
   if (rows === 0 || cols === 0 || multiplicity.some((r) => r.length !== cols)) {

@@ -2,6 +2,7 @@
  * Seed 003's receptive-field rows side by side: `standard (11): ███████████`. The rows themselves (`█` reached,
  * `.` hole) are the analysis's `asciiRow`; this only labels and wraps them for a terminal.
  */
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** Options of {@link formatRows}. */
 export interface FormatRowsOptions {
@@ -19,6 +20,7 @@ export interface FormatRowsOptions {
  * @example formatRows([{ label: 'standard', row: '███' }]) // "standard (3): ███"
  */
 export function formatRows(rows: readonly { label: string; row: string }[], options: FormatRowsOptions = {}): string {
+  checkOptionKeys('formatRows', options, optionKeys<typeof options>({ width: true, alignLabels: true }));
   const width = options.width ?? 80;
   const countWidth = Math.max(...rows.map((r) => String([...r.row].length).length));
   const labelWidth = options.alignLabels ? Math.max(...rows.map((r) => r.label.length)) : 0;

@@ -2,6 +2,7 @@ import { OptionError } from '../../errors.js';
 import { axes, groupDigits, logScale, logTicks, linearScale, titleBlock, type PlotArea } from '../chart.js';
 import { SERIES_COLOURS } from '../palette.js';
 import { element, svgDocument, text } from '../svg.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** One design to compare, with the numbers the cost analysis computed for it. */
 export interface CostItem {
@@ -27,6 +28,7 @@ export interface CostBarsOptions {
  * @example costBarsFigure({ description: '32→64 channels', items: [{ label: '31×31', params: 1968128, macs: 1 }] })
  */
 export function costBarsFigure(options: CostBarsOptions): string {
+  checkOptionKeys('costBarsFigure', options, optionKeys<typeof options>({ items: true, description: true }));
   const items = options.items;
   if (items.length === 0 || items.some((i) => !(i.params > 0) || !(i.macs > 0))) {
     throw new OptionError('costBarsFigure', 'items', 'give at least one design, each with params > 0 and macs > 0');

@@ -5,6 +5,7 @@ import { cellSizeFor, offsetAxes, type GridLayout } from '../heatmap.js';
 import { HOLE_COLOUR, OKABE_ITO, pathCountColour, pathCountKey, textColourOn } from '../palette.js';
 import { element, svgDocument, text } from '../svg.js';
 import { profileFigure } from './profile.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** Largest map side drawn cell by cell; larger maps are drawn in square bins of neighbouring offsets. */
 export const MAX_COVERAGE_SIDE = 128;
@@ -32,6 +33,7 @@ export interface CoverageHeatmapOptions {
  * @example coverageHeatmapFigure({ multiplicity: [[1, 0, 1], [0, 0, 0], [1, 0, 1]], description: 'kernel 2, dilation 2' })
  */
 export function coverageHeatmapFigure(options: CoverageHeatmapOptions): string {
+  checkOptionKeys('coverageHeatmapFigure', options, optionKeys<typeof options>({ multiplicity: true, description: true, title: true }));
   const grid = options.multiplicity;
   const rows = grid.length;
   const cols = rows === 0 ? 0 : grid[0].length;

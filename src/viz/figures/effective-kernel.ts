@@ -1,5 +1,6 @@
 import { effectiveKernelSize } from '../../geometry/index.js';
 import { lineChart } from './line-chart.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** Which kernel sizes and dilations {@link effectiveKernelFigure} plots. */
 export interface EffectiveKernelFigureOptions {
@@ -16,6 +17,7 @@ export interface EffectiveKernelFigureOptions {
  * @example effectiveKernelFigure({ kernelSizes: [3, 5], dilations: [1, 2, 3, 4] }) // SVG text
  */
 export function effectiveKernelFigure(options: EffectiveKernelFigureOptions = {}): string {
+  checkOptionKeys('effectiveKernelFigure', options, optionKeys<typeof options>({ kernelSizes: true, dilations: true }));
   const kernelSizes = options.kernelSizes ?? [3];
   const dilations = options.dilations ?? [1, 2, 3, 4, 5, 6, 7, 8];
   return lineChart({

@@ -4,6 +4,7 @@ import { cellSizeFor, colourBar, offsetAxes, type GridLayout } from '../heatmap.
 import { OKABE_ITO, viridis } from '../palette.js';
 import { element, svgDocument, text } from '../svg.js';
 import { profileFigure } from './profile.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** A centred box holding a share of the gradient mass, as the analysis measured it. */
 export interface MassBox {
@@ -34,6 +35,7 @@ const BOX_COLOURS = [OKABE_ITO.vermillion, OKABE_ITO.skyBlue, OKABE_ITO.orange, 
  * @example erfHeatmapFigure({ gradient: [[0, 1, 0], [1, 4, 1], [0, 1, 0]], description: 'one 3×3 layer', massBoxes: [{ mass: 0.5, extent: 1 }] })
  */
 export function erfHeatmapFigure(options: ErfHeatmapOptions): string {
+  checkOptionKeys('erfHeatmapFigure', options, optionKeys<typeof options>({ gradient: true, description: true, massBoxes: true }));
   const grid = options.gradient;
   const rows = grid.length;
   const cols = rows === 0 ? 0 : grid[0].length;

@@ -1,6 +1,7 @@
 import { axes, legend, linearScale, logScale, logTicks, niceTicks, polylinePoints, titleBlock, type PlotArea } from '../chart.js';
 import { SERIES_COLOURS } from '../palette.js';
 import { element, svgDocument, text } from '../svg.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** One named line of `[x, y]` points. */
 export interface LineSeries {
@@ -31,6 +32,7 @@ export interface LineChartOptions {
  * @example lineChart({ title: 'RF', xLabel: 'layer', yLabel: 'RF', series: [{ label: 'a', points: [[1, 3], [2, 7]] }] })
  */
 export function lineChart(options: LineChartOptions): string {
+  checkOptionKeys('lineChart', options, optionKeys<typeof options>({ title: true, subtitle: true, xLabel: true, yLabel: true, series: true, labelPoints: true, logY: true, legendTitle: true, width: true, height: true }));
   const width = options.width ?? 720;
   const height = options.height ?? 440;
   const area: PlotArea = { left: 80, top: options.subtitle ? 70 : 56, width: width - 110, height: 0 };

@@ -1,4 +1,5 @@
 import { lineChart } from './line-chart.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 
 /** A dilation schedule and the receptive field after each of its layers, as the analysis computed it. */
 export interface ReceptiveFieldSeries {
@@ -23,6 +24,7 @@ export interface ReceptiveFieldGrowthOptions {
  * @example receptiveFieldGrowthFigure({ kernel: 3, series: [{ label: 'doubling', receptiveField: [3, 7, 15] }] })
  */
 export function receptiveFieldGrowthFigure(options: ReceptiveFieldGrowthOptions): string {
+  checkOptionKeys('receptiveFieldGrowthFigure', options, optionKeys<typeof options>({ kernel: true, series: true, logY: true }));
   const finals = options.series.map((s) => s.receptiveField[s.receptiveField.length - 1]);
   const logY = options.logY ?? Math.max(...finals) > 20 * Math.min(...finals);
   return lineChart({
