@@ -16,7 +16,8 @@ options:
                                       models: atrous, ort-web-1, ort-web-2, ort-node; training: atrous, torch)
   --atrous-only                       leave out every peer
   --rounds N                          interleaved rounds (layers: 5, models: 3; --quick: 2 and 1)
-  --heap-runs N                       models: runs of the heap check (default 100; 0 skips it)
+  --heap-runs N                       models: runs of the heap check (default 100, for a slow model as many as fit
+                                      in ~30 s, at least 20; 0 skips it)
   --skip-training | --training-only   models: leave out the training steps, or run only them
   --in-process                        layers: the old mode, every contender in this one process (labelled in the
                                       output; onnxruntime's spinning thread pools skew the rows run after them)
