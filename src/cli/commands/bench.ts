@@ -4,8 +4,8 @@ import { UsageError, type Command, type CommandIO } from '../command.js';
 const usage = `atrous bench — atrous against tfjs, onnxruntime-web, onnxruntime-node and PyTorch, each in its own process
 
 usage:
-  atrous bench                        the six conv layers (about 5 minutes on 2 cores)
-  atrous bench --models               whole models (inference) and training steps (about 10 minutes on 2 cores)
+  atrous bench                        the six conv layers (2–3 minutes on 2 idle cores)
+  atrous bench --models               whole models (inference) and training steps (under 10 minutes on 2 idle cores)
 options:
   --quick                             fewer rounds and samples: a smoke run
   --shapes aspp,context               layers: only these (aspp, context, highres, stride2, wavenet, depthwise, tiny)
