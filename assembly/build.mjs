@@ -25,4 +25,5 @@ for (const { file, flags } of builds) {
     break;
   }
 }
+// The bench's SIMD peak probe: its own small module, built next to the bench (assembly/build-peak-probe.mjs).
 await import('./build-peak-probe.mjs');

@@ -65,7 +65,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
       try {
         prepared = await contestant.prepare(shape, data);
       } catch (error) {
-        prepared = { unsupported: `failed: ${String(error).slice(0, 80)}` };
+        prepared = { unsupported: `fails: ${String(error).slice(0, 120)}` };
       }
       if (typeof prepared !== 'function') {
         row.unsupported = prepared.unsupported;
@@ -75,7 +75,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
         for (let i = 0; i < options.warmup; i++) await prepared();
         trials.set(key(shape, contestant), prepared);
       } catch (error) {
-        row.unsupported = `failed: ${String(error).slice(0, 80)}`;
+        row.unsupported = `fails: ${String(error).slice(0, 120)}`;
       }
     }
     log(`prepared ${shape.name}`);

@@ -33,7 +33,7 @@ export interface ModelSuiteOptions {
   atrousOnly?: boolean;
   /** Rounds (default 3, quick 1). */
   rounds?: number;
-  /** Runs of the heap check; default 100, capped at ~30 s of running per model; 0 skips it. */
+  /** Runs of the heap check; default 100, for a slow model as many as fit in ~30 s (at least 20); 0 skips it. */
   heapRuns?: number;
   inference?: boolean;
   training?: boolean;

@@ -4,8 +4,8 @@ import { UsageError, type Command, type CommandIO } from '../command.js';
 const usage = `atrous bench — atrous against tfjs, onnxruntime-web, onnxruntime-node and PyTorch, each in its own process
 
 usage:
-  atrous bench                        the six conv layers (about 5 minutes on 2 cores)
-  atrous bench --models               whole models (inference) and training steps (about 10 minutes on 2 cores)
+  atrous bench                        the six conv layers (2–3 minutes on 2 idle cores)
+  atrous bench --models               whole models (inference) and training steps (under 10 minutes on 2 idle cores)
 options:
   --quick                             fewer rounds and samples: a smoke run
   --shapes aspp,context               layers: only these (aspp, context, highres, stride2, wavenet, depthwise, tiny)
@@ -16,7 +16,8 @@ options:
                                       models: atrous, ort-web-1, ort-web-2, ort-node; training: atrous, torch)
   --atrous-only                       leave out every peer
   --rounds N                          interleaved rounds (layers: 5, models: 3; --quick: 2 and 1)
-  --heap-runs N                       models: runs of the heap check (default 100; 0 skips it)
+  --heap-runs N                       models: runs of the heap check (default 100, for a slow model as many as fit
+                                      in ~30 s, at least 20; 0 skips it)
   --skip-training | --training-only   models: leave out the training steps, or run only them
   --in-process                        layers: the old mode, every contender in this one process (labelled in the
                                       output; onnxruntime's spinning thread pools skew the rows run after them)
