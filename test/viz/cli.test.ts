@@ -54,7 +54,7 @@ describe('atrous plot', () => {
     const out = join(folder, 'missing', 'x.svg');
     const { code, err } = await run(['plot', 'coverage', '--out', out]);
     assert.equal(code, 1);
-    assert.match(err, /atrous plot: plot: cannot write .*missing\/x\.svg/);
+    assert.match(err, /atrous plot: cannot write .*missing\/x\.svg/);
     assert.equal(existsSync(join(folder, 'missing')), false);
   });
 });
