@@ -189,10 +189,16 @@ export function withMaterializedPadding(g: ConvGeometry): ConvGeometry {
 
 /** Number of spatial positions: the product of a size. */
 export function spatialSize(size: readonly number[]): number {
+  if (!Array.isArray(size)) throw new ShapeError('spatialSize', 'size', `size ${describeValue(size)} must be an array of sizes`);
   return size.reduce((a, b) => a * b, 1);
 }
 
 function checkRanks(op: string, xShape: readonly number[], wShape: readonly number[]): number {
+  for (const [argument, shape] of [['input', xShape], ['weight', wShape]] as const) {
+    if (!Array.isArray(shape) || !shape.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)) {
+      throw new ShapeError(op, argument, `${argument} shape ${describeValue(shape)} must be an array of non-negative integers below 2^53`);
+    }
+  }
   if (xShape.length < 3 || xShape.length > MAX_SPATIAL_DIMS + 2) {
     throw new ShapeError(op, 'input', `input shape ${describeValue(xShape)} must be [N, C, ...spatial] with 1 to ${MAX_SPATIAL_DIMS} spatial dimensions; add a batch dimension with x.reshape([1, ...x.shape]) if it is missing`);
   }

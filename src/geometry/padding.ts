@@ -36,6 +36,9 @@ export interface PaddingContext {
  * // { before: [1], after: [2] }  — the odd extra at the end, as PyTorch
  */
 export function resolvePadding(op: string, padding: Padding | undefined, context: PaddingContext): ResolvedPadding {
+  if (context === null || typeof context !== 'object' || !['inSize', 'kernelSize', 'stride', 'dilation'].every((k) => Array.isArray((context as unknown as Record<string, unknown>)[k]))) {
+    throw new OptionError(op, 'context', `context ${describeValue(context)} must be { inSize, kernelSize, stride, dilation }, one number per spatial dimension each`);
+  }
   const rank = context.kernelSize.length;
   checkSafeSpan(op, context.kernelSize, context.dilation);
   if (padding === undefined || padding === 'valid') return { before: Array(rank).fill(0), after: Array(rank).fill(0) };

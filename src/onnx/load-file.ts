@@ -16,7 +16,12 @@ const READ_CHUNK = 2 ** 30;
  * @example loadOnnx(bytes, { externalData: externalDataFromDirectory('/models/big') })
  */
 export function externalDataFromDirectory(directory: string): ExternalDataReader {
-  const root = realpathSync(directory);
+  let root: string;
+  try {
+    root = realpathSync(directory);
+  } catch (error) {
+    throw new OnnxError('externalDataFromDirectory', 'directory', `cannot open the folder ${describeValue(directory)}: ${(error as Error).message}`);
+  }
   const checked = new Map<string, string>();
   return (location, offset, length) => {
     const real = checked.get(location) ?? checkLocation(root, location);

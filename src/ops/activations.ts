@@ -98,6 +98,7 @@ function map(op: string, x: Tensor, f: (v: number) => number): Tensor {
 }
 
 function zipMap(op: string, x: Tensor, g: Tensor, f: (v: number, g: number) => number): Tensor {
+  checkTensor(op, 'input', x);
   checkSameShape(op, 'gradOutput', g, x.shape);
   const out = new Float32Array(x.size);
   const d = x.data, gd = g.data;

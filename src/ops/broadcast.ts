@@ -3,7 +3,8 @@
  * match. Binary elementwise ops broadcast forward; their gradients sum back down to each operand's shape.
  */
 import { ShapeError, describeValue } from '../errors.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, allocatedSize, shapeSize } from '../tensor/tensor.js';
+import { checkTensor } from './bias.js';
 
 /**
  * The shape two operands broadcast to.
@@ -11,6 +12,8 @@ import { Tensor } from '../tensor/tensor.js';
  * @example broadcastShapes('add', [2, 3, 1], [4]) // [2, 3, 4]
  */
 export function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): number[] {
+  shapeSize(a, op);
+  shapeSize(b, op);
   const rank = Math.max(a.length, b.length);
   const out: number[] = [];
   for (let i = 0; i < rank; i++) {
@@ -73,6 +76,7 @@ export function forEachBroadcast(
  * @example sumToShape(ones([2, 3]), [3]).data // [2, 2, 2]
  */
 export function sumToShape(t: Tensor, shape: readonly number[]): Tensor {
+  checkTensor('sumToShape', 'input', t);
   if (t.shape.length === shape.length && t.shape.every((n, i) => n === shape[i])) return t;
   const check = broadcastShapes('sumToShape', shape, t.shape);
   if (check.join() !== t.shape.join()) {
@@ -98,6 +102,8 @@ export function sumToShape(t: Tensor, shape: readonly number[]): Tensor {
  * @example broadcastTo(tensor([1, 2]), [2, 2]).data // [1, 2, 1, 2]
  */
 export function broadcastTo(t: Tensor, shape: readonly number[]): Tensor {
+  checkTensor('broadcastTo', 'input', t);
+  allocatedSize(shape, 'broadcastTo');
   const check = broadcastShapes('broadcastTo', t.shape, shape);
   if (check.join() !== shape.join()) {
     throw new ShapeError('broadcastTo', 'shape', `shape ${describeValue(t.shape)} does not broadcast to ${describeValue(shape)}`);

@@ -42,6 +42,8 @@ export function mseLoss(input: Tensor, target: Tensor, options: MseLossOptions =
 export function mseLossBackward(input: Tensor, target: Tensor, gradOutput: Tensor, options: MseLossOptions = {}): Tensor {
   checkOptionKeys('mseLossBackward', options, optionKeys<typeof options>({ reduction: true }));
   const reduction = checkReduction('mseLossBackward', options.reduction);
+  checkTensor('mseLossBackward', 'input', input);
+  checkTensor('mseLossBackward', 'gradOutput', gradOutput);
   checkSameShape('mseLossBackward', 'target', target, input.shape);
   const X = input.data, T = target.data, G = gradOutput.data;
   const out = new Float32Array(X.length);

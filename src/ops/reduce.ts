@@ -3,7 +3,7 @@
  * which spread the output gradient back over every reduced position.
  */
 import { OptionError, describeValue } from '../errors.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, shapeSize } from '../tensor/tensor.js';
 import { checkTensor } from './bias.js';
 import { broadcastTo, sumToShape } from './broadcast.js';
 import { checkSameShape, normalizeAxis } from './shape-checks.js';
@@ -43,6 +43,7 @@ export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
 /** Gradient of {@link sum}: `gradOutput` copied to every reduced position. */
 export function sumBackward(gradOutput: Tensor, inputShape: readonly number[], options: ReduceOptions = {}): Tensor {
   checkOptionKeys('sumBackward', options, optionKeys<typeof options>({ axes: true, keepDims: true }));
+  shapeSize(inputShape, 'sumBackward');
   const { kept, out } = reducedShapes('sumBackward', inputShape, options);
   checkSameShape('sumBackward', 'gradOutput', gradOutput, out);
   return broadcastTo(gradOutput.reshape(kept), inputShape);
@@ -51,6 +52,7 @@ export function sumBackward(gradOutput: Tensor, inputShape: readonly number[], o
 /** Gradient of {@link mean}: `gradOutput / count` copied to every reduced position. */
 export function meanBackward(gradOutput: Tensor, inputShape: readonly number[], options: ReduceOptions = {}): Tensor {
   checkOptionKeys('meanBackward', options, optionKeys<typeof options>({ axes: true, keepDims: true }));
+  shapeSize(inputShape, 'meanBackward');
   const { count } = reducedShapes('meanBackward', inputShape, options);
   const grad = sumBackward(gradOutput, inputShape, options);
   const data = grad.data;

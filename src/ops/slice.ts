@@ -3,7 +3,7 @@
  * positive steps — and its gradient, which writes the output gradient back into zeros.
  */
 import { OptionError, describeValue } from '../errors.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, shapeSize } from '../tensor/tensor.js';
 import { checkTensor } from './bias.js';
 import { checkSameShape, normalizeAxis } from './shape-checks.js';
 
@@ -34,6 +34,7 @@ export function slice(x: Tensor, spec: SliceSpec): Tensor {
 
 /** Gradient of {@link slice}: `gradOutput` placed where the slice came from, zeros elsewhere. */
 export function sliceBackward(gradOutput: Tensor, inputShape: readonly number[], spec: SliceSpec): Tensor {
+  shapeSize(inputShape, 'sliceBackward');
   const plan = planSlice('sliceBackward', inputShape, spec);
   checkSameShape('sliceBackward', 'gradOutput', gradOutput, plan.outShape);
   const out = new Float32Array(inputShape.reduce((p, n) => p * n, 1));

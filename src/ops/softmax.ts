@@ -18,6 +18,7 @@ export function logSoftmax(x: Tensor, axis = 1): Tensor {
 
 /** Gradient of {@link softmax} from its output `y`: `y·(g − Σ g·y)` along `axis`. */
 export function softmaxBackward(y: Tensor, gradOutput: Tensor, axis = 1): Tensor {
+  checkTensor('softmaxBackward', 'output', y);
   checkSameShape('softmaxBackward', 'gradOutput', gradOutput, y.shape);
   const [outer, size, inner] = splitAtAxis(y.shape, normalizeAxis('softmaxBackward', axis, y.rank));
   const out = new Float32Array(y.size);
@@ -35,6 +36,7 @@ export function softmaxBackward(y: Tensor, gradOutput: Tensor, axis = 1): Tensor
 
 /** Gradient of {@link logSoftmax} from its output `y`: `g − exp(y)·Σg` along `axis`. */
 export function logSoftmaxBackward(y: Tensor, gradOutput: Tensor, axis = 1): Tensor {
+  checkTensor('logSoftmaxBackward', 'output', y);
   checkSameShape('logSoftmaxBackward', 'gradOutput', gradOutput, y.shape);
   const [outer, size, inner] = splitAtAxis(y.shape, normalizeAxis('logSoftmaxBackward', axis, y.rank));
   const out = new Float32Array(y.size);

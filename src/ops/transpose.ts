@@ -34,6 +34,7 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
 
 /** Gradient of {@link transpose}: the output gradient permuted back. */
 export function transposeBackward(gradOutput: Tensor, perm?: readonly number[]): Tensor {
+  checkTensor('transposeBackward', 'gradOutput', gradOutput);
   const order = perm ?? gradOutput.shape.map((_, i) => gradOutput.rank - 1 - i);
   const inverse = new Array<number>(order.length);
   order.forEach((a, i) => { inverse[a] = i; });

@@ -45,6 +45,7 @@ export function weightNormBackward(v: Tensor, g: Tensor, gradOutput: Tensor): { 
 
 /** The norm of each output channel's slice of `v`: PyTorch's `norm_except_dim(v, 2, 0)`. */
 export function channelNorms(v: Tensor): Tensor {
+  checkTensor('channelNorms', 'v', v);
   const columns = v.size / v.shape[0];
   const norms = new Float32Array(v.shape[0]);
   for (let r = 0; r < v.shape[0]; r++) {

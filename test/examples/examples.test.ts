@@ -35,7 +35,7 @@ describe('the examples (smoke size)', () => {
     assert.equal(metrics['dilated.rf'], 253);
     assert.equal(metrics['undilated.rf'], 25);
     assert.equal(metrics['dilated.params'], metrics['undilated.params']);
-    for (const key of ['dilated.mse', 'undilated.mse', 'holdLast.mse']) assert.ok(Number.isFinite(metrics[key] as number), key);
+    for (const key of ['dilated.snr', 'undilated.snr', 'noisy.snr']) assert.ok(Number.isFinite(metrics[key] as number), key);
   });
 
   it('segmentation: three schedules with one parameter budget, fields 9, 33 and 19, holes only at dilation 4', async () => {

@@ -110,8 +110,8 @@ async function runCase(i: number, c: FuzzCase): Promise<FuzzOutcome> {
   }
 }
 
-// Only when run as the worker, not when imported for its types.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runBatch(process.argv[2]);
+// Only when started as the worker with a batch: `node --test dist/test/` also loads this file, without one.
+if (process.argv[2] !== undefined && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runBatch(process.argv[2]);
 
 async function runBatch(file: string): Promise<void> {
   await ready();
