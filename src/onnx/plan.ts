@@ -2,6 +2,7 @@ import { AtrousError, OnnxError, describeValue } from '../errors.js';
 import type { OnnxGraph, OnnxNode, OnnxValueDescription } from './onnx-graph.js';
 import { OPERATORS, type NodeContext, type Operator, type ValueInfo } from './operators/index.js';
 import { checkedSize, type OnnxValue } from './value.js';
+import { fuseSteps } from './fusion.js';
 
 /** One node left to run at run time, with everything about it resolved at load time. */
 export interface PlannedStep {
@@ -23,6 +24,8 @@ export interface Plan {
   /** Type, shape and (for constants) data of every value in the graph. */
   infos: Map<string, ValueInfo>;
   steps: PlannedStep[];
+  /** The steps as they run: {@link steps} with fusions applied (see fusion.ts), each releasing its last reads. */
+  fused: PlannedStep[];
   /** How many nodes were evaluated at load time (shape arithmetic, constants, initializer-only subgraphs). */
   folded: number;
 }
@@ -80,8 +83,11 @@ export function planGraph(graph: OnnxGraph, inputShapes: Map<string, number[]>):
   for (const output of graph.outputs) {
     if (!infos.has(output.name)) throw new OnnxError(output.name, 'output', `graph output ${describeValue(output.name)} is never computed`);
   }
-  scheduleReleases(steps, new Set(graph.outputs.map((o) => o.name)));
-  return { inputShapes, infos, steps, folded };
+  const keep = new Set(graph.outputs.map((o) => o.name));
+  scheduleReleases(steps, keep);
+  const fused = fuseSteps(steps, infos, keep).map((step) => ({ ...step, release: [] as string[] }));
+  scheduleReleases(fused, keep);
+  return { inputShapes, infos, steps, fused, folded };
 }
 
 /**
@@ -131,14 +137,20 @@ export function declaredShape(dims: (number | string | null)[] | null): number[]
   return dims as number[];
 }
 
+/** Options of {@link executePlan}. */
+export interface ExecuteOptions {
+  /** Run the fused steps (default) or the plain ones, node by node (to check that fusion changes nothing). */
+  fused?: boolean;
+}
+
 /** Runs a plan's steps on the graph inputs and returns every graph output. */
-export function executePlan(graph: OnnxGraph, plan: Plan, feeds: Map<string, OnnxValue>): Map<string, OnnxValue> {
+export function executePlan(graph: OnnxGraph, plan: Plan, feeds: Map<string, OnnxValue>, options: ExecuteOptions = {}): Map<string, OnnxValue> {
   const values = new Map<string, OnnxValue>(feeds);
   const lookup = (name: string): OnnxValue | undefined => {
     if (name === '') return undefined;
     return values.get(name) ?? plan.infos.get(name)?.value;
   };
-  for (const step of plan.steps) {
+  for (const step of options.fused === false ? plan.steps : plan.fused) {
     const results = guarded(step.context, () => step.operator.run(step.node.inputs.map(lookup), step.context));
     step.node.outputs.forEach((name, i) => {
       if (name === '') return;

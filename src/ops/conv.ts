@@ -1,5 +1,7 @@
 import { computeConvGeometry, withMaterializedPadding, type ConvGeometry, type ConvGeometryOptions } from '../geometry/conv-geometry.js';
 import { activeKernels } from '../kernels/backend.js';
+import { convOutputLength, type ConvEpilogue } from '../kernels/epilogue.js';
+import { ShapeError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkBias, checkTensor } from './bias.js';
 import { padData } from './pad.js';
@@ -20,12 +22,25 @@ export interface ConvOptions extends ConvGeometryOptions {
  * conv(x, tensor([1, 1, 1], [1, 1, 3]), { dilation: 2 }).data   // [6, 0, 9, 0, 12]
  */
 export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
+  return convWithEpilogue(x, w, options, null);
+}
+
+/**
+ * {@link conv} followed by an epilogue — `activation(conv(x, w) + bias + residual)` — that the backend applies
+ * while the output is still in cache (the graph runtime's conv fusion). `residual` must have the output's shape.
+ *
+ * @example convWithEpilogue(x, w, { dilation: 2 }, { residual: x.data, activation: { kind: 'relu' } })
+ */
+export function convWithEpilogue(x: Tensor, w: Tensor, options: ConvOptions, epilogue: ConvEpilogue | null): Tensor {
   checkTensor('conv', 'input', x);
   checkTensor('conv', 'weight', w);
   const g = computeConvGeometry('conv', x.shape, w.shape, options);
   const bias = checkBias('conv', options.bias, g.outChannels);
+  if (epilogue?.residual && epilogue.residual.length !== convOutputLength(g)) {
+    throw new ShapeError('conv', 'residual', `residual has ${epilogue.residual.length} values; the output [${[g.batch, g.outChannels, ...g.outSize].join(', ')}] has ${convOutputLength(g)}`);
+  }
   const [input, geometry] = materializePadding(g, x.data);
-  const y = activeKernels().convForward(geometry, input, w.data, bias);
+  const y = activeKernels().convForward(geometry, input, w.data, bias, { epilogue });
   return new Tensor(y, [g.batch, g.outChannels, ...g.outSize]);
 }
 

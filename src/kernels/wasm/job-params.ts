@@ -12,4 +12,4 @@ export const Slot = {
 export const PARAM_SLOTS = 48;
 
 /** Job kinds, as exported by the module (`OP_*` globals). */
-export type JobKind = 'STAGE' | 'FORWARD' | 'BACKWARD_INPUT' | 'BACKWARD_WEIGHT' | 'DEPTHWISE_FORWARD' | 'DEPTHWISE_BACKWARD_INPUT';
+export type JobKind = 'STAGE' | 'FORWARD' | 'BACKWARD_INPUT' | 'BACKWARD_WEIGHT' | 'DEPTHWISE_FORWARD' | 'DEPTHWISE_BACKWARD_INPUT' | 'POINTWISE';

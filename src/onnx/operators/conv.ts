@@ -53,7 +53,8 @@ export function windowAttributes(node: NodeContext, inSize: readonly number[], k
   return { kernel, stride, dilation, padding };
 }
 
-function convOptions(node: NodeContext, xShape: readonly number[], wShape: readonly number[]) {
+/** Conv's options (stride, dilation, explicit padding, groups) for the given input and weight shapes. */
+export function convOptions(node: NodeContext, xShape: readonly number[], wShape: readonly number[]) {
   const w = windowAttributes(node, xShape.slice(2), wShape.slice(2));
   if (w.kernel.some((k, i) => k !== wShape[i + 2])) {
     throw new OnnxError(node.name, 'kernel_shape', `kernel_shape ${describeValue(w.kernel)} disagrees with the weight's shape ${describeValue(wShape)}`);

@@ -2,7 +2,8 @@ import { OnnxError, describeValue } from '../../errors.js';
 import { erf, gelu, leakyRelu, relu, sigmoid, tanh } from '../../ops/activations.js';
 import { broadcastShapes, broadcastStrides, forEachBroadcast } from '../../ops/broadcast.js';
 import { add, div, mul, sub } from '../../ops/elementwise.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { transcendental } from '../../kernels/pointwise/pointwise-kernels.js';
+import { Tensor } from '../../tensor/tensor.js';
 import { allocate, fromTensor, toTensor, type ElementType, type OnnxValue } from '../value.js';
 import { axisIndex, checkFloat, constantOf, required, shaped } from './helpers.js';
 import type { NodeContext, Operator, ValueInfo } from './operator.js';
@@ -166,8 +167,8 @@ export const ELEMENTWISE_OPERATORS: Record<string, Operator> = {
   Sigmoid: unary((x) => sigmoid(x), (v) => 1 / (1 + Math.exp(-v))),
   Tanh: unary((x) => tanh(x), Math.tanh),
   Gelu: unary((x, n) => (n.attributes.string('approximate', 'none') === 'none' ? gelu(x) : mapScalar(x, n, geluScalar)), geluScalar),
-  Erf: unary(null, erf),
-  Exp: unary(null, Math.exp),
+  Erf: unary(transcendentalOf('erf'), erf),
+  Exp: unary(transcendentalOf('exp'), Math.exp),
   Log: unary(null, Math.log),
   Sqrt: unary(null, Math.sqrt),
   Reciprocal: unary(null, (v) => 1 / v),
@@ -204,6 +205,11 @@ export const ELEMENTWISE_OPERATORS: Record<string, Operator> = {
   Min: variadic(Math.min),
   Max: variadic(Math.max),
 };
+
+/** Exp and Erf on float tensors through the vectorized kernels (integers keep the scalar path). */
+function transcendentalOf(kind: 'exp' | 'erf'): (x: Tensor) => Tensor {
+  return (x) => new Tensor(transcendental(kind, x.data, new Float32Array(x.size)), x.shape);
+}
 
 function mapScalar(x: Tensor, node: NodeContext, scalar: (v: number, node: NodeContext) => number): Tensor {
   const out = x.clone();
