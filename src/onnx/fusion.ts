@@ -212,10 +212,11 @@ function fusedConvStep(conv: PlannedStep, parts: ConvParts): PlannedStep {
   const { options, activation } = parts;
   const operator: Operator = {
     infer: () => [parts.info],
-    run(values) {
+    run(values, _node, arena) {
       const [x, w, b, residual] = values;
+      const out = arena?.take(parts.info.shape.reduce((p, n) => p * n, 1)) ?? null;
       const y = convWithEpilogue(toTensor(x!), toTensor(w!), { ...options, bias: b ? toTensor(b) : null },
-        { residual: residual ? (residual.data as Float32Array) : null, activation: activation ?? null });
+        { residual: residual ? (residual.data as Float32Array) : null, activation: activation ?? null }, out);
       return [fromTensor(y)];
     },
   };
@@ -280,9 +281,10 @@ function fuseGate(graph: StepGraph, mul: PlannedStep, removed: Set<PlannedStep>)
   };
   const operator: Operator = {
     infer: () => [info],
-    run(values) {
+    run(values, _node, arena) {
       const src = values[0]!.data as Float32Array;
-      return [{ type: 'float', shape: info.shape.slice(), data: gate(src, layout, new Float32Array(layout.rows * layout.length)) }];
+      const out = arena?.take(layout.rows * layout.length) ?? new Float32Array(layout.rows * layout.length);
+      return [{ type: 'float', shape: info.shape.slice(), data: gate(src, layout, out) }];
     },
   };
   const names = [...new Set([a.step, b.step, tanhStep, sigmoidStep, mul].map((s) => s.node.name))];

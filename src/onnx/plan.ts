@@ -2,6 +2,7 @@ import { AtrousError, OnnxError, describeValue } from '../errors.js';
 import type { OnnxGraph, OnnxNode, OnnxValueDescription } from './onnx-graph.js';
 import { OPERATORS, type NodeContext, type Operator, type ValueInfo } from './operators/index.js';
 import { checkedSize, type OnnxValue } from './value.js';
+import { BufferArena } from './buffer-arena.js';
 import { fuseSteps } from './fusion.js';
 
 /** One node left to run at run time, with everything about it resolved at load time. */
@@ -150,8 +151,19 @@ export function executePlan(graph: OnnxGraph, plan: Plan, feeds: Map<string, Onn
     if (name === '') return undefined;
     return values.get(name) ?? plan.infos.get(name)?.value;
   };
-  for (const step of options.fused === false ? plan.steps : plan.fused) {
-    const results = guarded(step.context, () => step.operator.run(step.node.inputs.map(lookup), step.context));
+  const arena = arenaOf(plan);
+  for (const value of feeds.values()) arena.hold(value.data);
+  try {
+    runSteps(options.fused === false ? plan.steps : plan.fused, values, lookup, arena);
+  } finally {
+    arena.endRun();
+  }
+  return new Map(graph.outputs.map((o) => [o.name, lookup(o.name)!]));
+}
+
+function runSteps(steps: PlannedStep[], values: Map<string, OnnxValue>, lookup: (name: string) => OnnxValue | undefined, arena: BufferArena): void {
+  for (const step of steps) {
+    const results = guarded(step.context, () => step.operator.run(step.node.inputs.map(lookup), step.context, arena));
     step.node.outputs.forEach((name, i) => {
       if (name === '') return;
       const r = results[i];
@@ -160,8 +172,25 @@ export function executePlan(graph: OnnxGraph, plan: Plan, feeds: Map<string, Onn
         throw new OnnxError(step.node.name, 'output', `${step.node.opType} node ${describeValue(step.node.name)} produced ${describeValue(r?.shape)} where the plan expected ${describeValue(expected.shape)}`);
       }
       values.set(name, r);
+      arena.hold(r.data);
     });
-    for (const name of step.release) values.delete(name);
+    for (const name of step.release) {
+      const released = values.get(name);
+      if (!released) continue;
+      values.delete(name);
+      arena.release(released.data);
+    }
   }
-  return new Map(graph.outputs.map((o) => [o.name, lookup(o.name)!]));
+}
+
+const arenas = new WeakMap<Plan, BufferArena>();
+
+/** The plan's buffer arena, kept across runs so steady-state runs reuse every intermediate buffer. */
+function arenaOf(plan: Plan): BufferArena {
+  let arena = arenas.get(plan);
+  if (!arena) {
+    arena = new BufferArena();
+    arenas.set(plan, arena);
+  }
+  return arena;
 }

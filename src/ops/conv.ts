@@ -27,11 +27,12 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
 
 /**
  * {@link conv} followed by an epilogue — `activation(conv(x, w) + bias + residual)` — that the backend applies
- * while the output is still in cache (the graph runtime's conv fusion). `residual` must have the output's shape.
+ * while the output is still in cache (the graph runtime's conv fusion). `residual` must have the output's shape;
+ * `out`, when given, receives the output (it must have the output's size and not alias x or the residual).
  *
  * @example convWithEpilogue(x, w, { dilation: 2 }, { residual: x.data, activation: { kind: 'relu' } })
  */
-export function convWithEpilogue(x: Tensor, w: Tensor, options: ConvOptions, epilogue: ConvEpilogue | null): Tensor {
+export function convWithEpilogue(x: Tensor, w: Tensor, options: ConvOptions, epilogue: ConvEpilogue | null, out: Float32Array | null = null): Tensor {
   checkTensor('conv', 'input', x);
   checkTensor('conv', 'weight', w);
   const g = computeConvGeometry('conv', x.shape, w.shape, options);
@@ -39,8 +40,11 @@ export function convWithEpilogue(x: Tensor, w: Tensor, options: ConvOptions, epi
   if (epilogue?.residual && epilogue.residual.length !== convOutputLength(g)) {
     throw new ShapeError('conv', 'residual', `residual has ${epilogue.residual.length} values; the output [${[g.batch, g.outChannels, ...g.outSize].join(', ')}] has ${convOutputLength(g)}`);
   }
+  if (out && out.length !== convOutputLength(g)) {
+    throw new ShapeError('conv', 'out', `out has ${out.length} values; the output [${[g.batch, g.outChannels, ...g.outSize].join(', ')}] has ${convOutputLength(g)}`);
+  }
   const [input, geometry] = materializePadding(g, x.data);
-  const y = activeKernels().convForward(geometry, input, w.data, bias, { epilogue });
+  const y = activeKernels().convForward(geometry, input, w.data, bias, { epilogue, out });
   return new Tensor(y, [g.batch, g.outChannels, ...g.outSize]);
 }
 
