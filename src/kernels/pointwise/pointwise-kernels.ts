@@ -4,6 +4,8 @@
  * plain JS loops otherwise. Both agree to a few float32 ulps (see assembly/pointwise.ts for the bounds).
  */
 import { activeKernels } from '../backend.js';
+// Registers the backends, so ops that import these kernels directly work without the package entry point.
+import '../index.js';
 import { wasmRuntime } from '../wasm/wasm-runtime.js';
 import { gateJs, transcendentalJs } from './pointwise-js.js';
 import type { GateLayout, TranscendentalKind } from './pointwise-kind.js';
