@@ -8,8 +8,8 @@
  * costs O(layers) convolution taps instead of a forward over the whole history; it computes the same numbers as
  * the full forward.
  */
-import { add, mul } from '../../autograd/arithmetic.js';
-import { relu, sigmoid, tanh } from '../../autograd/activations.js';
+import { add } from '../../autograd/arithmetic.js';
+import { gatedActivation, relu } from '../../autograd/activations.js';
 import { reshape } from '../../autograd/shape.js';
 import { asVariable, noGrad, type Variable, type VariableLike } from '../../autograd/variable.js';
 import { OptionError, ShapeError, describeValue } from '../../errors.js';
@@ -73,7 +73,7 @@ export class WaveNetLayer extends Module {
       f = add(f, this.conditionFilter.forward(h));
       g = add(g, this.conditionGate.forward(h));
     }
-    const z = mul(tanh(f), sigmoid(g));
+    const z = gatedActivation(f, g);
     return { residual: add(x, this.residual.forward(z)), skip: this.skip.forward(z) };
   }
 
