@@ -137,8 +137,10 @@ function absorbablePad(graph: StepGraph, conv: PlannedStep, x: string, parts: Co
   const pairs = padPairs(infos, pad.context, sourceInfo.shape.length);
   if (pairs[0][0] || pairs[0][1] || pairs[1][0] || pairs[1][1]) return null;
   const mode = modeOf(pad.context);
-  const value = pad.node.inputs[2] ? graph.constant(pad.node.inputs[2]) : undefined;
-  if (mode === 'zeros' && value && value[0] !== 0) return null;
+  if (mode === 'zeros' && pad.node.inputs[2]) {
+    const value = graph.infos.get(pad.node.inputs[2])?.value;
+    if (!value || value.data[0] !== 0) return null;
+  }
   const own = parts.options.padding as [number, number][];
   if (mode !== 'zeros' && own.some(([b, e]) => b !== 0 || e !== 0)) return null;
   const options: ConvOptions = {
@@ -268,11 +270,10 @@ function fuseGate(graph: StepGraph, mul: PlannedStep, removed: Set<PlannedStep>)
   const info = mul.outputs[0];
   const sourceShape = graph.infos.get(a.source)!.shape;
   if (!sameShape(info.shape, [sourceShape[0], a.size, ...sourceShape.slice(2)])) return null;
-  const windowsOnlyFeedTheGate = [a, b].every((w) => w.step.node.outputs.every((o) => {
-    const reader = graph.soleReader(o);
-    return o === '' || (reader !== undefined && (reader === tanhStep || reader === sigmoidStep));
-  }) || (w.step.node.opType === 'Split' && w.step.node.outputs.every((o) => o === '' || !graph.readers.has(o) || graph.readers.get(o)!.every((r) => r === tanhStep || r === sigmoidStep))));
-  if (!windowsOnlyFeedTheGate) return null;
+  // The Slice/Split steps disappear with the fusion: everything they produce may feed only the gate.
+  const feedsOnlyTheGate = (o: string): boolean => o === '' ||
+    (!graph.outputs.has(o) && (graph.readers.get(o) ?? []).every((r) => r === tanhStep || r === sigmoidStep));
+  if (![a, b].every((w) => w.step.node.outputs.every(feedsOnlyTheGate))) return null;
   for (const s of [a.step, b.step, tanhStep, sigmoidStep]) removed.add(s);
   const inner = sourceShape.slice(2).reduce((p, n) => p * n, 1);
   const layout = {

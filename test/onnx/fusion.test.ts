@@ -181,6 +181,43 @@ describe('fusion leaves shared values alone', () => {
     assert.deepEqual(plan.fused.map((s) => s.node.opType), ['Conv', 'Relu']);
   });
 
+  test('a Pad with a non-zero fill stays a Pad, and the result still equals onnxruntime', async () => {
+    const bytes = buildModel({
+      inputs: [{ name: 'x', dims: [1, 2, 8] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Pad', inputs: ['x', 'pads', 'fill'], outputs: ['p'] },
+        { op: 'Conv', inputs: ['p', 'w'], outputs: ['y'], attributes: { kernel_shape: { ints: [2] } } },
+      ],
+      initializers: [
+        { name: 'pads', dims: [6], values: [0, 0, 1, 0, 0, 0], dataType: 7 },
+        { name: 'fill', dims: [], values: [1.5] },
+        { name: 'w', dims: [2, 2, 2], values: [1, -1, 0.5, 2, 0.25, 1, -2, 0.5] },
+      ],
+    });
+    const model = loadOnnx(bytes);
+    assert.deepEqual(model.plan({ x: [1, 2, 8] }).fused.map((s) => s.node.opType), ['Pad', 'Conv']);
+    const x = randn([1, 2, 8], 4);
+    assert.ok(relativeError(model.run({ x }).y, (await runOnnxRuntime(bytes, { x })).y) <= ORT_TOLERANCE);
+  });
+
+  test('a gate whose channel half is also a graph output keeps its Split', () => {
+    const bytes = buildModel({
+      inputs: [{ name: 'x', dims: [1, 4, 8] }], outputs: [{ name: 'y' }, { name: 'a' }],
+      nodes: [
+        { op: 'Split', inputs: ['x'], outputs: ['a', 'b'], attributes: { axis: { i: 1 } } },
+        { op: 'Tanh', inputs: ['a'], outputs: ['t'] },
+        { op: 'Sigmoid', inputs: ['b'], outputs: ['s'] },
+        { op: 'Mul', inputs: ['t', 's'], outputs: ['y'] },
+      ],
+    });
+    const model = loadOnnx(bytes);
+    assert.deepEqual(model.plan({ x: [1, 4, 8] }).fused.map((s) => s.node.opType), ['Split', 'Tanh', 'Sigmoid', 'Mul']);
+    const x = randn([1, 4, 8], 6);
+    const { y, a } = model.run({ x });
+    assert.deepEqual(a.data, x.data.subarray(0, 16));
+    y.data.forEach((v, i) => assert.ok(Math.abs(v - Math.tanh(x.data[i]) / (1 + Math.exp(-x.data[16 + i]))) <= 1e-6));
+  });
+
   test('steady-state runs reuse the arena: outputs stay correct run after run', () => {
     const bytes = randomNetwork(3);
     const model = loadOnnx(bytes);
