@@ -8,6 +8,7 @@ import { stageChannel } from './stage-input';
 import { forwardTask, forwardTasks } from './conv-forward';
 import { backwardInputTask, backwardInputTasks } from './conv-backward-input';
 import { backwardWeightTask, backwardWeightTasks } from './conv-backward-weight';
+import { pointwiseTask, pointwiseTasks } from './pointwise';
 import { depthwiseBackwardInputTask, depthwiseBackwardInputTasks, depthwiseForwardTask, depthwiseForwardTasks } from './conv-depthwise';
 
 export const OP_STAGE: i32 = 1;
@@ -16,6 +17,8 @@ export const OP_BACKWARD_INPUT: i32 = 3;
 export const OP_BACKWARD_WEIGHT: i32 = 4;
 export const OP_DEPTHWISE_FORWARD: i32 = 5;
 export const OP_DEPTHWISE_BACKWARD_INPUT: i32 = 6;
+export const OP_POINTWISE: i32 = 16;
+export { KIND_EXP, KIND_TANH, KIND_SIGMOID, KIND_GELU, KIND_GATE, KIND_ERF } from './pointwise';
 
 /** Number of independent tasks of the job described at `params`. */
 export function tasks(params: usize): i32 {
@@ -26,6 +29,7 @@ export function tasks(params: usize): i32 {
   if (op == OP_BACKWARD_WEIGHT) return backwardWeightTasks(params);
   if (op == OP_DEPTHWISE_FORWARD) return depthwiseForwardTasks(params);
   if (op == OP_DEPTHWISE_BACKWARD_INPUT) return depthwiseBackwardInputTasks(params);
+  if (op == OP_POINTWISE) return pointwiseTasks(params);
   return 0;
 }
 
@@ -37,6 +41,7 @@ export function run(params: usize, task: i32): void {
   else if (op == OP_BACKWARD_WEIGHT) backwardWeightTask(params, task);
   else if (op == OP_DEPTHWISE_FORWARD) depthwiseForwardTask(params, task);
   else if (op == OP_DEPTHWISE_BACKWARD_INPUT) depthwiseBackwardInputTask(params, task);
+  else if (op == OP_POINTWISE) pointwiseTask(params, task);
 }
 
 export { ACTIVATION_NONE, ACTIVATION_RELU, ACTIVATION_LEAKY_RELU, ACTIVATION_CLIP } from './epilogue';

@@ -1,5 +1,6 @@
-/** Tracked activations: relu, leakyRelu, tanh, sigmoid, gelu. */
+/** Tracked activations: relu, leakyRelu, tanh, sigmoid, gelu, and WaveNet's gated activation. */
 import * as ops from '../ops/activations.js';
+import * as gated from '../ops/gated-activation.js';
 import { asVariable, record, type Variable, type VariableLike } from './variable.js';
 
 /** `max(x, 0)`. @example F.relu(F.conv(x, w)) */
@@ -32,4 +33,18 @@ export function sigmoid(x: VariableLike): Variable {
 export function gelu(x: VariableLike): Variable {
   const v = asVariable('gelu', x);
   return record('gelu', ops.gelu(v.value), [v], (g) => [ops.geluBackward(v.value, g)]);
+}
+
+/**
+ * WaveNet's gated activation `tanh(filter)·σ(gate)` as one tracked op (one forward pass, one backward sweep).
+ *
+ * @example const z = F.gatedActivation(filterConv.forward(x), gateConv.forward(x));
+ */
+export function gatedActivation(filter: VariableLike, gate: VariableLike): Variable {
+  const f = asVariable('gatedActivation', filter), g = asVariable('gatedActivation', gate);
+  const forward = gated.gatedActivation(f.value, g.value);
+  return record('gatedActivation', forward.output, [f, g], (grad) => {
+    const d = gated.gatedActivationBackward(forward, grad);
+    return [d.filter, d.gate];
+  });
 }

@@ -18,11 +18,11 @@ import { Variable } from './variable.js';
  * backward(loss);            // every parameter's .grad is now set
  */
 export function backward(output: Variable, gradOutput?: Tensor): void {
-  const gradients = propagate('backward', output, gradOutput, null);
+  const { gradients, exclusive } = propagate('backward', output, gradOutput, null);
   for (const [v, g] of gradients) {
-    // A copy, because a vector-Jacobian product may hand the same tensor to several inputs and optimizers
-    // and clipping change gradients in place.
-    if (v.isLeaf && v.requiresGrad) v.grad = v.grad ? add(v.grad, g) : g.clone();
+    // A copy unless the sum is this pass's own, because a vector-Jacobian product may hand the same tensor to
+    // several inputs and optimizers and clipping change gradients in place.
+    if (v.isLeaf && v.requiresGrad) v.grad = v.grad ? add(v.grad, g) : exclusive.has(g) ? g : g.clone();
   }
 }
 
@@ -33,11 +33,17 @@ export function backward(output: Variable, gradOutput?: Tensor): void {
  * @example const [dx] = grad(F.sum(F.tanh(x)), [x]);
  */
 export function grad(output: Variable, inputs: readonly Variable[], gradOutput?: Tensor): Tensor[] {
-  const gradients = propagate('grad', output, gradOutput, new Set(inputs));
+  const { gradients } = propagate('grad', output, gradOutput, new Set(inputs));
   return inputs.map((v) => gradients.get(v) ?? new Tensor(new Float32Array(v.size), v.shape));
 }
 
-function propagate(op: string, output: Variable, gradOutput: Tensor | undefined, keep: Set<Variable> | null): Map<Variable, Tensor> {
+/**
+ * The gradients, and which of them are sums this pass allocated and handed to nobody: those accumulate further
+ * contributions in place (a variable used by several ops gets one buffer, not one per use).
+ */
+interface Propagated { gradients: Map<Variable, Tensor>; exclusive: Set<Tensor> }
+
+function propagate(op: string, output: Variable, gradOutput: Tensor | undefined, keep: Set<Variable> | null): Propagated {
   if (!(output instanceof Variable)) throw new ShapeError(op, 'output', `output must be a Variable, got ${describeValue(output)}`);
   if (!output.requiresGrad) {
     throw new ShapeError(op, 'output', 'output does not require a gradient: no input that requires one was recorded into it (were the ops run inside noGrad, or on constants only?)');
@@ -48,10 +54,13 @@ function propagate(op: string, output: Variable, gradOutput: Tensor | undefined,
   }
   const order = recordedAncestors(output);
   const gradients = new Map<Variable, Tensor>([[output, seed]]);
+  const exclusive = new Set<Tensor>();
   for (const v of order) {
     const g = gradients.get(v);
     const creator = v.creator;
     if (!g || !creator) continue;
+    // Once a vector-Jacobian product sees it, the tensor may be aliased by what it returns.
+    exclusive.delete(g);
     const inputGradients = creator.vjp(g);
     creator.inputs.forEach((input, i) => {
       const gi = inputGradients[i];
@@ -60,11 +69,20 @@ function propagate(op: string, output: Variable, gradOutput: Tensor | undefined,
         throw new Error(`atrous internal error: ${creator.op} returned a gradient of shape [${gi.shape}] for an input of shape [${input.shape}]`);
       }
       const previous = gradients.get(input);
-      gradients.set(input, previous ? add(previous, gi) : gi);
+      if (!previous) {
+        gradients.set(input, gi);
+      } else if (exclusive.has(previous)) {
+        const sum = previous.data, more = gi.data;
+        for (let j = 0; j < sum.length; j++) sum[j] += more[j];
+      } else {
+        const sum = add(previous, gi);
+        exclusive.add(sum);
+        gradients.set(input, sum);
+      }
     });
     if (v !== output && !(keep?.has(v))) gradients.delete(v);
   }
-  return gradients;
+  return { gradients, exclusive };
 }
 
 /** Every recorded variable the output depends on (including itself), latest first. */

@@ -3,7 +3,7 @@
  * Each takes Variables (or Tensors as constants) and returns a Variable on the tape.
  */
 export { add, sub, mul, div } from './arithmetic.js';
-export { relu, leakyRelu, tanh, sigmoid, gelu } from './activations.js';
+export { relu, leakyRelu, tanh, sigmoid, gelu, gatedActivation } from './activations.js';
 export { conv, convTranspose, type ConvVariableOptions, type ConvTransposeVariableOptions } from './conv.js';
 export { matmul, linear } from './linear.js';
 export { sum, mean } from './reduce.js';

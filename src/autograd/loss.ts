@@ -23,5 +23,7 @@ export function mseLoss(input: VariableLike, target: VariableLike, options: ops.
 export function crossEntropy(logits: VariableLike, target: Tensor, options: ops.CrossEntropyOptions = {}): Variable {
   checkOptionKeys('F.crossEntropy', options, optionKeys<typeof options>({ ignoreIndex: true, reduction: true }));
   const v = asVariable('crossEntropy', logits);
-  return record('crossEntropy', ops.crossEntropy(v.value, target, options), [v], (g) => [ops.crossEntropyBackward(v.value, target, g, options)]);
+  // One fused log-softmax pass; its softmax makes the backward a single sweep.
+  const { loss, probabilities, counted } = ops.crossEntropyWithSoftmax(v.value, target, options);
+  return record('crossEntropy', loss, [v], (g) => [ops.crossEntropyGradient(v.value.shape, target, probabilities, counted, g, options)]);
 }

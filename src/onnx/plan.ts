@@ -2,6 +2,8 @@ import { AtrousError, OnnxError, describeValue } from '../errors.js';
 import type { OnnxGraph, OnnxNode, OnnxValueDescription } from './onnx-graph.js';
 import { OPERATORS, type NodeContext, type Operator, type ValueInfo } from './operators/index.js';
 import { checkedSize, type OnnxValue } from './value.js';
+import { BufferArena } from './buffer-arena.js';
+import { fuseSteps } from './fusion.js';
 
 /** One node left to run at run time, with everything about it resolved at load time. */
 export interface PlannedStep {
@@ -23,6 +25,8 @@ export interface Plan {
   /** Type, shape and (for constants) data of every value in the graph. */
   infos: Map<string, ValueInfo>;
   steps: PlannedStep[];
+  /** The steps as they run: {@link steps} with fusions applied (see fusion.ts), each releasing its last reads. */
+  fused: PlannedStep[];
   /** How many nodes were evaluated at load time (shape arithmetic, constants, initializer-only subgraphs). */
   folded: number;
 }
@@ -82,8 +86,11 @@ export function planGraph(graph: OnnxGraph, inputShapes: Map<string, number[]>):
   for (const output of graph.outputs) {
     if (!infos.has(output.name)) throw new OnnxError(output.name, 'output', `graph output ${describeValue(output.name)} is never computed`);
   }
-  scheduleReleases(steps, new Set(graph.outputs.map((o) => o.name)));
-  return { inputShapes, infos, steps, folded };
+  const keep = new Set(graph.outputs.map((o) => o.name));
+  scheduleReleases(steps, keep);
+  const fused = fuseSteps(steps, infos, keep).map((step) => ({ ...step, release: [] as string[] }));
+  scheduleReleases(fused, keep);
+  return { inputShapes, infos, steps, fused, folded };
 }
 
 /**
@@ -151,15 +158,32 @@ export function declaredShape(dims: (number | string | null)[] | null): number[]
   return dims as number[];
 }
 
+/** Options of {@link executePlan}. */
+export interface ExecuteOptions {
+  /** Run the fused steps (default) or the plain ones, node by node (to check that fusion changes nothing). */
+  fused?: boolean;
+}
+
 /** Runs a plan's steps on the graph inputs and returns every graph output. */
-export function executePlan(graph: OnnxGraph, plan: Plan, feeds: Map<string, OnnxValue>): Map<string, OnnxValue> {
+export function executePlan(graph: OnnxGraph, plan: Plan, feeds: Map<string, OnnxValue>, options: ExecuteOptions = {}): Map<string, OnnxValue> {
   const values = new Map<string, OnnxValue>(feeds);
   const lookup = (name: string): OnnxValue | undefined => {
     if (name === '') return undefined;
     return values.get(name) ?? plan.infos.get(name)?.value;
   };
-  for (const step of plan.steps) {
-    const results = guarded(step.context, () => step.operator.run(step.node.inputs.map(lookup), step.context));
+  const arena = arenaOf(plan);
+  for (const value of feeds.values()) arena.hold(value.data);
+  try {
+    runSteps(options.fused === false ? plan.steps : plan.fused, values, lookup, arena);
+  } finally {
+    arena.endRun();
+  }
+  return new Map(graph.outputs.map((o) => [o.name, lookup(o.name)!]));
+}
+
+function runSteps(steps: PlannedStep[], values: Map<string, OnnxValue>, lookup: (name: string) => OnnxValue | undefined, arena: BufferArena): void {
+  for (const step of steps) {
+    const results = guarded(step.context, () => step.operator.run(step.node.inputs.map(lookup), step.context, arena));
     step.node.outputs.forEach((name, i) => {
       if (name === '') return;
       const r = results[i];
@@ -168,8 +192,25 @@ export function executePlan(graph: OnnxGraph, plan: Plan, feeds: Map<string, Onn
         throw new OnnxError(step.node.name, 'output', `${step.node.opType} node ${describeValue(step.node.name)} produced ${describeValue(r?.shape)} where the plan expected ${describeValue(expected.shape)}`);
       }
       values.set(name, r);
+      arena.hold(r.data);
     });
-    for (const name of step.release) values.delete(name);
+    for (const name of step.release) {
+      const released = values.get(name);
+      if (!released) continue;
+      values.delete(name);
+      arena.release(released.data);
+    }
   }
-  return new Map(graph.outputs.map((o) => [o.name, lookup(o.name)!]));
+}
+
+const arenas = new WeakMap<Plan, BufferArena>();
+
+/** The plan's buffer arena, kept across runs so steady-state runs reuse every intermediate buffer. */
+function arenaOf(plan: Plan): BufferArena {
+  let arena = arenas.get(plan);
+  if (!arena) {
+    arena = new BufferArena();
+    arenas.set(plan, arena);
+  }
+  return arena;
 }

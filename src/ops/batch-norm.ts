@@ -81,24 +81,25 @@ export function batchNormBackward(x: Tensor, gradOutput: Tensor, options: BatchN
   const count = s.batch * s.positions;
   for (let c = 0; c < s.channels; c++) {
     let sumG = 0, sumGX = 0;
+    const channelMean = s.mean[c], channelInvStd = s.invStd[c];
     for (let n = 0; n < s.batch; n++) {
       const base = (n * s.channels + c) * s.positions;
       for (let p = 0; p < s.positions; p++) {
         const g = G[base + p];
         sumG += g;
-        sumGX += g * (X[base + p] - s.mean[c]) * s.invStd[c];
+        sumGX += g * (X[base + p] - channelMean) * channelInvStd;
       }
     }
     gradBias[c] = sumG;
     gradWeight[c] = sumGX;
     const scale = s.gamma[c] * s.invStd[c];
+    const mean = s.mean[c], invStd = s.invStd[c], meanG = sumG / count, meanGX = sumGX / count;
     for (let n = 0; n < s.batch; n++) {
       const base = (n * s.channels + c) * s.positions;
-      for (let p = 0; p < s.positions; p++) {
-        const i = base + p;
-        gradInput[i] = s.training
-          ? scale * (G[i] - sumG / count - (X[i] - s.mean[c]) * s.invStd[c] * sumGX / count)
-          : scale * G[i];
+      if (s.training) {
+        for (let i = base; i < base + s.positions; i++) gradInput[i] = scale * (G[i] - meanG - (X[i] - mean) * invStd * meanGX);
+      } else {
+        for (let i = base; i < base + s.positions; i++) gradInput[i] = scale * G[i];
       }
     }
   }

@@ -4,7 +4,8 @@
  */
 import { ShapeError, describeValue } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { broadcastShapes, broadcastStrides, forEachBroadcast, sumToShape } from './broadcast.js';
+import { broadcastShapes, sumToShape } from './broadcast.js';
+import { Arithmetic, arithmeticInto } from './binary-loops.js';
 
 /** An operand of a binary op: a tensor, or a plain number broadcast everywhere. */
 export type Operand = Tensor | number;
@@ -15,23 +16,21 @@ export interface BinaryGradients {
   b: Tensor;
 }
 
-type Combine = (x: number, y: number) => number;
-
 /**
  * `a + b`, broadcasting as PyTorch.
  *
  * @example add(tensor([1, 2, 3]), 10).data // [11, 12, 13]
  */
-export function add(a: Operand, b: Operand): Tensor { return binary('add', a, b, (x, y) => x + y); }
+export function add(a: Operand, b: Operand): Tensor { return binary('add', a, b, Arithmetic.Add); }
 
 /** `a − b`, broadcasting. @example sub(tensor([3, 3]), tensor([1, 2])).data // [2, 1] */
-export function sub(a: Operand, b: Operand): Tensor { return binary('sub', a, b, (x, y) => x - y); }
+export function sub(a: Operand, b: Operand): Tensor { return binary('sub', a, b, Arithmetic.Sub); }
 
 /** `a · b` elementwise, broadcasting. @example mul(x, tensor([2, 0.5], [1, 2, 1])) // scales channel 0 by 2 */
-export function mul(a: Operand, b: Operand): Tensor { return binary('mul', a, b, (x, y) => x * y); }
+export function mul(a: Operand, b: Operand): Tensor { return binary('mul', a, b, Arithmetic.Mul); }
 
 /** `a / b` elementwise, broadcasting. @example div(tensor([1, 2]), 2).data // [0.5, 1] */
-export function div(a: Operand, b: Operand): Tensor { return binary('div', a, b, (x, y) => x / y); }
+export function div(a: Operand, b: Operand): Tensor { return binary('div', a, b, Arithmetic.Div); }
 
 /** Gradients of {@link add}: `gradOutput` summed to each operand's shape. */
 export function addBackward(a: Operand, b: Operand, gradOutput: Tensor): BinaryGradients {
@@ -42,7 +41,7 @@ export function addBackward(a: Operand, b: Operand, gradOutput: Tensor): BinaryG
 export function subBackward(a: Operand, b: Operand, gradOutput: Tensor): BinaryGradients {
   return {
     a: sumToShape(gradOutput, asTensor('subBackward', a).shape),
-    b: sumToShape(binary('subBackward', gradOutput, -1, (g, s) => g * s), asTensor('subBackward', b).shape),
+    b: sumToShape(binary('subBackward', gradOutput, -1, Arithmetic.Mul), asTensor('subBackward', b).shape),
   };
 }
 
@@ -56,7 +55,7 @@ export function mulBackward(a: Operand, b: Operand, gradOutput: Tensor): BinaryG
 export function divBackward(a: Operand, b: Operand, gradOutput: Tensor): BinaryGradients {
   const ta = asTensor('divBackward', a), tb = asTensor('divBackward', b);
   const gradA = div(gradOutput, tb);
-  const gradB = binary('divBackward', mul(gradA, ta), tb, (ga, y) => -ga / y);
+  const gradB = binary('divBackward', binary('divBackward', mul(gradA, ta), tb, Arithmetic.Div), -1, Arithmetic.Mul);
   return { a: sumToShape(gradA, ta.shape), b: sumToShape(gradB, tb.shape) };
 }
 
@@ -69,19 +68,10 @@ export function asTensor(op: string, value: Operand): Tensor {
   return value;
 }
 
-function binary(op: string, a: Operand, b: Operand, combine: Combine): Tensor {
+function binary(op: string, a: Operand, b: Operand, kind: Arithmetic): Tensor {
   const ta = asTensor(op, a), tb = asTensor(op, b);
-  const A = ta.data, B = tb.data;
-  if (ta.shape.length === tb.shape.length && ta.shape.every((n, i) => n === tb.shape[i])) {
-    const out = new Float32Array(A.length);
-    for (let i = 0; i < out.length; i++) out[i] = combine(A[i], B[i]);
-    return new Tensor(out, ta.shape);
-  }
   const shape = broadcastShapes(op, ta.shape, tb.shape);
   const out = new Float32Array(shape.reduce((p, n) => p * n, 1));
-  const strides = [broadcastStrides(ta.shape, shape), broadcastStrides(tb.shape, shape)];
-  forEachBroadcast(shape, strides, (start, length, [oa, ob], [sa, sb]) => {
-    for (let j = 0; j < length; j++) out[start + j] = combine(A[oa + j * sa], B[ob + j * sb]);
-  });
+  if (out.length > 0) arithmeticInto(kind, ta.data, ta.shape, tb.data, tb.shape, out, op);
   return new Tensor(out, shape);
 }

@@ -8,6 +8,7 @@ import { checkTensor } from './bias.js';
 import { checkSameShape } from './shape-checks.js';
 import { logSoftmax } from './softmax.js';
 import { checkOptionKeys, optionKeys } from '../options.js';
+import { softmaxCrossEntropy, softmaxCrossEntropyBackward, type SoftmaxCrossEntropy } from './softmax-cross-entropy.js';
 
 /** How per-element losses combine: PyTorch's `reduction`. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -74,66 +75,56 @@ export interface CrossEntropyOptions {
  */
 export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   checkOptionKeys('crossEntropy', options, optionKeys<typeof options>({ ignoreIndex: true, reduction: true }));
-  const { losses, counted } = perPositionCrossEntropy('crossEntropy', logits, target, options);
-  const reduction = checkReduction('crossEntropy', options.reduction);
-  if (reduction === 'none') return losses;
-  let total = 0;
-  for (let i = 0; i < losses.size; i++) total += losses.data[i];
-  // A batch whose every target is ignored contributes 0 (PyTorch returns NaN, which would poison training).
-  return scalar(reduction === 'sum' || counted === 0 ? total : total / counted);
+  return crossEntropyWithSoftmax(logits, target, options).loss;
 }
 
 /** Gradient of {@link crossEntropy} with respect to the logits: `softmax − onehot`, scaled by the reduction. */
 export function crossEntropyBackward(logits: Tensor, target: Tensor, gradOutput: Tensor, options: CrossEntropyOptions = {}): Tensor {
   checkOptionKeys('crossEntropyBackward', options, optionKeys<typeof options>({ ignoreIndex: true, reduction: true }));
-  const { logProbabilities, classes, ignoreIndex, counted } = perPositionCrossEntropy('crossEntropyBackward', logits, target, options);
-  const reduction = checkReduction('crossEntropyBackward', options.reduction);
-  const targetShape = [logits.shape[0], ...logits.shape.slice(2)];
-  checkSameShape('crossEntropyBackward', 'gradOutput', gradOutput, reduction === 'none' ? targetShape : []);
-  const positions = target.size / logits.shape[0];
-  const out = new Float32Array(logits.size);
-  const L = logProbabilities.data, T = target.data, G = gradOutput.data;
-  const meanScale = reduction === 'mean' ? 1 / Math.max(counted, 1) : 1;
-  for (let n = 0; n < logits.shape[0]; n++) {
-    for (let p = 0; p < positions; p++) {
-      const t = T[n * positions + p];
-      if (t === ignoreIndex) continue;
-      const g = (reduction === 'none' ? G[n * positions + p] : G[0]) * meanScale;
-      const base = n * classes * positions + p;
-      for (let c = 0; c < classes; c++) {
-        const i = base + c * positions;
-        out[i] = g * (Math.exp(L[i]) - (c === t ? 1 : 0));
-      }
-    }
-  }
-  return new Tensor(out, logits.shape);
+  const { probabilities, counted } = checkedSoftmaxCrossEntropy('crossEntropyBackward', logits, target, options);
+  return crossEntropyGradient(logits.shape, target, probabilities, counted, gradOutput, options);
 }
 
-function perPositionCrossEntropy(op: string, logits: Tensor, target: Tensor, options: CrossEntropyOptions) {
+/** {@link crossEntropy} with what its gradient needs kept: the softmax of the logits and the counted positions. */
+export interface CrossEntropyForward {
+  loss: Tensor;
+  probabilities: Float32Array;
+  counted: number;
+}
+
+/**
+ * {@link crossEntropy} in one fused log-softmax pass, keeping the softmax so that {@link crossEntropyGradient}
+ * needs no second one (the training path).
+ *
+ * @example const { loss, probabilities, counted } = crossEntropyWithSoftmax(logits, labels);
+ */
+export function crossEntropyWithSoftmax(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): CrossEntropyForward {
+  const { losses, probabilities, counted } = checkedSoftmaxCrossEntropy('crossEntropy', logits, target, options);
+  const reduction = checkReduction('crossEntropy', options.reduction);
+  if (reduction === 'none') return { loss: new Tensor(losses, [logits.shape[0], ...logits.shape.slice(2)]), probabilities, counted };
+  let total = 0;
+  for (let i = 0; i < losses.length; i++) total += losses[i];
+  // A batch whose every target is ignored contributes 0 (PyTorch returns NaN, which would poison training).
+  return { loss: scalar(reduction === 'sum' || counted === 0 ? total : total / counted), probabilities, counted };
+}
+
+/** Gradient of {@link crossEntropy} from the softmax {@link crossEntropyWithSoftmax} kept. */
+export function crossEntropyGradient(shape: readonly number[], target: Tensor, probabilities: Float32Array, counted: number, gradOutput: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const reduction = checkReduction('crossEntropyBackward', options.reduction);
+  const targetShape = [shape[0], ...shape.slice(2)];
+  checkSameShape('crossEntropyBackward', 'gradOutput', gradOutput, reduction === 'none' ? targetShape : []);
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  if (reduction === 'none') return softmaxCrossEntropyBackward(probabilities, shape, target, ignoreIndex, gradOutput.data);
+  const meanScale = reduction === 'mean' ? 1 / Math.max(counted, 1) : 1;
+  return softmaxCrossEntropyBackward(probabilities, shape, target, ignoreIndex, gradOutput.data[0] * meanScale);
+}
+
+function checkedSoftmaxCrossEntropy(op: string, logits: Tensor, target: Tensor, options: CrossEntropyOptions): SoftmaxCrossEntropy {
   checkTensor(op, 'logits', logits);
   checkTensor(op, 'target', target);
   if (logits.rank < 2) throw new ShapeError(op, 'logits', `logits shape ${describeValue(logits.shape)} must be [N, C, ...spatial]`);
-  const targetShape = [logits.shape[0], ...logits.shape.slice(2)];
-  checkSameShape(op, 'target', target, targetShape);
-  const ignoreIndex = options.ignoreIndex ?? -100;
-  const classes = logits.shape[1];
-  const positions = target.size / Math.max(logits.shape[0], 1);
-  const logProbabilities = logSoftmax(logits, 1);
-  const losses = new Float32Array(target.size);
-  const L = logProbabilities.data, T = target.data;
-  let counted = 0;
-  for (let n = 0; n < logits.shape[0]; n++) {
-    for (let p = 0; p < positions; p++) {
-      const t = T[n * positions + p];
-      if (t === ignoreIndex) continue;
-      if (!Number.isInteger(t) || t < 0 || t >= classes) {
-        throw new ShapeError(op, 'target', `target value ${t} at position ${n * positions + p} is not a class index in [0, ${classes - 1}] nor the ignore index ${ignoreIndex}`);
-      }
-      losses[n * positions + p] = -L[(n * classes + t) * positions + p];
-      counted++;
-    }
-  }
-  return { losses: new Tensor(losses, targetShape), logProbabilities, classes, ignoreIndex, counted };
+  checkSameShape(op, 'target', target, [logits.shape[0], ...logits.shape.slice(2)]);
+  return softmaxCrossEntropy(op, logits, target, options.ignoreIndex ?? -100);
 }
 
 function checkReduction(op: string, reduction: unknown): Reduction {

@@ -111,12 +111,24 @@ function resampleAxis(x: Tensor, axis: number, taps: Taps[]): Tensor {
   const n = x.shape[axis], m = taps.length;
   const out = new Float32Array(outer * m * inner);
   const X = x.data;
-  for (let p = 0; p < outer; p++) {
-    for (let o = 0; o < m; o++) {
-      const { i0, i1, w } = taps[o];
-      const a = (p * n + i0) * inner, b = (p * n + i1) * inner, dst = (p * m + o) * inner;
-      if (w === 0) for (let j = 0; j < inner; j++) out[dst + j] = X[a + j];
-      else for (let j = 0; j < inner; j++) out[dst + j] = X[a + j] + w * (X[b + j] - X[a + j]);
+  const i0 = Int32Array.from(taps, (t) => t.i0), i1 = Int32Array.from(taps, (t) => t.i1);
+  const w = Float64Array.from(taps, (t) => t.w);
+  if (inner === 1) {
+    // The last axis: one value per tap, so the taps run in the inner loop instead of a one-element copy.
+    for (let p = 0; p < outer; p++) {
+      const row = p * n, dst = p * m;
+      for (let o = 0; o < m; o++) {
+        const a = X[row + i0[o]];
+        out[dst + o] = w[o] === 0 ? a : a + w[o] * (X[row + i1[o]] - a);
+      }
+    }
+  } else {
+    for (let p = 0; p < outer; p++) {
+      for (let o = 0; o < m; o++) {
+        const a = (p * n + i0[o]) * inner, b = (p * n + i1[o]) * inner, dst = (p * m + o) * inner, wo = w[o];
+        if (wo === 0) out.set(X.subarray(a, a + inner), dst);
+        else for (let j = 0; j < inner; j++) out[dst + j] = X[a + j] + wo * (X[b + j] - X[a + j]);
+      }
     }
   }
   const shape = x.shape.slice();

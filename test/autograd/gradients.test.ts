@@ -45,6 +45,13 @@ describe('every op\'s gradient matches central finite differences', () => {
     }
   });
 
+  it('gatedActivation: one op, the gradients of tanh(f)·σ(g) for both operands (and equal to the three-op form)', () => {
+    const f = randn([2, 3, 9], 41), g = randn([2, 3, 9], 42);
+    assertGradients(([a, b]) => F.gatedActivation(a, b), [f, g]);
+    const fused = F.gatedActivation(f, g).value.data, composed = F.mul(F.tanh(f), F.sigmoid(g)).value.data;
+    fused.forEach((v, i) => assert.ok(Math.abs(v - composed[i]) <= 1e-7, `${i}: ${v} vs ${composed[i]}`));
+  });
+
   it('matmul with broadcast batches and 1-D operands, and linear', () => {
     assertGradients(([a, b]) => F.matmul(a, b), [randn([2, 1, 3, 4], 15), randn([3, 4, 2], 16)]);
     assertGradients(([a, b]) => F.matmul(a, b), [randn([4], 17), randn([2, 4, 3], 18)]);

@@ -26,6 +26,22 @@ describe('the autograd tape', () => {
     assert.equal(b.grad!.data[0], 1);
   });
 
+  it('sums a gradient shared by several uses in place without touching what other variables hold', () => {
+    // y = a + b feeds four uses; add's vector-Jacobian product hands the same tensor to a and b, and a's
+    // accumulated sum must not leak into b (nor into grad()'s result for y).
+    const a = variable(tensor([1, 2]), { requiresGrad: true });
+    const b = variable(tensor([3, 4]), { requiresGrad: true });
+    const y = F.add(a, b);
+    const out = F.add(F.add(F.mul(y, 2), F.mul(y, 3)), F.add(F.mul(a, 10), y));
+    const [dy, da, db] = grad(F.sum(out), [y, a, b]);
+    assert.deepEqual(Array.from(dy.data), [6, 6]);
+    assert.deepEqual(Array.from(da.data), [16, 16]);
+    assert.deepEqual(Array.from(db.data), [6, 6]);
+    backward(F.sum(out));
+    assert.deepEqual(Array.from(a.grad!.data), [16, 16]);
+    assert.deepEqual(Array.from(b.grad!.data), [6, 6]);
+  });
+
   it('grad() returns gradients without touching .grad, zeros for unused inputs', () => {
     const x = variable(tensor([0.5]), { requiresGrad: true });
     const unused = variable(tensor([1, 2]), { requiresGrad: true });

@@ -7,8 +7,8 @@
  * `stream(net)` (nn/stream/) runs it sample by sample with a queue of the last `d(k−1)` inputs per layer, so each new
  * sample costs O(layers) instead of a forward over the whole history, and `generate(net, ...)` samples audio from it.
  */
-import { add, mul } from '../../autograd/arithmetic.js';
-import { relu, sigmoid, tanh } from '../../autograd/activations.js';
+import { add } from '../../autograd/arithmetic.js';
+import { gatedActivation, relu } from '../../autograd/activations.js';
 import { reshape } from '../../autograd/shape.js';
 import { asVariable, type Variable, type VariableLike } from '../../autograd/variable.js';
 import { OptionError, ShapeError, describeValue } from '../../errors.js';
@@ -90,7 +90,7 @@ export class WaveNetLayer extends Module {
       f = add(f, this.conditionFilter.forward(h));
       g = add(g, this.conditionGate.forward(h));
     }
-    const z = mul(tanh(f), sigmoid(g));
+    const z = gatedActivation(f, g);
     return { residual: add(x, this.residual.forward(z)), skip: this.skip.forward(z) };
   }
 

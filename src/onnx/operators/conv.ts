@@ -2,7 +2,8 @@ import { OnnxError, describeValue } from '../../errors.js';
 import { effectiveKernelSize } from '../../geometry/conv-arithmetic.js';
 import { computeConvGeometry, computeConvTransposeGeometry } from '../../geometry/conv-geometry.js';
 import { resolvePadding } from '../../geometry/padding.js';
-import { conv } from '../../ops/conv.js';
+import { convWithEpilogue } from '../../ops/conv.js';
+import { convOutputLength } from '../../kernels/epilogue.js';
 import { convTranspose } from '../../ops/conv-transpose.js';
 import { fromTensor, toTensor } from '../value.js';
 import { checkFloat, required } from './helpers.js';
@@ -53,7 +54,8 @@ export function windowAttributes(node: NodeContext, inSize: readonly number[], k
   return { kernel, stride, dilation, padding };
 }
 
-function convOptions(node: NodeContext, xShape: readonly number[], wShape: readonly number[]) {
+/** Conv's options (stride, dilation, explicit padding, groups) for the given input and weight shapes. */
+export function convOptions(node: NodeContext, xShape: readonly number[], wShape: readonly number[]) {
   const w = windowAttributes(node, xShape.slice(2), wShape.slice(2));
   if (w.kernel.some((k, i) => k !== wShape[i + 2])) {
     throw new OnnxError(node.name, 'kernel_shape', `kernel_shape ${describeValue(w.kernel)} disagrees with the weight's shape ${describeValue(wShape)}`);
@@ -68,9 +70,12 @@ const convOperator: Operator = {
     const g = computeConvGeometry(node.name, x.shape, w.shape, convOptions(node, x.shape, w.shape));
     return [{ type: 'float', shape: [g.batch, g.outChannels, ...g.outSize] }];
   },
-  run(inputs, node) {
+  run(inputs, node, arena) {
     const x = required(inputs, 0, node, 'X'), w = required(inputs, 1, node, 'W'), b = inputs[2];
-    return [fromTensor(conv(toTensor(x), toTensor(w), { ...convOptions(node, x.shape, w.shape), bias: b && toTensor(b) }))];
+    const options = { ...convOptions(node, x.shape, w.shape), bias: b && toTensor(b) };
+    const g = computeConvGeometry(node.name, x.shape, w.shape, options);
+    const out = arena?.take(convOutputLength(g)) ?? null;
+    return [fromTensor(convWithEpilogue(toTensor(x), toTensor(w), options, null, out))];
   },
 };
 

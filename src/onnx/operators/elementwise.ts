@@ -1,9 +1,10 @@
 import { OnnxError, describeValue } from '../../errors.js';
 import { erf, gelu, leakyRelu, relu, sigmoid, tanh } from '../../ops/activations.js';
 import { broadcastShapes, broadcastStrides, forEachBroadcast } from '../../ops/broadcast.js';
-import { add, div, mul, sub } from '../../ops/elementwise.js';
-import type { Tensor } from '../../tensor/tensor.js';
-import { allocate, fromTensor, toTensor, type ElementType, type OnnxValue } from '../value.js';
+import { Arithmetic, arithmeticInto } from '../../ops/binary-loops.js';
+import { transcendental } from '../../kernels/pointwise/pointwise-kernels.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { allocate, checkedSize, fromTensor, toTensor, type ElementType, type OnnxValue } from '../value.js';
 import { axisIndex, checkFloat, constantOf, required, shaped } from './helpers.js';
 import type { NodeContext, Operator, ValueInfo } from './operator.js';
 
@@ -68,7 +69,7 @@ function binaryValues(node: NodeContext, a: OnnxValue, b: OnnxValue, type: Eleme
   return out;
 }
 
-function binary(kind: 'arithmetic' | 'compare' | 'logic', combine: Combine, intCombine: Combine = combine, fast?: (a: Tensor, b: Tensor) => Tensor): Operator {
+function binary(kind: 'arithmetic' | 'compare' | 'logic', combine: Combine, intCombine: Combine = combine, fast?: Arithmetic): Operator {
   const resultType = (a: ElementType, b: ElementType, node: NodeContext): ElementType => {
     if (kind === 'logic') return 'bool';
     if (a !== b && !(kind === 'compare')) {
@@ -81,10 +82,17 @@ function binary(kind: 'arithmetic' | 'compare' | 'logic', combine: Combine, intC
       const a = required(inputs, 0, node, 'A'), b = required(inputs, 1, node, 'B');
       return [{ type: resultType(a.type, b.type, node), shape: broadcastShapes(node.name, a.shape, b.shape) }];
     },
-    run(inputs, node) {
+    run(inputs, node, arena) {
       const a = required(inputs, 0, node, 'A'), b = required(inputs, 1, node, 'B');
       const type = resultType(a.type, b.type, node);
-      if (fast && type === 'float') return [fromTensor(fast(toTensor(a), toTensor(b)))];
+      if (fast !== undefined && type === 'float') {
+        // Float arithmetic on the monomorphic broadcast loops, into a buffer from the executor's arena.
+        const shape = broadcastShapes(node.name, a.shape, b.shape);
+        const size = checkedSize(node.name, 'output', shape);
+        const out = arena?.take(size) ?? new Float32Array(size);
+        if (size > 0) arithmeticInto(fast, toTensor(a).data, a.shape, toTensor(b).data, b.shape, out, node.name);
+        return [{ type: 'float', shape, data: out }];
+      }
       return [binaryValues(node, a, b, type, type === 'int' ? intCombine : combine)];
     },
   };
@@ -166,8 +174,8 @@ export const ELEMENTWISE_OPERATORS: Record<string, Operator> = {
   Sigmoid: unary((x) => sigmoid(x), (v) => 1 / (1 + Math.exp(-v))),
   Tanh: unary((x) => tanh(x), Math.tanh),
   Gelu: unary((x, n) => (n.attributes.string('approximate', 'none') === 'none' ? gelu(x) : mapScalar(x, n, geluScalar)), geluScalar),
-  Erf: unary(null, erf),
-  Exp: unary(null, Math.exp),
+  Erf: unary(transcendentalOf('erf'), erf),
+  Exp: unary(transcendentalOf('exp'), Math.exp),
   Log: unary(null, Math.log),
   Sqrt: unary(null, Math.sqrt),
   Reciprocal: unary(null, (v) => 1 / v),
@@ -182,10 +190,10 @@ export const ELEMENTWISE_OPERATORS: Record<string, Operator> = {
   Round: unary(null, roundHalfToEven),
   Not: unary(null, (v) => (v ? 0 : 1), false),
   Clip: clip,
-  Add: binary('arithmetic', (a, b) => a + b, (a, b) => a + b, add),
-  Sub: binary('arithmetic', (a, b) => a - b, (a, b) => a - b, sub),
-  Mul: binary('arithmetic', (a, b) => a * b, (a, b) => a * b, mul),
-  Div: binary('arithmetic', (a, b) => a / b, intDivide, div),
+  Add: binary('arithmetic', (a, b) => a + b, (a, b) => a + b, Arithmetic.Add),
+  Sub: binary('arithmetic', (a, b) => a - b, (a, b) => a - b, Arithmetic.Sub),
+  Mul: binary('arithmetic', (a, b) => a * b, (a, b) => a * b, Arithmetic.Mul),
+  Div: binary('arithmetic', (a, b) => a / b, intDivide, Arithmetic.Div),
   Pow: binary('arithmetic', Math.pow),
   Mod: binary('arithmetic', (a, b) => a - Math.floor(a / b) * b),
   Equal: binary('compare', (a, b) => (a === b ? 1 : 0)),
@@ -204,6 +212,11 @@ export const ELEMENTWISE_OPERATORS: Record<string, Operator> = {
   Min: variadic(Math.min),
   Max: variadic(Math.max),
 };
+
+/** Exp and Erf on float tensors through the vectorized kernels (integers keep the scalar path). */
+function transcendentalOf(kind: 'exp' | 'erf'): (x: Tensor) => Tensor {
+  return (x) => new Tensor(transcendental(kind, x.data, new Float32Array(x.size)), x.shape);
+}
 
 function mapScalar(x: Tensor, node: NodeContext, scalar: (v: number, node: NodeContext) => number): Tensor {
   const out = x.clone();

@@ -244,11 +244,27 @@ const slice: Operator = {
     const w = sliceArguments(infos, node, x.shape);
     const strides = stridesOf(x.shape);
     const offset = w.start.reduce((sum, s, d) => sum + s * strides[d], 0);
-    const out = newData(x, checkedSize(node.name, 'output', w.size));
+    const size = checkedSize(node.name, 'output', w.size);
+    if (isContiguousWindow(x.shape, w)) return [sameKind(x, w.size, x.data.subarray(offset, offset + size))];
+    const out = newData(x, size);
     gatherStrided(x.data, out, w.size, strides.map((s, d) => s * w.step[d]), offset);
     return [sameKind(x, w.size, out)];
   },
 };
+
+/**
+ * True when a window selects one contiguous run of the row-major data (every axis before the first cut axis has
+ * size 1 in the window, every axis after it is whole, and the cut steps by 1): a channel range of a batch-1 feature
+ * map, say. Such a window is a view on its source, not a copy (values are never written in place).
+ */
+function isContiguousWindow(shape: readonly number[], w: SliceWindow): boolean {
+  const whole = (d: number): boolean => w.start[d] === 0 && w.step[d] === 1 && w.size[d] === shape[d];
+  let d = 0;
+  while (d < shape.length && w.size[d] === 1 && shape[d] === 1) d++;
+  if (d < shape.length && !whole(d) && w.step[d] !== 1) return false;
+  for (let e = d + 1; e < shape.length; e++) if (!whole(e)) return false;
+  return true;
+}
 
 /** The Slice parameters of a node, for the analysis (start and step per axis). */
 export function sliceWindowOf(inputs: readonly (ValueInfo | undefined)[], node: NodeContext, shape: readonly number[]): SliceWindow {
@@ -386,6 +402,11 @@ const split: Operator = {
     const row = x.shape[axis] * inner;
     let offset = 0;
     return splitSizes(inputs, node, x.shape[axis]).map((n) => {
+      if (outer === 1) {
+        // One block per output: a view on the input, not a copy (values are never written in place).
+        offset += n * inner;
+        return sameKind(x, x.shape.map((d, i) => (i === axis ? n : d)), x.data.subarray(offset - n * inner, offset));
+      }
       const out = newData(x, outer * n * inner);
       for (let o = 0; o < outer; o++) out.set(x.data.subarray(o * row + offset, o * row + offset + n * inner), o * n * inner);
       offset += n * inner;

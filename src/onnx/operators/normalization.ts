@@ -251,7 +251,8 @@ function reduce(kind: 'mean' | 'sum'): Operator {
 
 const PAD_MODES: Record<string, PaddingMode> = { constant: 'zeros', reflect: 'reflect', edge: 'replicate', wrap: 'circular' };
 
-function padPairs(inputs: readonly (ValueInfo | OnnxValue | undefined)[], node: NodeContext, rank: number): [number, number][] {
+/** `[before, after]` per axis of a Pad node (its constant pads and axes inputs). */
+export function padPairs(inputs: readonly (ValueInfo | OnnxValue | undefined)[], node: NodeContext, rank: number): [number, number][] {
   const read = (i: number, what: string): number[] | undefined => {
     const v = inputs[i];
     return v === undefined ? undefined : toNumbers('data' in v ? v : constantOf(v, node, what)!);
@@ -284,7 +285,8 @@ const padOperator: Operator = {
   },
 };
 
-function modeOf(node: NodeContext): PaddingMode {
+/** A Pad node's mode as atrous's padding mode. */
+export function modeOf(node: NodeContext): PaddingMode {
   const mode = node.attributes.string('mode', 'constant');
   const mapped = PAD_MODES[mode];
   if (!mapped) throw new OnnxError(node.name, 'mode', `Pad mode ${describeValue(mode)} must be constant, reflect, edge or wrap`);

@@ -1,4 +1,5 @@
 import type { Attributes } from '../attributes.js';
+import type { BufferArena } from '../buffer-arena.js';
 import type { ElementType, OnnxValue } from '../value.js';
 
 /** What the planner knows about a value before running: its type and shape, and its data if it is constant. */
@@ -24,11 +25,12 @@ export interface NodeContext {
 /**
  * One ONNX operator: how its output types and shapes follow from its inputs (`infer`, run once at load time
  * for a given input shape) and how it computes (`run`, on float tensors at run time, or on any values when the
- * planner folds it at load time). Absent optional inputs (empty names) are `undefined`.
+ * planner folds it at load time). Absent optional inputs (empty names) are `undefined`. At run time the executor
+ * passes its {@link BufferArena}: operators that can write into a given buffer take their output from it.
  */
 export interface Operator {
   infer(inputs: readonly (ValueInfo | undefined)[], node: NodeContext): ValueInfo[];
-  run(inputs: readonly (OnnxValue | undefined)[], node: NodeContext): OnnxValue[];
+  run(inputs: readonly (OnnxValue | undefined)[], node: NodeContext, arena?: BufferArena): OnnxValue[];
   /** Inputs that must be known at load time (a Reshape's shape, a Slice's starts, ...). */
   constantInputs?: readonly number[];
 }

@@ -1,0 +1,96 @@
+/**
+ * The loops behind broadcasting arithmetic: the broadcast shape collapsed to as few dimensions as the operands'
+ * strides allow (a per-channel bias over `[N, C, L]` becomes C rows of L), then one monomorphic loop per op and
+ * stride pattern — no per-element closure, so V8 keeps each loop tight.
+ */
+import { broadcastShapes, broadcastStrides } from './broadcast.js';
+
+/** The four arithmetic ops, as numbered in the loops below. */
+export const Arithmetic = { Add: 0, Sub: 1, Mul: 2, Div: 3 } as const;
+export type Arithmetic = (typeof Arithmetic)[keyof typeof Arithmetic];
+
+/** A broadcast reduced to its essential dimensions: sizes and, per operand, strides (0 where it stretches). */
+export interface CollapsedBroadcast {
+  shape: number[];
+  strideA: number[];
+  strideB: number[];
+}
+
+/**
+ * Collapses the broadcast of `a` and `b` to `target`: drops size-1 dimensions and merges neighbours that both
+ * operands walk contiguously (or both stretch), so the innermost loop is as long as possible.
+ */
+export function collapseBroadcast(a: readonly number[], b: readonly number[], target: readonly number[]): CollapsedBroadcast {
+  const sa = broadcastStrides(a, target), sb = broadcastStrides(b, target);
+  const shape: number[] = [], strideA: number[] = [], strideB: number[] = [];
+  for (let d = 0; d < target.length; d++) {
+    const n = target[d];
+    if (n === 1) continue;
+    const last = shape.length - 1;
+    if (last >= 0 && strideA[last] === sa[d] * n && strideB[last] === sb[d] * n) {
+      shape[last] *= n;
+      strideA[last] = sa[d];
+      strideB[last] = sb[d];
+    } else {
+      shape.push(n); strideA.push(sa[d]); strideB.push(sb[d]);
+    }
+  }
+  if (shape.length === 0) { shape.push(1); strideA.push(0); strideB.push(0); }
+  return { shape, strideA, strideB };
+}
+
+/** `out = a ∘ b` under broadcasting (`out` has the broadcast shape's size). */
+export function arithmeticInto(op: Arithmetic, a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[], out: Float32Array, name: string): void {
+  const target = broadcastShapes(name, aShape, bShape);
+  const { shape, strideA, strideB } = collapseBroadcast(aShape, bShape, target);
+  const rank = shape.length;
+  const inner = shape[rank - 1], ia = strideA[rank - 1], ib = strideB[rank - 1];
+  const rows = out.length / inner;
+  if (rows === 1) { row(op, a, 0, ia, b, 0, ib, out, 0, inner); return; }
+  const counter = new Array<number>(rank - 1).fill(0);
+  let oa = 0, ob = 0;
+  for (let r = 0; r < rows; r++) {
+    row(op, a, oa, ia, b, ob, ib, out, r * inner, inner);
+    for (let d = rank - 2; d >= 0; d--) {
+      oa += strideA[d]; ob += strideB[d];
+      if (++counter[d] < shape[d]) break;
+      oa -= strideA[d] * shape[d]; ob -= strideB[d] * shape[d];
+      counter[d] = 0;
+    }
+  }
+}
+
+function row(op: Arithmetic, a: Float32Array, oa: number, ia: number, b: Float32Array, ob: number, ib: number, out: Float32Array, o: number, n: number): void {
+  if (ia === 1 && ib === 1) {
+    switch (op) {
+      case Arithmetic.Add: for (let i = 0; i < n; i++) out[o + i] = a[oa + i] + b[ob + i]; return;
+      case Arithmetic.Sub: for (let i = 0; i < n; i++) out[o + i] = a[oa + i] - b[ob + i]; return;
+      case Arithmetic.Mul: for (let i = 0; i < n; i++) out[o + i] = a[oa + i] * b[ob + i]; return;
+      case Arithmetic.Div: for (let i = 0; i < n; i++) out[o + i] = a[oa + i] / b[ob + i]; return;
+    }
+  }
+  if (ia === 1 && ib === 0) {
+    const v = b[ob];
+    switch (op) {
+      case Arithmetic.Add: for (let i = 0; i < n; i++) out[o + i] = a[oa + i] + v; return;
+      case Arithmetic.Sub: for (let i = 0; i < n; i++) out[o + i] = a[oa + i] - v; return;
+      case Arithmetic.Mul: for (let i = 0; i < n; i++) out[o + i] = a[oa + i] * v; return;
+      case Arithmetic.Div: for (let i = 0; i < n; i++) out[o + i] = a[oa + i] / v; return;
+    }
+  }
+  if (ia === 0 && ib === 1) {
+    const v = a[oa];
+    switch (op) {
+      case Arithmetic.Add: for (let i = 0; i < n; i++) out[o + i] = v + b[ob + i]; return;
+      case Arithmetic.Sub: for (let i = 0; i < n; i++) out[o + i] = v - b[ob + i]; return;
+      case Arithmetic.Mul: for (let i = 0; i < n; i++) out[o + i] = v * b[ob + i]; return;
+      case Arithmetic.Div: for (let i = 0; i < n; i++) out[o + i] = v / b[ob + i]; return;
+    }
+  }
+  switch (op) {
+    case Arithmetic.Add: for (let i = 0; i < n; i++) out[o + i] = a[oa + i * ia] + b[ob + i * ib]; return;
+    case Arithmetic.Sub: for (let i = 0; i < n; i++) out[o + i] = a[oa + i * ia] - b[ob + i * ib]; return;
+    case Arithmetic.Mul: for (let i = 0; i < n; i++) out[o + i] = a[oa + i * ia] * b[ob + i * ib]; return;
+    case Arithmetic.Div: for (let i = 0; i < n; i++) out[o + i] = a[oa + i * ia] / b[ob + i * ib]; return;
+  }
+}
