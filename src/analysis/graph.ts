@@ -390,6 +390,7 @@ export class GraphBuilder {
 
   /** Unpooling: each input value lands somewhere in its window (ONNX MaxUnpool). */
   maxUnpool(from: string, options: UnpoolNodeOptions, name?: string): string {
+    checkOptionKeys('GraphBuilder.maxUnpool', options, optionKeys<UnpoolNodeOptions>({ kernel: true, stride: true, padding: true, size: true }));
     const id = this.claim(name, 'maxUnpool');
     const kernel = perDim(id, 'kernel', options.kernel, this.rank, 1);
     const node: UnpoolNode = {
@@ -458,6 +459,7 @@ export class GraphBuilder {
 
   /** Branches meeting by sum (`add`) or channel concatenation (`concat`, optionally with constant channels). */
   merge(from: string[], op: 'add' | 'concat' = 'add', name?: string, options: MergeNodeOptions = {}): string {
+    checkOptionKeys('GraphBuilder.merge', options, optionKeys<MergeNodeOptions>({ extraChannels: true, outChannels: true }));
     const id = this.claim(name, op);
     if (!Array.isArray(from) || from.length < 1) {
       throw new OptionError(id, 'inputs', `${op} needs at least one input node name, got ${describeValue(from)}`);

@@ -1,6 +1,6 @@
 /**
  * Size limits of the CLI's analyses. A command line is one typo away from `--dilations 1000000000` or
- * `--seeds 1e9`; rather than allocate gigabytes or run for hours, each analysis estimates its size and work
+ * `--draws 1e9`; rather than allocate gigabytes or run for hours, each analysis estimates its size and work
  * from the receptive field first (cheap: one pass over the layers) and refuses, naming the limit, when it would
  * pass it. Every limit keeps one analysis to a few seconds and a few hundred MB on a laptop.
  */
@@ -50,14 +50,14 @@ export function checkCoverageSize(op: string, layers: readonly NodeField[], outp
  * Refuses an effective receptive field (`seeds` forward and backward passes of `layers` convolutions with
  * `channels` channels over the field) that would pass the limits.
  */
-export function checkErfSize(op: string, rf: readonly (number | null)[], layers: number, taps: number, channels: number, seeds: number): void {
+export function checkErfSize(op: string, rf: readonly (number | null)[], layers: number, taps: number, channels: number, seeds: number, flag = 'seeds'): void {
   const cells = rf.reduce<number>((p, n) => p * (n ?? Infinity), 1);
   if (!(cells <= MAX_ERF_CELLS)) {
     throw new OptionError(op, 'dilations', `the effective receptive field map would have ${cells} cells (field ${rf.join('×')}), more than the ${MAX_ERF_CELLS} the CLI measures; use smaller dilations or fewer layers`);
   }
   const work = 3 * seeds * layers * cells * channels * channels * taps;
   if (!(work <= MAX_ANALYSIS_WORK)) {
-    throw new OptionError(op, 'seeds', `measuring it would take about ${work} multiply-adds (${seeds} seeds × ${layers} layers × ${cells} cells × ${channels}² channels × ${taps} taps, forward and backward), more than the ${MAX_ANALYSIS_WORK} the CLI runs; use fewer --seeds, smaller dilations or fewer layers`);
+    throw new OptionError(op, flag, `measuring it would take about ${work} multiply-adds (${seeds} random draws × ${layers} layers × ${cells} cells × ${channels}² channels × ${taps} taps, forward and backward), more than the ${MAX_ANALYSIS_WORK} the CLI runs; use fewer --${flag}, smaller dilations or fewer layers`);
   }
 }
 

@@ -3,16 +3,20 @@
  * `{ "type": "WaveNet", ...WaveNetOptions }`, `{ "type": "TCN", ...TcnOptions }`, or
  * `{ "type": "Sequential", "layers": [{ "type": "Conv1d", ...ConvLayerOptions }, { "type": "ReLU" }, ...] }` with
  * layers Conv1d, DilatedCausalConv1d, WeightNormConv1d, TemporalBlock, BatchNorm1d, ReLU, LeakyReLU (negativeSlope),
- * Tanh, Sigmoid, GELU, Identity, Dropout (p) and nested Sequentials.
+ * Tanh, Sigmoid, GELU, Identity, Dropout (p) and nested Sequentials; for `atrous summary` also the 2-D blocks ASPP,
+ * ContextModule, ResNet and Conv2d. One format for every command that takes `--model-config`.
  */
 import { readFileSync } from 'node:fs';
 import { FormatError, describeValue } from '../errors.js';
 import { GELU, Identity, LeakyReLU, ReLU, Sigmoid, Tanh } from '../nn/activation.js';
 import { BatchNorm1d } from '../nn/batch-norm.js';
+import { ASPP } from '../nn/blocks/aspp.js';
+import { ContextModule } from '../nn/blocks/context-module.js';
+import { ResNet } from '../nn/blocks/resnet.js';
 import { DilatedCausalConv1d } from '../nn/blocks/dilated-causal-conv1d.js';
 import { TCN, TemporalBlock } from '../nn/blocks/tcn.js';
 import { WaveNet } from '../nn/blocks/wavenet.js';
-import { Conv1d } from '../nn/conv.js';
+import { Conv1d, Conv2d } from '../nn/conv.js';
 import { Dropout } from '../nn/dropout.js';
 import type { Module } from '../nn/module.js';
 import { Sequential } from '../nn/sequential.js';
@@ -36,11 +40,18 @@ const BUILDERS: Record<string, (options: Config, path: string) => Module> = {
   GELU: () => new GELU(),
   Identity: () => new Identity(),
   Dropout: (o) => new Dropout(o.p as number | undefined),
+  ASPP: (o) => new ASPP(o as never),
+  ContextModule: (o) => new ContextModule(o as never),
+  ResNet: (o) => new ResNet(o as never),
+  Conv2d: (o) => new Conv2d(o as never),
   Sequential: (o, path) => {
     if (!Array.isArray(o.layers)) throw new FormatError('model-config', path, `${path}: a Sequential needs "layers": [...]`);
     return new Sequential(...o.layers.map((layer, i) => buildModel(layer as Config, `${path}.layers[${i}]`)));
   },
 };
+
+/** The `"type"` names a config may use. */
+export const BUILDER_TYPES: readonly string[] = Object.keys(BUILDERS);
 
 /**
  * The model a config describes (fresh weights; load a state dict next).

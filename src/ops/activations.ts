@@ -19,6 +19,7 @@ export function relu(x: Tensor): Tensor {
 
 /** Gradient of {@link relu} from its input: `gradOutput` where `x > 0`, else 0 (PyTorch: 0 at x = 0). */
 export function reluBackward(x: Tensor, gradOutput: Tensor): Tensor {
+  checkTensor('reluBackward', 'input', x);
   checkSameShape('reluBackward', 'gradOutput', gradOutput, x.shape);
   const out = new Float32Array(x.size);
   const bits = int32View(x.data), gBits = int32View(gradOutput.data), outBits = int32View(out);
@@ -36,6 +37,7 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
 
 /** Gradient of {@link leakyRelu} from its input. */
 export function leakyReluBackward(x: Tensor, gradOutput: Tensor, slope = 0.01): Tensor {
+  checkTensor('leakyReluBackward', 'input', x);
   checkSameShape('leakyReluBackward', 'gradOutput', gradOutput, x.shape);
   const d = x.data, g = gradOutput.data, out = new Float32Array(d.length);
   for (let i = 0; i < d.length; i++) out[i] = d[i] > 0 ? g[i] : slope * g[i];
@@ -49,6 +51,7 @@ export function tanh(x: Tensor): Tensor {
 
 /** Gradient of {@link tanh} from its output `y`: `gradOutput·(1 − y²)`. */
 export function tanhBackward(y: Tensor, gradOutput: Tensor): Tensor {
+  checkTensor('tanhBackward', 'input', y);
   checkSameShape('tanhBackward', 'gradOutput', gradOutput, y.shape);
   const t = y.data, g = gradOutput.data, out = new Float32Array(t.length);
   for (let i = 0; i < t.length; i++) out[i] = g[i] * (1 - t[i] * t[i]);
@@ -62,6 +65,7 @@ export function sigmoid(x: Tensor): Tensor {
 
 /** Gradient of {@link sigmoid} from its output `y`: `gradOutput·y(1 − y)`. */
 export function sigmoidBackward(y: Tensor, gradOutput: Tensor): Tensor {
+  checkTensor('sigmoidBackward', 'input', y);
   checkSameShape('sigmoidBackward', 'gradOutput', gradOutput, y.shape);
   const s = y.data, g = gradOutput.data, out = new Float32Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = g[i] * s[i] * (1 - s[i]);
@@ -75,6 +79,7 @@ export function gelu(x: Tensor): Tensor {
 
 /** Gradient of {@link gelu} from its input: `gradOutput·(Φ(x) + x·φ(x))`. */
 export function geluBackward(x: Tensor, gradOutput: Tensor): Tensor {
+  checkTensor('geluBackward', 'input', x);
   checkSameShape('geluBackward', 'gradOutput', gradOutput, x.shape);
   const inverseSqrt2Pi = 1 / Math.sqrt(2 * Math.PI);
   const d = x.data, g = gradOutput.data, out = new Float32Array(d.length);

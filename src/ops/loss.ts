@@ -6,7 +6,6 @@ import { OptionError, ShapeError, describeValue } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkTensor } from './bias.js';
 import { checkSameShape } from './shape-checks.js';
-import { logSoftmax } from './softmax.js';
 import { checkOptionKeys, optionKeys } from '../options.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward, type SoftmaxCrossEntropy } from './softmax-cross-entropy.js';
 

@@ -24,8 +24,8 @@ export interface PadOptions {
  * pad(tensor([1, 2, 3], [1, 1, 3]), [[2, 1]], { mode: 'reflect' }).data // [3, 2, 1, 2, 3, 2]
  */
 export function pad(x: Tensor, padding: number | readonly (readonly number[])[], options: PadOptions = {}): Tensor {
-  checkTensor('pad', 'input', x);
   checkOptionKeys('pad', options, optionKeys<typeof options>({ mode: true, value: true }));
+  checkTensor('pad', 'input', x);
   if (options.value !== undefined && (typeof options.value !== 'number' || Number.isNaN(options.value))) throw new OptionError('pad', 'value', `value ${describeValue(options.value)} must be a number (±Infinity allowed, NaN not)`);
   const value = options.value ?? 0;
   const pairs = padPairs('pad', x.shape, padding);

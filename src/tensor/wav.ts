@@ -4,6 +4,7 @@
  * checked against the bytes present before anything is allocated; anything else is a {@link FormatError} saying
  * what is wrong. Works on bytes in memory (Node and browsers alike).
  */
+import { checkOptionKeys } from '../options.js';
 import { FormatError, OptionError, describeValue } from '../errors.js';
 
 /** Decoded audio: one Float32Array per channel, PCM scaled to [−1, 1). */
@@ -95,6 +96,7 @@ function decode(data: Uint8Array, format: { code: number; channels: number; samp
  * @example fs.writeFileSync('out.wav', writeWav({ sampleRate: 16000, channels: [samples] }, { encoding: 'float32' }));
  */
 export function writeWav(audio: WavAudio, options: { encoding?: WavEncoding } = {}): Uint8Array {
+  checkOptionKeys('writeWav', options, ['encoding']);
   const encoding = options.encoding ?? 'pcm16';
   const widths: Record<WavEncoding, number> = { pcm8: 1, pcm16: 2, pcm24: 3, pcm32: 4, float32: 4 };
   const width = widths[encoding];

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import type PDFDocumentClass from 'pdfkit';
 import type SVGtoPDFFunction from 'svg-to-pdfkit';
 import { OptionError } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../options.js';
 import { findFontFiles } from './raster.js';
 
 /** What the page is called in the PDF's document information (and what a test can find). */
@@ -32,7 +33,13 @@ function load(): NonNullable<typeof libraries> {
  *
  * @example writeFileSync('coverage.pdf', await svgToPdf(coverageHeatmapFigure({ ... }), { title: 'coverage' }))
  */
-export async function svgToPdf(svg: string, options: PdfOptions): Promise<Uint8Array> {
+export function svgToPdf(svg: string, options: PdfOptions): Promise<Uint8Array> {
+  // Checked before the first await, so a misspelled option throws at the call like every other entry's.
+  checkOptionKeys('svgToPdf', options, optionKeys<PdfOptions>({ title: true }));
+  return renderPdf(svg, options);
+}
+
+async function renderPdf(svg: string, options: PdfOptions): Promise<Uint8Array> {
   const size = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
   if (!size) throw new OptionError('svgToPdf', 'svg', 'the document has no numeric width and height on its <svg> element');
   const [width, height] = [Number(size[1]), Number(size[2])];

@@ -26,7 +26,7 @@ const REFUSED: [string, string[], RegExp][] = [
   ['rf --kernel 1000000000', ['rf', '--kernel', '1000000000', '--dilations', '1'], /the receptive field 1000000000/],
   ['rf --dilations 1000000000', ['rf', '--dilations', '1000000000'], /the receptive field 2000000001/],
   ['rf --design --count 1000', ['rf', '--design', '--count', '1000'], /1000 layers of 3 taps can reach fields past/],
-  ['plot erf --seeds 1000000000', ['plot', 'erf', '--seeds', '1000000000'], new RegExp(`more than the ${MAX_ANALYSIS_WORK} the CLI runs; use fewer --seeds`)],
+  ['plot erf --draws 1000000000', ['plot', 'erf', '--draws', '1000000000'], new RegExp(`more than the ${MAX_ANALYSIS_WORK} the CLI runs; use fewer --draws`)],
   ['plot rf-growth --layers 1000000', ['plot', 'rf-growth', '--layers', '1000000'], /1000000 layers are more than/],
   ['plot rf-growth --layers 30 (base-3 schedule past the map limit)', ['plot', 'rf-growth', '--layers', '30'], /offsets, more than the/],
   ['plot kernel --kernel 100000', ['plot', 'kernel', '--kernel', '100000'], new RegExp(`at most ${MAX_KERNEL_GRID_SPAN} per side`)],
@@ -38,7 +38,8 @@ describe('CLI analyses are bounded (child processes under 4 GiB, 20 s)', { timeo
     REFUSED.forEach(([label, , pattern], i) => {
       const r = results[i];
       assert.ok(!r.timedOut, `${label}: still running after 20 s`);
-      const expectedCode = /must be a comma-separated list/.test(pattern.source) ? 2 : 1;
+      // A value that is no representable whole number is a malformed argument (usage, exit 2), not a refused input.
+      const expectedCode = /must be a list of whole numbers/.test(pattern.source) ? 2 : 1;
       assert.equal(r.code, expectedCode, `${label}: exit ${r.code} (${r.stderr.slice(0, 300)})`);
       assert.ok(!hasStack(r.stderr), `${label}: printed a stack\n${r.stderr}`);
       assert.match(r.stderr, pattern, label);

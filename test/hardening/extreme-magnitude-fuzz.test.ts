@@ -108,7 +108,7 @@ function cliCase(out: string): FuzzCase {
     case 'plot': {
       const figure = pick(['effective-kernel', 'kernel', 'rf-growth', 'coverage', 'erf', 'cost']);
       const argv = ['plot', figure, '--json'];
-      for (const flag of ['kernel', 'dilations', 'dims', 'seeds', 'layers', 'channels', 'size']) if (chance(0.3)) argv.push(`--${flag}`, flag === 'dilations' || flag === 'channels' ? list() : typed());
+      for (const flag of ['kernel', 'dilations', 'dims', 'draws', 'layers', 'channels', 'size']) if (chance(0.3)) argv.push(`--${flag}`, flag === 'dilations' || flag === 'channels' ? list() : typed());
       return { kind: 'cli', argv };
     }
     case 'animate': {

@@ -32,7 +32,7 @@ describe('summary(module, inputShape)', () => {
   it('atrous summary reads a .safetensors state dict with its block config', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'atrous-summary-'));
     writeFileSync(join(dir, 'tcn.safetensors'), writeSafetensors(tcn().stateDict()));
-    writeFileSync(join(dir, 'tcn.json'), JSON.stringify({ block: 'TCN', options: { inputChannels: 1, channels: [4, 4], kernelSize: 3 } }));
+    writeFileSync(join(dir, 'tcn.json'), JSON.stringify({ type: 'TCN', inputChannels: 1, channels: [4, 4], kernelSize: 3 }));
     const out: string[] = [];
     const code = await main(['summary', join(dir, 'tcn.safetensors'), '--model-config', join(dir, 'tcn.json'), '--input-shape', '1,1,64', '--json'], { out: (t) => out.push(t), err: (t) => out.push(t) });
     assert.equal(code, 0, out.join('\n'));

@@ -165,7 +165,7 @@ const figures: Figure[] = [
       const dims = dimsOption(this, args);
       const draws = parseInteger('draws', option(this, args, 'draws'));
       checkLayerCount('plot', 'dilations', dilations.length);
-      checkErfSize('plot', receptiveField(convStack({ kernel, dilations, rank: dims })).output.rf, dilations.length, kernel ** dims, ERF_CHANNELS, draws);
+      checkErfSize('plot', receptiveField(convStack({ kernel, dilations, rank: dims })).output.rf, dilations.length, kernel ** dims, ERF_CHANNELS, draws, 'draws');
       const erf = effectiveReceptiveField({ kernel, dilations, rank: dims, seeds: draws });
       const [h, w] = dims === 2 ? erf.rf : [1, erf.rf[0]];
       const gradient = Array.from({ length: h }, (_, i) => Array.from(erf.map.subarray(i * w, (i + 1) * w)));

@@ -1,25 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { analyzeGraph } from '../../analysis/analyze.js';
-import { ASPP } from '../../nn/blocks/aspp.js';
-import { ContextModule } from '../../nn/blocks/context-module.js';
-import { DilatedCausalConv1d } from '../../nn/blocks/dilated-causal-conv1d.js';
-import { ResNet } from '../../nn/blocks/resnet.js';
-import { TCN } from '../../nn/blocks/tcn.js';
-import { WaveNet } from '../../nn/blocks/wavenet.js';
-import type { Module } from '../../nn/module.js';
 import { summary, summaryFromReport, type ModelSummary } from '../../nn/summary.js';
 import { onnxAnalysisGraph } from '../../onnx/analysis-graph.js';
 import { loadOnnxFile } from '../../onnx/load-file.js';
-import { readSafetensors } from '../../tensor/safetensors.js';
 import { parseArgs } from '../args.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';
 import { parseInputShapes } from './analyze.js';
-
-/** The blocks a `--model-config` may name, built from its `options`. */
-const BLOCKS: Record<string, (options: never) => Module> = {
-  TCN: (o) => new TCN(o), WaveNet: (o) => new WaveNet(o), ASPP: (o) => new ASPP(o), ContextModule: (o) => new ContextModule(o),
-  DilatedCausalConv1d: (o) => new DilatedCausalConv1d(o), ResNet: (o) => new ResNet(o),
-};
+import { BUILDER_TYPES, loadModel } from '../model-config.js';
 
 const usage = `atrous summary — the torchinfo-style table of a model: every layer's output shape, parameters and MACs,
 with its receptive field, effective stride and effective padding
@@ -29,8 +15,9 @@ usage:
   atrous summary weights.safetensors --model-config model.json --input-shape 1,1,16000
 
 options:
-  --model-config FILE   JSON { "block": "${Object.keys(BLOCKS).join('" | "')}", "options": { ... } } for a .safetensors
-                        state dict (loaded strictly, so the table describes exactly those weights)
+  --model-config FILE   the architecture as JSON, as atrous stream takes it: { "type": "TCN", ...options }, with
+                        "type" one of ${BUILDER_TYPES.join(', ')} (a Sequential lists "layers");
+                        the .safetensors state dict is loaded strictly, so the table describes exactly those weights
   --input-shape SHAPE   [N, C, ...spatial]; required with --model-config, for symbolic ONNX dims otherwise
   --output NAME         which ONNX graph output to summarise (default: the first)
   --json                { rows, totalParams, trainableParams, macs, output }`;
@@ -43,13 +30,7 @@ function parseShape(text: string | undefined): number[] {
 }
 
 function fromSafetensors(path: string, configPath: string, shape: number[]): ModelSummary {
-  let config: { block?: unknown; options?: unknown };
-  try { config = JSON.parse(readFileSync(configPath, 'utf8')) as typeof config; } catch (error) { throw new UsageError(`--model-config ${configPath}: ${(error as Error).message}`); }
-  const build = typeof config.block === 'string' ? BLOCKS[config.block] : undefined;
-  if (!build) throw new UsageError(`--model-config: "block" must be one of ${Object.keys(BLOCKS).join(', ')}, got ${JSON.stringify(config.block)}`);
-  const model = build((config.options ?? {}) as never);
-  model.loadStateDict(readSafetensors(readFileSync(path)));
-  return summary(model, shape);
+  return summary(loadModel('summary', path, configPath), shape);
 }
 
 function fromOnnx(path: string, shapeText: string | undefined, output: string | undefined): ModelSummary {

@@ -4,6 +4,7 @@
  * from `softmax(logits / temperature)` with a seeded generator, and reuses the stream's per-layer history, so a
  * sample costs O(layers).
  */
+import { checkOptionKeys } from '../../options.js';
 import { OptionError, describeValue } from '../../errors.js';
 import { Random } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -44,9 +45,7 @@ export interface Generated {
  * const { audio } = generate(net, { samples: 16000, temperature: 0.9, seed: 7 }); // one second at 16 kHz
  */
 export function generate(net: WaveNet, options: GenerateOptions): Generated {
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) throw new OptionError('generate', key, `unknown option ${describeValue(key)}; options are ${OPTION_KEYS.join(', ')}`);
-  }
+  checkOptionKeys('generate', options, OPTION_KEYS);
   const { samples } = options;
   if (!Number.isInteger(samples) || samples < 0) throw new OptionError('generate', 'samples', `samples ${describeValue(samples)} must be a whole number ≥ 0`);
   const temperature = options.temperature ?? 1;

@@ -3,6 +3,7 @@
  * streams, computing the same numbers as the model's full forward over the whole signal (zeros before the first
  * step, as causal padding), with per-layer history instead of recomputation.
  */
+import { checkOptionKeys } from '../../options.js';
 import { OptionError, ShapeError, describeValue } from '../../errors.js';
 import { getBackend } from '../../kernels/index.js';
 import { wasmRuntime } from '../../kernels/wasm/wasm-runtime.js';
@@ -49,9 +50,7 @@ export interface StreamState {
  * const z = s.process(randn([2, 1, 480])); // the next 480 samples → Tensor [2, 16, 480]
  */
 export function stream(model: Module, options: StreamOptions = {}): Streamer {
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) throw new OptionError('stream', key, `unknown option ${describeValue(key)}; options are ${OPTION_KEYS.join(', ')}`);
-  }
+  checkOptionKeys('stream', options, OPTION_KEYS);
   const plan = planFor('stream', model, options);
   const wantWasm = options.engine === 'wasm' || (options.engine === undefined && getBackend() === 'wasm');
   const kernel = wantWasm ? wasmRuntime()?.kernel : undefined;
@@ -247,9 +246,7 @@ export class Streamer {
  * const node = new AudioWorkletNode(context, 'atrous-stream', { processorOptions: streamWorkletOptions(tcn), outputChannelCount: [16] });
  */
 export function streamWorkletOptions(model: Module, options: { batch?: number; condition?: Tensor | ArrayLike<number> } = {}): StreamWorkletOptions {
-  for (const key of Object.keys(options)) {
-    if (key !== 'batch' && key !== 'condition') throw new OptionError('streamWorkletOptions', key, `unknown option ${describeValue(key)}; options are batch, condition`);
-  }
+  checkOptionKeys('streamWorkletOptions', options, ['batch', 'condition']);
   const plan = planFor('streamWorkletOptions', model, { ...options, maxSteps: 128 });
   const kernel = getBackend() === 'wasm' ? wasmRuntime()?.kernel : undefined;
   return kernel ? { plan, module: kernel.module, shared: kernel.shared } : { plan };

@@ -8,6 +8,7 @@
  * `outChannels`. A missing input (nothing connected) is silence. The audio thread cannot stop for an exception,
  * so a NaN or infinite sample enters the model as 0 and is counted in `nonFiniteSamples`.
  */
+import { checkOptionKeys, optionKeys } from '../../options.js';
 import { JsStreamEngine, type StreamEngine } from './engine-js.js';
 import { WasmStreamEngine } from './engine-wasm.js';
 import type { StreamPlan } from './plan.js';
@@ -36,6 +37,7 @@ export class StreamBlockProcessor {
   private readonly outputBase: number;
 
   constructor(readonly options: StreamWorkletOptions) {
+    checkOptionKeys('StreamBlockProcessor', options, optionKeys<StreamWorkletOptions>({ plan: true, module: true, shared: true }));
     const { plan, module } = options;
     this.engine = module ? new WasmStreamEngine(plan, module, options.shared ?? false) : new JsStreamEngine(plan);
     this.inputEntry = (plan.tableAddress >> 2) + plan.inputBuffer * BUFFER_WORDS;

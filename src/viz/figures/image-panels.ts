@@ -5,6 +5,7 @@
  */
 import { legend, titleBlock, type LegendItem } from '../chart.js';
 import { viridis } from '../palette.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 import { element, svgDocument, text } from '../svg.js';
 
 /** One picture: `height × width` values, row-major. */
@@ -37,6 +38,7 @@ export interface ImagePanelsOptions {
  * @example imagePanelsFigure({ title: 'masks', columns: ['input'], rows: [{ label: 'a', panels: [{ values: [0, 1, 1, 0], width: 2, height: 2 }] }] })
  */
 export function imagePanelsFigure(options: ImagePanelsOptions): string {
+  checkOptionKeys('imagePanelsFigure', options, optionKeys<ImagePanelsOptions>({ title: true, subtitle: true, columns: true, rows: true, panelSize: true, legend: true }));
   const panelSize = options.panelSize ?? 128;
   const gap = 10, labels = 110, top = options.subtitle ? 80 : 64;
   const columns = Math.max(options.columns.length, ...options.rows.map((r) => r.panels.length));

@@ -4,6 +4,7 @@
  */
 import { axes, linearScale, niceTicks, polylinePoints, titleBlock } from '../chart.js';
 import { SERIES_COLOURS } from '../palette.js';
+import { checkOptionKeys, optionKeys } from '../../options.js';
 import { element, svgDocument, text } from '../svg.js';
 
 /** Options of {@link signalTracesFigure}. */
@@ -26,6 +27,7 @@ export interface SignalTracesOptions {
  * @example signalTracesFigure({ title: 'speech', samplesPerUnit: 8, timeLabel: 'time (ms)', traces: [{ label: 'x', values: [0, 1, 0, -1] }] })
  */
 export function signalTracesFigure(options: SignalTracesOptions): string {
+  checkOptionKeys('signalTracesFigure', options, optionKeys<SignalTracesOptions>({ title: true, subtitle: true, samplesPerUnit: true, timeLabel: true, start: true, traces: true, width: true, rowHeight: true }));
   const width = options.width ?? 760, rowHeight = options.rowHeight ?? 90;
   const left = 170, right = 20, top = options.subtitle ? 70 : 56;
   const plotWidth = width - left - right;
