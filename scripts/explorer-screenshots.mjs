@@ -20,6 +20,10 @@ try {
   await page.waitForFunction(() => /done/.test(document.getElementById('design-progress')?.textContent ?? ''), null, { timeout: 30_000 });
   await page.locator('#design-heading').locator('..').screenshot({ path: `${out}/designer.png` });
   await page.locator('#figures-heading').locator('..').screenshot({ path: `${out}/pictures.png` });
+  await page.waitForFunction(() => document.getElementById('gridding-corr-0')?.textContent !== '–');
+  await page.selectOption('#gridding-image', 'lines');
+  await page.waitForTimeout(600);
+  await page.locator('#gridding-panel').screenshot({ path: `${out}/gridding.png` });
   await page.fill('#slide-input', '5');
   await page.fill('#slide-stride', '2');
   await page.fill('#slide-dilation', '1');

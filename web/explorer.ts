@@ -9,6 +9,7 @@ import {
   receptiveField, receptiveFieldGrowthFigure, resolveGraph, type Graph, type Schedule, type ScheduleDesign,
 } from '../src/browser.js';
 import { startConvPanel } from './conv-panel.js';
+import { startGriddingPanel } from './gridding-panel.js';
 import type { DesignReply, DesignRequest } from './designer-messages.js';
 import { byId, InputError, parseList, plainMessage } from './dom.js';
 import { startInspector } from './model-inspector.js';
@@ -437,6 +438,7 @@ window.addEventListener('hashchange', () => {
 });
 
 renderAll();
+startGriddingPanel();
 startSlidePlayer();
 startInspector();
 startConvPanel(() => state);

@@ -16,3 +16,4 @@ export * from './graph-effective-receptive-field.js';
 export type { MassShare } from './erf-statistics.js';
 export * from './ascii-row.js';
 export * from './analyze.js';
+export * from './activation-probe.js';

@@ -212,6 +212,19 @@ describe('the explorer page in Chromium', { timeout: 120_000 }, () => {
     await page.waitForFunction(() => /1,3,9 field 27, every offset exactly 1×/.test(document.querySelector('#reaching li')?.textContent ?? ''), null, { timeout: 20_000 });
   });
 
+  it('shows gridding in activation maps: 2,2,2 breaks into lattices on noise, 1,2,5 does not', async () => {
+    await page.waitForFunction(() => document.getElementById('gridding-corr-0')?.textContent !== '–');
+    assert.ok(Math.abs(Number(await page.textContent('#gridding-corr-0'))) < 0.15, 'stack 2,2,2: neighbours read disjoint inputs');
+    assert.ok(Number(await page.textContent('#gridding-corr-1')) > 0.6, 'stack 1,2,5: neighbours share inputs');
+    assert.equal(await page.locator('#gridding-figure svg .panel').count(), 3);
+    await page.fill('#gridding-a', '1,2,4');
+    await page.waitForFunction(() => Number(document.getElementById('gridding-corr-0')?.textContent) > 0.6);
+    await page.fill('#gridding-a', '1,x');
+    await page.waitForFunction(() => !document.getElementById('gridding-error')?.hidden);
+    assert.match(await page.textContent('#gridding-error') ?? '', /"x" in the dilations of stack 1 is not a whole number/);
+    await page.fill('#gridding-a', '2,2,2');
+  });
+
   it('steps and plays the sliding kernel, transposed too', async () => {
     await page.fill('#slide-input', '7,7');
     await page.fill('#slide-dilation', '2');
