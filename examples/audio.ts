@@ -67,7 +67,7 @@ export const audio: Example = {
       });
       const output = predict(model, test.inputs, 8);
       const snr = snrDb(output, test.targets);
-      predictions.push(output.data.subarray(0, CROP));
+      predictions.push(output.data);
       rows.push([name, rf, `${fixed((1000 * rf) / rate, 1)} ms`, model.parameterCount(), `${fixed(snr, 2)} dB`, `${seconds.toFixed(1)} s`]);
       metrics[`${dilated ? 'dilated' : 'undilated'}.rf`] = rf;
       metrics[`${dilated ? 'dilated' : 'undilated'}.snr`] = snr;
@@ -76,16 +76,18 @@ export const audio: Example = {
     const noisy = snrDb(test.inputs, test.targets);
     rows.push(['the noisy input itself', 1, `${fixed(1000 / rate, 2)} ms`, 0, `${fixed(noisy, 2)} dB`, '–']);
     metrics['noisy.snr'] = noisy;
-    const shown = Math.min(320, CROP);
+    // Show the loudest held-out crop: a stretch of voiced speech, not a pause.
+    const loudest = loudestCrop(test.targets);
+    const from = loudest * CROP, shown = Math.min(320, CROP);
     const figure = signalTracesFigure({
       title: 'Causal denoising of held-out speech',
       subtitle: 'each model outputs sample t from the noisy input up to t (noise at 0 dB)',
       samplesPerUnit: rate / 1000, timeLabel: 'time (ms)',
       traces: [
-        { label: 'clean speech', values: test.targets.data.subarray(0, shown) },
-        { label: 'noisy input', values: test.inputs.data.subarray(0, shown) },
-        { label: 'dilated TCN', values: predictions[0].subarray(0, shown) },
-        { label: 'no dilation', values: predictions[1].subarray(0, shown) },
+        { label: 'clean speech', values: test.targets.data.subarray(from, from + shown) },
+        { label: 'noisy input', values: test.inputs.data.subarray(from, from + shown) },
+        { label: 'dilated TCN', values: predictions[0].subarray(from, from + shown) },
+        { label: 'no dilation', values: predictions[1].subarray(from, from + shown) },
       ],
     });
     return {
@@ -123,6 +125,16 @@ function noisyCrops(signal: Float32Array, count: number, random: Random): { inpu
     for (let t = 0; t < CROP; t++) inputs[n * CROP + t] = signal[start + t] + NOISE * random.normal();
   }
   return { inputs: new Tensor(inputs, [count, 1, CROP]), targets: new Tensor(targets, [count, 1, CROP]) };
+}
+
+function loudestCrop(clean: Tensor): number {
+  let best = 0, bestEnergy = -1;
+  for (let n = 0; n < clean.shape[0]; n++) {
+    let energy = 0;
+    for (let t = 0; t < CROP; t++) energy += clean.data[n * CROP + t] ** 2;
+    if (energy > bestEnergy) { bestEnergy = energy; best = n; }
+  }
+  return best;
 }
 
 /** Signal-to-noise ratio of `estimate` against `clean`, in dB: 10·log10(Σ clean² / Σ (estimate − clean)²). */
