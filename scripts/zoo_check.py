@@ -179,11 +179,12 @@ class Logits(nn.Module):
 
 def dilated_models():
     return {
+        # Inputs larger than the field, so that central outputs have interior windows.
         'wavenet-3x1-512': (lambda: WaveNet(), [1, 1, 4096]),
-        'tasnet-cln': (lambda: TasNet('cln'), [1, 1, 4096]),
+        'tasnet-cln': (lambda: TasNet('cln'), [1, 1, 12288]),
         'tasnet-gln-groupnorm': (lambda: TasNet('gln'), [1, 1, 2048]),
-        'enet': (lambda: ENet(), [1, 3, 128, 128]),
-        'drn-d-like': (lambda: DRN(), [1, 3, 96, 96]),
+        'enet': (lambda: ENet(), [1, 3, 608, 608]),
+        'drn-d-like': (lambda: DRN(), [1, 3, 384, 384]),
     }
 
 

@@ -514,6 +514,11 @@ export class GraphBuilder {
     }
   }
 
+  /** The op of an added node (`undefined` for an unknown name). @example b.opOf(b.input) // 'input' */
+  opOf(name: string): NodeOp | undefined {
+    return this.nodes.find((n) => n.name === name)?.op;
+  }
+
   /** The finished graph; `output` defaults to the last node added. */
   build(output?: string): Graph {
     const last = this.nodes[this.nodes.length - 1].name;

@@ -11,12 +11,24 @@ export type IndexRange = [number, number] | null;
  * what its whole input reaches, ±Infinity when sizes are unknown), or `null` when no path reaches the input. This is the brute-force check of the analytical
  * receptive field and the exact answer where a fractional stride makes the field depend on the output phase.
  *
+ * With `clip`, every node's range is cut to the positions that exist (`0 … size − 1`, where sizes are known):
+ * padding reads nothing, so the answer is the real input range one output depends on — what a gradient
+ * measures — rather than the virtual window of the field recurrences.
+ *
  * @example traceReceptiveField(resolveGraph(convStack({ kernel: 3, dilations: [1, 2] })), 2, [0]) // [[0, 6]]
  */
-export function traceReceptiveField(graph: ResolvedGraph, node: number, outputIndex: readonly number[]): IndexRange[] | null {
+export function traceReceptiveField(graph: ResolvedGraph, node: number, outputIndex: readonly number[], options: { clip?: boolean } = {}): IndexRange[] | null {
   const reach: (IndexRange[] | null)[] = Array(node + 1).fill(null);
   reach[node] = outputIndex.map((o) => [o, o]);
+  const existing = (n: number): void => {
+    const size = graph.nodes[n].size;
+    const ranges = reach[n];
+    if (!options.clip || !size || !ranges) return;
+    const cut = ranges.map((r, d) => (r && Math.max(r[0], 0) <= Math.min(r[1], size[d] - 1) ? [Math.max(r[0], 0), Math.min(r[1], size[d] - 1)] as IndexRange : null));
+    reach[n] = cut.some((r) => r === null) ? null : cut;
+  };
   for (let n = node; n > 0; n--) {
+    existing(n);
     const ranges = reach[n];
     if (!ranges) continue;
     const { windows, inputs } = graph.nodes[n];
@@ -29,6 +41,7 @@ export function traceReceptiveField(graph: ResolvedGraph, node: number, outputIn
     if (mapped.some((r) => r === null)) continue;
     for (const from of inputs) reach[from] = hull(reach[from], mapped);
   }
+  existing(0);
   return reach[0];
 }
 

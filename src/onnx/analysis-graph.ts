@@ -65,6 +65,8 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
   const layouts = new Map<string, number[] | null>([[input.name, Array.from({ length: rank }, (_, i) => i + 2)]]);
   // For values whose grid a reshape merged away from an [N, C, ...spatial] tensor: that tensor's shape.
   const lostGrids = new Map<string, readonly number[]>();
+  // Values every position of which already reads the whole input (past global pooling, attention, a flatten).
+  const globalValues = new Set<string>();
   const infoOf = (name: string): ValueInfo | undefined => (name === '' ? undefined : plan.infos.get(name));
   for (const step of plan.steps) {
     const fed = step.node.inputs.filter((n) => n !== '' && producer.has(n));
@@ -73,8 +75,10 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
     if (fed.length === 0) continue;
     const name = uniqueName(step.node.name, used);
     let added: Added;
+    // Which fed value a pass-through output continues (the first; a global one when passing a global value on).
+    let passed = fed[0];
+    const fedValues = fed.map((n) => ({ info: infoOf(n)!, layout: layouts.get(n) ?? null, global: globalValues.has(n) }));
     try {
-      const fedValues = fed.map((n) => ({ info: infoOf(n)!, layout: layouts.get(n) ?? null }));
       added = addNode(builder, step, name, fed.map((n) => producer.get(n)!), step.node.inputs.map(infoOf), rank, fedValues);
       let layout = outputLayout(step, fedValues[0].layout, rank, fedValues[0].info.shape);
       // GroupNorm's [N, G, −1] view loses the grid; the reshape back to the very shape it came from restores it.
@@ -86,22 +90,32 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
       }
       for (const o of step.node.outputs) if (o !== '') layouts.set(o, layout);
     } catch (error) {
-      if (error instanceof NotRepresentable) {
+      if (error instanceof NotRepresentable && fedValues.some((v) => v.global)) {
+        // On a value that already reads the whole input (Swin's shifted windows after its first attention), an
+        // op the IR cannot express changes no field: it passes the global value on.
+        added = null;
+        passed = fed.find((n) => globalValues.has(n))!;
+        for (const o of step.node.outputs) if (o !== '') layouts.set(o, layouts.get(passed) ?? null);
+      } else if (error instanceof NotRepresentable) {
         notes.push(`${step.node.name} (${step.node.opType}): ${error.message}; the analysis stops before it`);
         reasons.set(step.node.name, { node: step.node.name, opType: step.node.opType, reason: error.message });
         for (const o of step.node.outputs) stopped.set(o, step.node.name);
         continue;
+      } else if (error instanceof AtrousError) {
+        throw error;
+      } else {
+        // A failure nobody foresaw still names the node the user can look up, and keeps the original as cause.
+        const wrapped = new OnnxError(step.node.name, 'analyze', `analysing ${step.node.opType} node ${describeValue(step.node.name)} failed: ${error instanceof Error ? error.message : String(error)}`);
+        (wrapped as Error).cause = error;
+        throw wrapped;
       }
-      if (error instanceof AtrousError) throw error;
-      // A failure nobody foresaw still names the node the user can look up, and keeps the original as cause.
-      const wrapped = new OnnxError(step.node.name, 'analyze', `analysing ${step.node.opType} node ${describeValue(step.node.name)} failed: ${error instanceof Error ? error.message : String(error)}`);
-      (wrapped as Error).cause = error;
-      throw wrapped;
     }
     const names = Array.isArray(added) ? added : step.node.outputs.map(() => added as string | null);
     for (const n of new Set(names)) if (n !== null) { used.add(n); opTypes.set(n, step.node.opType); }
+    const madeGlobal = names.some((n) => n !== null && ['globalPool', 'fullyConnected'].includes(builder.opOf(n)!));
+    if (madeGlobal || fed.some((n) => globalValues.has(n))) for (const o of step.node.outputs) if (o !== '') globalValues.add(o);
     step.node.outputs.forEach((o, i) => {
-      if (o !== '' && (i === 0 || step.node.opType !== 'Dropout')) producer.set(o, names[i] ?? producer.get(fed[0])!);
+      if (o !== '' && (i === 0 || step.node.opType !== 'Dropout')) producer.set(o, names[i] ?? producer.get(passed)!);
     });
   }
   const wanted = outputName ?? model.outputNames[0];
@@ -136,7 +150,7 @@ function modelParameters(model: OnnxModel): number {
 const COSTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul']);
 
 /** Ops whose attributes address `[N, C, ...spatial]` axes by position. */
-const NEEDS_NCHW = new Set(['Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'Resize', 'Pad', 'Slice', 'Concat', 'Split', 'ArgMax', 'ArgMin']);
+const NEEDS_NCHW = new Set(['Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'Resize', 'Slice', 'Concat', 'Split', 'ArgMax', 'ArgMin']);
 
 /** Where the grid axes of a value at `layout` land after `Transpose(perm)`. */
 function transposedLayout(layout: number[], perm: number[]): number[] {
@@ -177,7 +191,7 @@ function uniqueName(name: string, used: Set<string>): string {
 /** Adds the IR node(s) for one step; returns the name(s), or null when the step passes its input through unchanged. */
 function addNode(
   b: GraphBuilder, step: PlannedStep, name: string, from: string[], inputs: (ValueInfo | undefined)[], rank: number,
-  fed: { info: ValueInfo; layout: number[] | null }[],
+  fed: { info: ValueInfo; layout: number[] | null; global: boolean }[],
 ): Added {
   const node = step.context;
   const x = inputs[0];
@@ -248,9 +262,11 @@ function addNode(
       }, name);
     }
     case 'Pad': {
+      // Grid axes wherever the layout has them (Swin pads its channels-last [N, H, W, C] maps).
+      if (layout === null) throw new NotRepresentable('Pad on a tensor whose spatial grid is not tracked');
       if (out.shape[0] !== x!.shape[0]) throw new NotRepresentable('padding of the batch axis');
-      const channels = out.shape[1] !== x!.shape[1] ? out.shape[1] : undefined;
-      return b.pad(from[0], spatialPads(inputs, rank), name, channels);
+      const channels = canonical && out.shape[1] !== x!.shape[1] ? out.shape[1] : undefined;
+      return b.pad(from[0], gridPads(inputs, layout, x!.shape.length), name, channels);
     }
     case 'Slice': {
       const w = sliceWindowOf(inputs, node, x!.shape);
@@ -367,12 +383,12 @@ function addNode(
   }
 }
 
-/** A Pad node's `[before, after]` per spatial dimension (its `pads` and `axes` inputs are load-time constants). */
-function spatialPads(inputs: (ValueInfo | undefined)[], rank: number): [number, number][] {
-  const fullRank = rank + 2;
+/** A Pad node's `[before, after]` per grid dimension, the grid at axes `layout` (`pads`, `axes` are load-time constants). */
+function gridPads(inputs: (ValueInfo | undefined)[], layout: number[], fullRank: number): [number, number][] {
   const pads = inputs[1]?.value ? Array.from(inputs[1].value.data) : [];
   const axes = inputs[3]?.value ? Array.from(inputs[3].value.data).map((a) => (a < 0 ? a + fullRank : a)) : Array.from({ length: fullRank }, (_, i) => i);
-  const pairs: [number, number][] = Array.from({ length: rank }, () => [0, 0]);
-  axes.forEach((axis, i) => { if (axis >= 2) pairs[axis - 2] = [pads[i], pads[i + axes.length]]; });
-  return pairs;
+  return layout.map((gridAxis) => {
+    const i = axes.indexOf(gridAxis);
+    return i < 0 ? [0, 0] : [pads[i], pads[i + axes.length]];
+  });
 }

@@ -140,6 +140,10 @@ const CASES: Case[] = [
     { op: 'MaxPool', inputs: ['x'], outputs: ['p', 'i'], attributes: { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] }, pads: { ints: [1, 1, 1, 1] } } },
     { op: 'MaxUnpool', inputs: ['p', 'i', 'shape'], outputs: ['y'], attributes: { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] }, pads: { ints: [1, 1, 1, 1] } } },
   ], initializers: [ints('shape', [1, 2, 9, 7])] },
+  { name: 'ScatterND of rows and of single elements, with add (opset 16)', opset: 16, shape: [4, 3, 5], nodes: [
+    { op: 'ScatterND', inputs: ['x', 'rows', 'u1'], outputs: ['a'] },
+    { op: 'ScatterND', inputs: ['a', 'cells', 'u2'], outputs: ['y'], attributes: { reduction: { s: 'add' } } },
+  ], initializers: [{ name: 'rows', dims: [2, 2], dataType: 7, values: [0, 1, 3, -1] }, floats('u1', [2, 5], 41), { name: 'cells', dims: [3, 3], dataType: 7, values: [1, 2, 4, 2, 0, 0, 1, 2, 4] }, floats('u2', [3], 42)] },
   { name: 'MaxPool Indices 1-D dilated, 3-D', opset: 13, shape: [1, 2, 4, 5, 6], nodes: [
     { op: 'MaxPool', inputs: ['x'], outputs: ['p', 'i'], attributes: { kernel_shape: { ints: [2, 2, 2] }, strides: { ints: [2, 1, 2] }, dilations: { ints: [1, 2, 1] } } },
     { op: 'Cast', inputs: ['i'], outputs: ['y'], attributes: { to: { i: 1 } } },
