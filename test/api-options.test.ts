@@ -21,9 +21,9 @@ DilatedCausalConv1d 0, GraphBuilder 0, GraphBuilder#conv 1, GraphBuilder#convTra
 GraphBuilder#maxUnpool 1, GraphBuilder#merge 3, GraphBuilder#pool 2, GraphBuilder#slice 1, GraphBuilder#upsample 1,
 GroupNorm 2, LambdaLR 1, LayerNorm 1, Linear 0, LinearLR 1, MaxPool1d 0, MaxPool2d 0, MaxPool3d 0, MaxPoolNd 0,
 Module#loadStateDict 1, OneCycleLR 1, Optimizer#zeroGrad 0, ReduceLROnPlateau 1, ResNet 0, SGD 1, SequentialLR 1,
-StepLR 1, StreamBlockProcessor 0, TCN 0, TemporalBlock 0, Upsample 0, WaveNet 0, WeightNormConv1d 0, avgPool 1,
-avgPoolBackward 2, batchNorm 1, batchNormBackward 2, checkGradients 2, compareDilatedToStandard 0, conv 2,
-convBackward 3, convParameterCount 0, convStack 0, convTranspose 2, convTransposeBackward 3, costBarsFigure 0,
+StepLR 1, StreamBlockProcessor 0, TCN 0, TemporalBlock 0, Upsample 0, WaveNet 0, WeightNormConv1d 0, activationProbe
+0, avgPool 1, avgPoolBackward 2, batchNorm 1, batchNormBackward 2, checkGradients 2, compareDilatedToStandard 0, conv
+2, convBackward 3, convParameterCount 0, convStack 0, convTranspose 2, convTransposeBackward 3, costBarsFigure 0,
 coverage 1, coverageHeatmapFigure 0, coverageMap 1, crossEntropy 2, crossEntropyBackward 3, designSchedules 0,
 dilatedResNet 2, dilationGrowthFrames 0, effectiveKernelFigure 0, effectiveReceptiveField 0, erfHeatmapFigure 0,
 exportOnnx 2, fit 0, formatRows 1, functional.avgPool 1, functional.batchNorm 1, functional.conv 2,
@@ -33,7 +33,7 @@ functional.sum 1, generate 1, graphEffectiveReceptiveField 1, groupNorm 2, group
 layerNorm 2, layerNormBackward 3, lineChart 0, loadCheckpoint 1, loadOnnx 1, maxPool 1, maxPoolBackward 2, mean 1,
 meanBackward 2, mseLoss 2, mseLossBackward 3, pad 2, parseOnnx 1, receptiveFieldGrowthFigure 0, resize 1,
 resizeBackward 2, saveCheckpoint 0, signalTracesFigure 0, slidingKernelFrames 0, stackGrowthFrames 0, stream 1,
-streamWorkletOptions 1, sum 1, sumBackward 2, svgToPdf 1, variable 1, writeWav 1
+streamWorkletOptions 1, sum 1, sumBackward 2, svgToPdf 1, traceReceptiveField 3, variable 1, writeWav 1
 `.split(',').map((s) => s.trim().replace(/\s+/g, ' ')).filter(Boolean).sort();
 
 /**

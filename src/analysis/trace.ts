@@ -1,4 +1,5 @@
 import { inputIndex } from '../geometry/conv-arithmetic.js';
+import { checkOptionKeys } from '../options.js';
 import { resizeReads, type DimWindow, type ResolvedGraph } from './resolve.js';
 
 /** An inclusive range of indices along one dimension, or `null` when nothing is reached. */
@@ -18,6 +19,7 @@ export type IndexRange = [number, number] | null;
  * @example traceReceptiveField(resolveGraph(convStack({ kernel: 3, dilations: [1, 2] })), 2, [0]) // [[0, 6]]
  */
 export function traceReceptiveField(graph: ResolvedGraph, node: number, outputIndex: readonly number[], options: { clip?: boolean } = {}): IndexRange[] | null {
+  checkOptionKeys('traceReceptiveField', options, ['clip']);
   const reach: (IndexRange[] | null)[] = Array(node + 1).fill(null);
   reach[node] = outputIndex.map((o) => [o, o]);
   const existing = (n: number): void => {
