@@ -6,12 +6,11 @@
  * square sizes it answers for.
  */
 import {
-  ASPP, BatchNorm2d, imagePanelsFigure, Conv2d, ReLU, Sequential, Tensor, graphCost, manualSeed, moduleGraph, type Module,
+  ASPP, BatchNorm2d, Conv2d, ReLU, Sequential, Tensor, graphCost, manualSeed, moduleGraph, type Module,
 } from '../src/index.js';
 import type { Example, ExampleOptions, ExampleResult } from './lib/example.js';
-import { CLASS_NAMES, markedSquares, showcaseImages, type MarkedSquares } from './lib/marked-squares.js';
+import { markedSquares, masksFigure, type MarkedSquares } from './lib/marked-squares.js';
 import { writeFigure } from './lib/output.js';
-import { CLASS_COLOURS } from './segmentation.js';
 import { argmaxClasses, segmentationScores } from './lib/segmentation-metrics.js';
 import { compact, fixed } from './lib/table.js';
 import { predict, trainModel } from './lib/train.js';
@@ -82,30 +81,12 @@ export const aspp: Example = {
           rows: ablation.map((drops, i) => [BRANCH_NAMES[i], ...drops.map((d) => `${(100 * d).toFixed(1)} pt`)]),
         },
       ],
-      figures: [writeFigure(options.outDir, 'aspp-masks', masksFigure(test, predictions))],
+      figures: [writeFigure(options.outDir, 'aspp-masks', masksFigure(test, [{ name: 'ASPP head', classes: predictions[0] }, { name: 'single rate 4', classes: predictions[1] }],
+        'ASPP vs a single rate on squares of sides 3 to 17', 'same multiply-adds; red: a dot at the square\'s centre, blue: none'))],
       metrics,
     };
   },
 };
-
-function masksFigure(test: MarkedSquares, predictions: readonly Int32Array[]): string {
-  const plane = SIZE * SIZE;
-  return imagePanelsFigure({
-    title: 'ASPP vs a single rate on squares of sides 3 to 17',
-    subtitle: 'same multiply-adds; red: a dot at the square\'s centre, blue: none',
-    columns: ['input', 'truth', 'ASPP head', 'single rate 4'],
-    rows: showcaseImages(test, 4).map((n) => ({
-      label: `test image ${n}`,
-      panels: [
-        { values: test.images.data.subarray(n * plane, (n + 1) * plane), width: SIZE, height: SIZE, range: [-0.5, 3] as const },
-        { values: test.labels.data.subarray(n * plane, (n + 1) * plane), width: SIZE, height: SIZE, colours: CLASS_COLOURS },
-        ...predictions.map((p) => ({ values: p.subarray(n * plane, (n + 1) * plane), width: SIZE, height: SIZE, colours: CLASS_COLOURS })),
-      ],
-    })),
-    legend: CLASS_NAMES.map((label, c) => ({ label, colour: CLASS_COLOURS[c] })),
-    panelSize: 112,
-  });
-}
 
 /** Share of square pixels given the right class, per size bin. */
 function accuracyBySize(predicted: Int32Array, set: MarkedSquares): number[] {

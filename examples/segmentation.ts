@@ -4,10 +4,8 @@
  * missing) and 1,2,5,1 (field 19, no holes), trained on marked squares, where a pixel's class is decided by a
  * dot up to 6 pixels away.
  */
-import { OKABE_ITO } from '../src/index.js';
-import { imagePanelsFigure } from '../src/index.js';
 import type { Example, ExampleOptions, ExampleResult } from './lib/example.js';
-import { CLASS_NAMES, markedSquares, showcaseImages } from './lib/marked-squares.js';
+import { markedSquares, masksFigure } from './lib/marked-squares.js';
 import { dilatedSegmenter, networkFacts } from './lib/networks.js';
 import { writeFigure } from './lib/output.js';
 import { argmaxClasses, segmentationScores } from './lib/segmentation-metrics.js';
@@ -19,8 +17,6 @@ export const SCHEDULES = [
   { name: 'dilation 4', dilations: [4, 4, 4, 4] },
   { name: 'HDC 1,2,5,1', dilations: [1, 2, 5, 1] },
 ] as const;
-
-export const CLASS_COLOURS = ['#f2f2f2', OKABE_ITO.vermillion, OKABE_ITO.blue];
 
 const SIZE = 24, WIDTH = 16;
 
@@ -52,23 +48,9 @@ export const segmentation: Example = {
       metrics[`${schedule.name}.params`] = facts.params;
       metrics[`${schedule.name}.macs`] = facts.macs;
     }
-    const shown = showcaseImages(test, 4);
-    const plane = SIZE * SIZE;
-    const svg = imagePanelsFigure({
-      title: 'Segmentation of marked squares: dilation 1 vs 4 vs HDC',
-      subtitle: 'a square is red when a dot sits at its centre, blue when not; the dot can be 6 px from the pixel',
-      columns: ['input', 'truth', ...SCHEDULES.map((s) => s.name)],
-      rows: shown.map((n) => ({
-        label: `test image ${n}`,
-        panels: [
-          { values: test.images.data.subarray(n * plane, (n + 1) * plane), width: SIZE, height: SIZE, range: [-0.5, 3] as const },
-          { values: test.labels.data.subarray(n * plane, (n + 1) * plane), width: SIZE, height: SIZE, colours: CLASS_COLOURS },
-          ...predictions.map((p) => ({ values: p.subarray(n * plane, (n + 1) * plane), width: SIZE, height: SIZE, colours: CLASS_COLOURS })),
-        ],
-      })),
-      legend: CLASS_NAMES.map((label, c) => ({ label, colour: CLASS_COLOURS[c] })),
-      panelSize: 112,
-    });
+    const svg = masksFigure(test, SCHEDULES.map((schedule, i) => ({ name: schedule.name, classes: predictions[i] })),
+      'Segmentation of marked squares: dilation 1 vs 4 vs HDC',
+      'a square is red when a dot sits at its centre, blue when not; the dot can be 6 px from the pixel');
     return {
       tables: [{
         title: `Segmentation, ${test.images.shape[0]} held-out images ${SIZE}×${SIZE}, ${steps} Adam steps each (seed ${seed})`,

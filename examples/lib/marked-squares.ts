@@ -5,7 +5,7 @@
  * receptive field reaches the centre: a side of 15 needs a field of at least 15×15. A gridded field that skips
  * the centre pixel cannot see the dot at all, which is the gridding artifact made visible.
  */
-import { Random, Tensor } from '../../src/index.js';
+import { OKABE_ITO, Random, Tensor, imagePanelsFigure } from '../../src/index.js';
 
 /** Options of {@link markedSquares}. */
 export interface MarkedSquaresOptions {
@@ -72,4 +72,29 @@ export function showcaseImages(set: MarkedSquares, count: number): number[] {
   const both = (n: number) => set.squares.some((s) => s.image === n && s.dotted) && set.squares.some((s) => s.image === n && !s.dotted);
   const order = [...Array.from({ length: images }, (_, n) => n).filter(both), ...Array.from({ length: images }, (_, n) => n).filter((n) => !both(n))];
   return order.slice(0, count);
+}
+
+/** Class colours of the masks: background light grey, dotted squares vermillion, plain squares blue. */
+export const CLASS_COLOURS = ['#f2f2f2', OKABE_ITO.vermillion, OKABE_ITO.blue];
+
+/**
+ * Input, true mask and each model's predicted mask, side by side, for four test images that hold both kinds of
+ * square: the figure of the segmentation and ASPP examples.
+ */
+export function masksFigure(test: MarkedSquares, predictions: readonly { name: string; classes: Int32Array }[], title: string, subtitle: string): string {
+  const size = test.images.shape[3], plane = size * size;
+  return imagePanelsFigure({
+    title, subtitle,
+    columns: ['input', 'truth', ...predictions.map((p) => p.name)],
+    rows: showcaseImages(test, 4).map((n) => ({
+      label: `test image ${n}`,
+      panels: [
+        { values: test.images.data.subarray(n * plane, (n + 1) * plane), width: size, height: size, range: [-0.5, DOT_LEVEL] as const },
+        { values: test.labels.data.subarray(n * plane, (n + 1) * plane), width: size, height: size, colours: CLASS_COLOURS },
+        ...predictions.map((p) => ({ values: p.classes.subarray(n * plane, (n + 1) * plane), width: size, height: size, colours: CLASS_COLOURS })),
+      ],
+    })),
+    legend: CLASS_NAMES.map((label, c) => ({ label, colour: CLASS_COLOURS[c] })),
+    panelSize: 112,
+  });
 }
