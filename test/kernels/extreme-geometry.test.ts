@@ -9,7 +9,7 @@ import { referenceKernels } from '../../src/kernels/reference/conv-reference.js'
 import { wasmKernels } from '../../src/kernels/wasm/conv-wasm.js';
 import { compactTapWindows } from '../../src/kernels/wasm/tap-windows.js';
 import { Random } from '../../src/tensor/random.js';
-import { runtime } from './pool-helpers.js';
+import { relativeError, runtime } from './pool-helpers.js';
 
 /**
  * Geometry at the edges of what the library accepts: dilation, padding and stride near and past 2^31, outputs past
@@ -20,16 +20,6 @@ import { runtime } from './pool-helpers.js';
 const TOLERANCE = 1e-5;
 const FAST: ConvKernels[] = [jsKernels, ...(runtime ? [wasmKernels] : [])];
 
-function scaledError(actual: Float32Array, expected: Float32Array): number {
-  assert.equal(actual.length, expected.length);
-  let scale = 1, worst = 0;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < expected.length; i++) {
-    const e = Math.abs(actual[i] - expected[i]);
-    worst = Number.isNaN(e) ? Infinity : Math.max(worst, e);
-  }
-  return worst / scale;
-}
 
 function randomArray(rng: Random, n: number): Float32Array {
   return Float32Array.from({ length: n }, () => rng.normal());
@@ -50,9 +40,9 @@ function assertAllPassesMatch(g: ConvGeometry, seed: number): void {
   };
   for (const kernels of FAST) {
     const layer = `${kernels.name} ${JSON.stringify({ in: g.inSize, k: g.kernelSize, s: g.stride, d: g.dilation, p: g.padBefore, out: g.outSize })}`;
-    assert.ok(scaledError(kernels.convForward(g, x, w, bias), expected.forward) <= TOLERANCE, `forward ${layer}`);
-    assert.ok(scaledError(kernels.convBackwardInput(g, dy, w), expected.input) <= TOLERANCE, `input gradient ${layer}`);
-    assert.ok(scaledError(kernels.convBackwardWeight(g, x, dy), expected.weight) <= TOLERANCE, `weight gradient ${layer}`);
+    assert.ok(relativeError(kernels.convForward(g, x, w, bias), expected.forward) <= TOLERANCE, `forward ${layer}`);
+    assert.ok(relativeError(kernels.convBackwardInput(g, dy, w), expected.input) <= TOLERANCE, `input gradient ${layer}`);
+    assert.ok(relativeError(kernels.convBackwardWeight(g, x, dy), expected.weight) <= TOLERANCE, `weight gradient ${layer}`);
   }
 }
 

@@ -6,6 +6,7 @@ import {
 import { referenceKernels, tapInputPosition } from '../../src/kernels/reference/conv-reference.js';
 import { jsKernels } from '../../src/kernels/js/js-kernels.js';
 import { buildTapRows } from '../../src/kernels/js/tap-rows.js';
+import { relativeError } from './pool-helpers.js';
 
 /**
  * The js kernels (per-tap GEMM over valid rows, direct depthwise) sum in a different order from the reference loops, so they agree to float32
@@ -16,16 +17,6 @@ const TOLERANCE = 1e-5;
 /** Channel counts around the GEMM's 4×2 register tile (lanes − 1, lanes, lanes + 1, and twice that). */
 const CHANNELS = [1, 3, 4, 5, 7, 8, 9];
 
-function scaledError(actual: Float32Array, expected: Float32Array): number {
-  assert.equal(actual.length, expected.length);
-  let scale = 1, worst = 0;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < expected.length; i++) {
-    const e = Math.abs(actual[i] - expected[i]);
-    worst = Number.isNaN(e) ? Infinity : Math.max(worst, e);
-  }
-  return worst / scale;
-}
 
 /**
  * A random valid conv geometry with odd sizes, tile-edge channel counts, batch up to 3, implicit zero padding.
@@ -65,13 +56,13 @@ function compareKernels(g: ConvGeometry, seed: number): void {
   const bias = rand([g.outChannels], seed + 2, -1, 1).data;
   const dy = rand([g.batch * g.outChannels * spatialSize(g.outSize)], seed + 3, -1, 1).data;
   const what = JSON.stringify({ ...g, op: undefined });
-  const forward = scaledError(jsKernels.convForward(g, x, w, bias), referenceKernels.convForward(g, x, w, bias));
+  const forward = relativeError(jsKernels.convForward(g, x, w, bias), referenceKernels.convForward(g, x, w, bias));
   assert.ok(forward <= TOLERANCE, `forward ${forward} ${what}`);
-  const unbiased = scaledError(jsKernels.convForward(g, x, w, null), referenceKernels.convForward(g, x, w, null));
+  const unbiased = relativeError(jsKernels.convForward(g, x, w, null), referenceKernels.convForward(g, x, w, null));
   assert.ok(unbiased <= TOLERANCE, `forward without bias ${unbiased} ${what}`);
-  const input = scaledError(jsKernels.convBackwardInput(g, dy, w), referenceKernels.convBackwardInput(g, dy, w));
+  const input = relativeError(jsKernels.convBackwardInput(g, dy, w), referenceKernels.convBackwardInput(g, dy, w));
   assert.ok(input <= TOLERANCE, `backward input ${input} ${what}`);
-  const weight = scaledError(jsKernels.convBackwardWeight(g, x, dy), referenceKernels.convBackwardWeight(g, x, dy));
+  const weight = relativeError(jsKernels.convBackwardWeight(g, x, dy), referenceKernels.convBackwardWeight(g, x, dy));
   assert.ok(weight <= TOLERANCE, `backward weight ${weight} ${what}`);
 }
 

@@ -19,11 +19,14 @@ export function onPool<T>(threads: number, run: () => T): T {
   }
 }
 
-/** max |a − b| / max(1, max |b|). */
+/** max |a − b| / max(1, max |b|); a NaN anywhere in `actual` counts as an infinite error. */
 export function relativeError(actual: Float32Array, expected: Float32Array): number {
   assert.equal(actual.length, expected.length);
   let scale = 1, worst = 0;
   for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+  for (let i = 0; i < expected.length; i++) {
+    const e = Math.abs(actual[i] - expected[i]);
+    worst = Number.isNaN(e) ? Infinity : Math.max(worst, e);
+  }
   return worst / scale;
 }
