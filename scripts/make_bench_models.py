@@ -26,8 +26,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
-from torch.nn.utils import weight_norm
 from torchvision.models.segmentation.deeplabv3 import ASPP
+
+# The shared model definitions: Bai et al.'s TCN as atrous names it, and the dict-unwrapping wrapper of
+# torchvision's segmentation models.
+from make_onnx_fixtures import Unwrap
+from make_torch_block_fixtures import TCN
 
 SCHEMA_VERSION = 1
 SEED = 20261128
@@ -36,17 +40,6 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'bench', '
 
 
 # ---- inference models -------------------------------------------------------------------------------------------
-
-class Unwrap(nn.Module):
-    """torchvision's segmentation models return {'out': ...}; ONNX wants a tensor."""
-
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, x):
-        return self.model(x)['out']
-
 
 class GatedWaveNetLayer(nn.Module):
     """One causal conv to 2C channels, split by `torch.chunk` into tanh and sigmoid halves (as most WaveNet code)."""
@@ -173,32 +166,6 @@ def export_model(name):
 
 
 # ---- training nets (parameter names as atrous's nn modules) -----------------------------------------------------
-
-class TemporalBlock(nn.Module):
-    """Bai et al.'s block as atrous's TemporalBlock: conv1, conv2 (weight-normalized, causal), downsample."""
-
-    def __init__(self, n_in, n_out, k, d):
-        super().__init__()
-        self.conv1 = weight_norm(nn.Conv1d(n_in, n_out, k, padding=(k - 1) * d, dilation=d))
-        self.conv2 = weight_norm(nn.Conv1d(n_out, n_out, k, padding=(k - 1) * d, dilation=d))
-        self.downsample = nn.Conv1d(n_in, n_out, 1) if n_in != n_out else None
-        self.chomp = (k - 1) * d
-
-    def forward(self, x):
-        y = torch.relu(self.conv1(x)[:, :, :-self.chomp])
-        y = torch.relu(self.conv2(y)[:, :, :-self.chomp])
-        return torch.relu(y + (x if self.downsample is None else self.downsample(x)))
-
-
-class TCN(nn.Module):
-    def __init__(self, n_in, channels, k):
-        super().__init__()
-        self.network = nn.Sequential(*[TemporalBlock(n_in if i == 0 else channels[i - 1], c, k, 2 ** i)
-                                       for i, c in enumerate(channels)])
-
-    def forward(self, x):
-        return self.network(x)
-
 
 class WaveNetLayer(nn.Module):
     """atrous's WaveNetLayer: separate filter and gate convolutions, residual and skip 1×1s."""
