@@ -45,13 +45,13 @@ export function convBackward(x: Tensor, w: Tensor, gradOutput: Tensor, options: 
   if (g.batch === 0) {
     return { input: new Tensor(new Float32Array(0), x.shape), weight: new Tensor(new Float32Array(w.size), w.shape), bias: withBias ? new Tensor(new Float32Array(g.outChannels), [g.outChannels]) : null };
   }
-  const kernels = activeKernels();
   const [input, geometry] = materializePadding(g, x.data);
-  const gradPadded = kernels.convBackwardInput(geometry, gradOutput.data, w.data);
+  // One call for both gradients: the WASM backend stages x and dy once for the two.
+  const gradients = activeKernels().convBackward(geometry, input, gradOutput.data, w.data);
+  const gradPadded = gradients.input!, gradWeight = gradients.weight!;
   const gradInput = g.paddingMode === 'zeros'
     ? gradPadded
     : foldPaddingData(gradPadded, g.batch * g.inChannels, g.inSize, g.padBefore, g.padAfter, g.paddingMode);
-  const gradWeight = kernels.convBackwardWeight(geometry, input, gradOutput.data);
   return {
     input: new Tensor(gradInput, x.shape),
     weight: new Tensor(gradWeight, w.shape),
