@@ -205,15 +205,18 @@ def torchvision_models():
     for name in list_models(module=seg):
         out[name] = (lambda name=name: Dict2Tensor(get_model(name, weights=None, weights_backbone=None, aux_loss=False) if 'lraspp' not in name else get_model(name, weights=None, weights_backbone=None)), [1, 3, 96, 96])
     for name in list_models(module=video):
-        shape = [1, 3, 16, 224, 224] if name.startswith('mvit') else [1, 3, 8, 64, 64]
+        # MViT's position embeddings and S3D's final 2×7×7 average pool fix 16×224×224; the rest run small.
+        shape = [1, 3, 16, 224, 224] if name.startswith(('mvit', 's3d')) else [1, 3, 8, 64, 64]
         out[name] = (lambda name=name: get_model(name, weights=None), shape)
     return out
 
 
 # ---------------------------------------------------------------- counting
 @contextlib.contextmanager
-def counting_macs():
-    """Counts weights x output positions of every conv, transposed conv and linear call (batch 1)."""
+def counting_macs(batch=1):
+    """Counts weights x output positions of every conv, transposed conv and linear call, per input sample: a
+    linear's rows are all of its output's rows over the model's batch (Swin folds its windows into the batch axis,
+    so a linear on [batch x windows, tokens, C] runs windows x tokens rows per sample)."""
     total = [0]
     saved = {}
     def wrap(name, count):
@@ -229,7 +232,7 @@ def counting_macs():
     for d in (1, 2, 3):
         wrap(f'conv{d}d', lambda a, k, y: weight_of(a, k).numel() * int(np.prod(y.shape[2:])))
         wrap(f'conv_transpose{d}d', lambda a, k, y: weight_of(a, k).numel() * int(np.prod(a[0].shape[2:])))
-    wrap('linear', lambda a, k, y: weight_of(a, k).numel() * (y.numel() // y.shape[0] // weight_of(a, k).shape[0] if y.dim() > 1 else 1))
+    wrap('linear', lambda a, k, y: weight_of(a, k).numel() * (y.numel() // batch // weight_of(a, k).shape[0]))
     try:
         yield total
     finally:
@@ -365,7 +368,7 @@ def check(name, make, shape, out_dir, opset, block):
                     t.add_((torch.rand(t.shape) - 0.5) * 1e-3)
     x = torch.randn(shape, generator=torch.Generator().manual_seed(SEED + 3))
     params = sum(p.numel() for p in model.parameters())
-    with torch.enable_grad(), counting_macs() as macs:
+    with torch.enable_grad(), counting_macs(shape[0]) as macs:
         y = model(x)
     path = os.path.join(out_dir, f'{name}.onnx')
     torch.onnx.export(model, (x,), path, opset_version=opset, input_names=['input'], output_names=['output'],

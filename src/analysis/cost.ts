@@ -52,15 +52,16 @@ function layerCost(graph: ResolvedGraph, rn: ResolvedNode): LayerCost {
   const base = { name: node.name, op: node.op, activationBytes };
   switch (node.op) {
     case 'conv': case 'convTranspose': {
-      const cin = from?.channels;
+      const cin = node.work?.inChannels ?? from?.channels;
       const cout = node.outChannels;
       if (cin === undefined || cout === undefined) return { ...base, params: null, macs: null };
       const taps = spatialSize(node.kernel);
       const weights = cout * (cin / node.groups) * taps;
       const params = weights + (node.bias ? cout : 0);
       // A transposed conv does one weight's work per input position, a conv one per output position.
-      const positions = node.op === 'conv' ? rn.size : from?.size;
-      return { ...base, params, macs: positions ? weights * spatialSize(positions) : null };
+      const grid = node.op === 'conv' ? rn.size : from?.size;
+      const positions = node.work?.positions ?? (grid ? spatialSize(grid) : undefined);
+      return { ...base, params, macs: positions !== undefined ? weights * positions : null };
     }
     case 'fullyConnected': {
       const features = node.inFeatures ?? (from?.size && from.channels !== undefined ? from.channels * spatialSize(from.size) : undefined);

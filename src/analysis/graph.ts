@@ -84,6 +84,20 @@ export interface ConvNode extends NodeBase {
    * kernel weight that is exactly zero (seed 001's "implicit zeros") does not.
    */
   taps?: boolean[];
+  /** Cost only: input channels and output positions per input sample, where the caller knows them better (below). */
+  work?: LayerWork;
+}
+
+/**
+ * What a layer's cost is computed from when the caller knows it better than the tracked grid: an importer that
+ * passes a global value on through ops the IR cannot express (Swin's window partition and patch merging) keeps
+ * the last grid it saw, while the file's shapes say how many positions the layer really runs on.
+ */
+export interface LayerWork {
+  /** All input channels the weights read (groups × channels per group). */
+  inChannels: number;
+  /** Positions per input sample the weights are applied at: output positions for a conv, input for a transposed conv. */
+  positions: number;
 }
 
 /** A transposed (dilated, strided, grouped) convolution, PyTorch semantics. */
@@ -98,6 +112,8 @@ export interface ConvTransposeNode extends NodeBase {
   groups: number;
   outChannels?: number;
   bias: boolean;
+  /** Cost only, as for a conv ({@link LayerWork}). */
+  work?: LayerWork;
 }
 
 /** Max or average pooling over a window; max pooling may be dilated. */
@@ -225,6 +241,7 @@ export interface ConvNodeOptions {
   outChannels?: number;
   bias?: boolean;
   taps?: boolean[];
+  work?: LayerWork;
 }
 
 /** Options of a `convTranspose` node (PyTorch's ConvTranspose arguments). */
@@ -237,6 +254,7 @@ export interface ConvTransposeNodeOptions {
   groups?: number;
   outChannels?: number;
   bias?: boolean;
+  work?: LayerWork;
 }
 
 /** Options of a `maxPool` / `avgPool` node. */
@@ -338,7 +356,7 @@ export class GraphBuilder {
 
   /** A convolution reading `from`. */
   conv(from: string, options: ConvNodeOptions, name?: string): string {
-    checkOptionKeys('GraphBuilder.conv', options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, groups: true, outChannels: true, bias: true, taps: true }));
+    checkOptionKeys('GraphBuilder.conv', options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, groups: true, outChannels: true, bias: true, taps: true, work: true }));
     const id = this.claim(name, 'conv');
     const kernel = perDim(id, 'kernel', options.kernel, this.rank, 1);
     const node: ConvNode = {
@@ -351,12 +369,13 @@ export class GraphBuilder {
     };
     if (options.outChannels !== undefined) node.outChannels = positive(id, 'outChannels', options.outChannels);
     if (options.taps !== undefined) node.taps = checkTaps(id, options.taps, kernel);
+    if (options.work !== undefined) node.work = checkWork(id, options.work);
     return this.push(node);
   }
 
   /** A transposed convolution reading `from`. */
   convTranspose(from: string, options: ConvTransposeNodeOptions, name?: string): string {
-    checkOptionKeys('GraphBuilder.convTranspose', options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, outputPadding: true, groups: true, outChannels: true, bias: true }));
+    checkOptionKeys('GraphBuilder.convTranspose', options, optionKeys<typeof options>({ kernel: true, stride: true, dilation: true, padding: true, outputPadding: true, groups: true, outChannels: true, bias: true, work: true }));
     const id = this.claim(name, 'convTranspose');
     const stride = perDim(id, 'stride', options.stride ?? 1, this.rank, 1);
     const dilation = perDim(id, 'dilation', options.dilation ?? 1, this.rank, 1);
@@ -369,6 +388,7 @@ export class GraphBuilder {
       bias: options.bias ?? false,
     };
     if (options.outChannels !== undefined) node.outChannels = positive(id, 'outChannels', options.outChannels);
+    if (options.work !== undefined) node.work = checkWork(id, options.work);
     return this.push(node);
   }
 
@@ -649,6 +669,13 @@ function positive(op: string, argument: string, value: unknown): number {
     throw new OptionError(op, argument, `${argument} ${describeValue(value)} must be a positive integer`);
   }
   return value as number;
+}
+
+function checkWork(op: string, work: unknown): LayerWork {
+  if (typeof work !== 'object' || work === null) throw new OptionError(op, 'work', `work must be { inChannels, positions }, got ${describeValue(work)}`);
+  checkOptionKeys(op, work as Record<string, unknown>, optionKeys<LayerWork>({ inChannels: true, positions: true }));
+  const { inChannels, positions } = work as LayerWork;
+  return { inChannels: positive(op, 'work.inChannels', inChannels), positions: positive(op, 'work.positions', positions) };
 }
 
 function checkTaps(op: string, taps: unknown, kernel: number[]): boolean[] {

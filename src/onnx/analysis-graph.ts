@@ -79,7 +79,7 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
     let passed = fed[0];
     const fedValues = fed.map((n) => ({ info: infoOf(n)!, layout: layouts.get(n) ?? null, global: globalValues.has(n) }));
     try {
-      added = addNode(builder, step, name, fed.map((n) => producer.get(n)!), step.node.inputs.map(infoOf), rank, fedValues);
+      added = addNode(builder, step, name, fed.map((n) => producer.get(n)!), step.node.inputs.map(infoOf), rank, fedValues, inShape[0]);
       let layout = outputLayout(step, fedValues[0].layout, rank, fedValues[0].info.shape);
       // GroupNorm's [N, G, −1] view loses the grid; the reshape back to the very shape it came from restores it.
       const lost = fedValues[0].layout === null ? lostGrids.get(fed[0]) : fedValues[0].layout.every((a, i) => a === i + 2) && fedValues[0].info.shape.length === rank + 2 ? fedValues[0].info.shape : undefined;
@@ -191,11 +191,17 @@ function uniqueName(name: string, used: Set<string>): string {
 /** Adds the IR node(s) for one step; returns the name(s), or null when the step passes its input through unchanged. */
 function addNode(
   b: GraphBuilder, step: PlannedStep, name: string, from: string[], inputs: (ValueInfo | undefined)[], rank: number,
-  fed: { info: ValueInfo; layout: number[] | null; global: boolean }[],
+  fed: { info: ValueInfo; layout: number[] | null; global: boolean }[], batch: number,
 ): Added {
   const node = step.context;
   const x = inputs[0];
   const out = step.outputs[0];
+  // A weighted layer's work from the file's shapes, per input sample: the grid the IR tracks can be stale past a
+  // global value (Swin's windows fold positions into the batch axis and its patch merging passes through), the
+  // shapes never are. `channelAxis` holds the channels (or features) of a shape; every other axis is positions.
+  const work = (inChannels: number, shape: readonly number[], channelAxis: number) => ({
+    inChannels, positions: Math.max(1, Math.round(shape.reduce((p, n) => p * n, 1) / (shape[channelAxis] * batch))),
+  });
   const layout = fed[0].layout;
   const canonical = layout !== null && fed[0].info.shape.length === rank + 2 && layout.every((a, i) => a === i + 2);
   // Past a global node every output already reads the whole input: what follows (attention, reshapes, norms)
@@ -215,6 +221,7 @@ function addNode(
       return b.conv(from[0], {
         kernel: a.kernel, stride: a.stride, dilation: a.dilation, padding: a.padding,
         groups: node.attributes.int('group', 1), outChannels: w.shape[0], bias: inputs[2] !== undefined,
+        work: work(x!.shape[1], out.shape, 1),
       }, name);
     }
     case 'ConvTranspose': {
@@ -223,6 +230,7 @@ function addNode(
       return b.convTranspose(from[0], {
         kernel: w.shape.slice(2), stride: o.stride, dilation: o.dilation, padding: o.padding,
         outputPadding: o.outputPadding, groups: o.groups, outChannels: w.shape[1] * o.groups, bias: inputs[2] !== undefined,
+        work: work(x!.shape[1], x!.shape, 1),
       }, name);
     }
     case 'MaxPool': case 'AveragePool': {
@@ -321,12 +329,13 @@ function addNode(
       const weight = inputs[1];
       const lastAxis = x!.shape.length - 1;
       if (node.opType === 'MatMul' && weight?.value && weight.shape.length === 2 && layout !== null && !layout.includes(lastAxis)) {
-        return b.conv(from[0], { kernel: 1, outChannels: weight.shape[1], bias: false }, name);
+        return b.conv(from[0], { kernel: 1, outChannels: weight.shape[1], bias: false, work: work(weight.shape[0], out.shape, out.shape.length - 1) }, name);
       }
       const outFeatures = out.shape[out.shape.length - 1];
       const inFeatures = x!.shape[x!.shape.length - 1];
-      // Rows of one input (batch 1): a Linear on tokens [N, L, D] does L rows of D·E multiply-accumulates.
-      const rows = out.shape.slice(1, -1).reduce((p, n) => p * n, 1);
+      // Rows per input sample: a Linear on tokens [N, L, D] does L rows of D·E multiply-accumulates, one on Swin's
+      // windows [N·W, L, D] does W·L.
+      const rows = work(inFeatures, out.shape, out.shape.length - 1).positions;
       // A product of two activations (attention scores) has no weights and is not a layer's MACs.
       const weighted = weight?.value !== undefined;
       return weighted

@@ -82,6 +82,34 @@ describe('receptive fields of imported real architectures (narrow copies with th
     assert.equal(analyzeGraph(graph).output.global, true);
   });
 
+  test('a Linear on windows folded into the batch axis (Swin) costs every window: MACs from the file\'s shapes', () => {
+    // Past a global value the IR keeps its last grid while the file reshapes [1, 8, 8, 4] into 4 windows of 16
+    // tokens ([4, 16, 4]): a Linear 4 → 6 there runs 64 rows per input sample, not 16 (once counted as 16), and
+    // a Linear back on the 8×8 grid runs 64 positions.
+    const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
+    const bytes = buildModel({
+      inputs: [{ name: 'x', dims: [1, 2, 8, 8] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], name: 'conv' },
+        { op: 'GlobalAveragePool', inputs: ['c'], outputs: ['g'], name: 'squeeze' },
+        { op: 'Mul', inputs: ['c', 'g'], outputs: ['e'], name: 'excite' },
+        { op: 'Transpose', inputs: ['e'], outputs: ['t'], name: 'last', attributes: { perm: { ints: [0, 2, 3, 1] } } },
+        { op: 'Reshape', inputs: ['t', 'windows'], outputs: ['r'], name: 'partition' },
+        { op: 'MatMul', inputs: ['r', 'q'], outputs: ['m'], name: 'qkv' },
+        { op: 'Reshape', inputs: ['m', 'grid'], outputs: ['u'], name: 'merge' },
+        { op: 'MatMul', inputs: ['u', 'p'], outputs: ['y'], name: 'mlp' },
+      ],
+      initializers: [
+        { name: 'w', dims: [4, 2, 1, 1], values: Array(8).fill(0.1) }, { name: 'q', dims: [4, 6], values: Array(24).fill(0.1) },
+        { name: 'p', dims: [6, 3], values: Array(18).fill(0.1) }, ints('windows', [4, 16, 4]), ints('grid', [1, 8, 8, 6]),
+      ],
+    });
+    const report = analyzeGraph(onnxAnalysisGraph(loadOnnx(bytes)).graph);
+    const macs = (name: string) => report.layers.find((l) => l.name === name)!.macs;
+    assert.deepEqual([macs('conv'), macs('qkv'), macs('mlp')], [64 * 8, 64 * 24, 64 * 18]);
+    assert.equal(report.macs, 64 * (8 + 24 + 18));
+  });
+
   test('a channel shuffle passes the grid through; a channel slice keeps the field with fewer channels', () => {
     const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
     const bytes = buildModel({
