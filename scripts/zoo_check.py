@@ -205,10 +205,27 @@ def torchvision_models():
     for name in list_models(module=seg):
         out[name] = (lambda name=name: Dict2Tensor(get_model(name, weights=None, weights_backbone=None, aux_loss=False) if 'lraspp' not in name else get_model(name, weights=None, weights_backbone=None)), [1, 3, 96, 96])
     for name in list_models(module=video):
-        # MViT's position embeddings and S3D's final 2×7×7 average pool fix 16×224×224; the rest run small.
-        shape = [1, 3, 16, 224, 224] if name.startswith(('mvit', 's3d')) else [1, 3, 8, 64, 64]
+        # S3D's final 2×7×7 average pool needs 16×224×224. MViT's builders fix 16×224×224 too, where the float64
+        # measurement of its attention needs over 23 GB: it is built at 8×112×112 instead (same blocks, its
+        # position embeddings sized for that input). The rest run small.
+        if name.startswith('mvit'):
+            out[name] = (lambda name=name: small_mvit(name), [1, 3, 8, 112, 112])
+            continue
+        shape = [1, 3, 16, 224, 224] if name.startswith('s3d') else [1, 3, 8, 64, 64]
         out[name] = (lambda name=name: get_model(name, weights=None), shape)
     return out
+
+
+def small_mvit(name):
+    """torchvision's MViT with its blocks unchanged, for 8×112×112 inputs (its builder passes 16×224×224)."""
+    import torchvision.models.video.mvit as mvit
+    from torchvision.models import get_model
+    build = mvit._mvit
+    mvit._mvit = lambda **kw: build(**{**kw, 'spatial_size': (112, 112), 'temporal_size': 8})
+    try:
+        return get_model(name, weights=None)
+    finally:
+        mvit._mvit = build
 
 
 # ---------------------------------------------------------------- counting
