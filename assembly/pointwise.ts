@@ -88,7 +88,7 @@ export function pointwiseTask(params: usize, task: i32): void {
  */
 // @ts-ignore: decorator
 @inline export function exp4(x: v128): v128 {
-  const clamped = f32x4.min(f32x4.max(x, f32x4.splat(-104.0)), f32x4.splat(88.72283935546875));
+  const clamped = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-104.0)), f32x4.splat(88.72283935546875));
   const n = f32x4.nearest(f32x4.mul(clamped, f32x4.splat(1.44269504088896341)));
   let r = f32x4.sub(clamped, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
@@ -157,7 +157,7 @@ export function pointwiseTask(params: usize, task: i32): void {
  */
 // @ts-ignore: decorator
 @inline function erfcLarge4(a: v128): v128 {
-  const ax = f32x4.min(a, f32x4.splat(10.0));
+  const ax = f32x4.pmin(a, f32x4.splat(10.0));
   const t = f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), f32x4.mul(ax, f32x4.splat(0.5))));
   let q = f32x4.splat(0.17087277);
   q = f32x4.add(f32x4.mul(q, t), f32x4.splat(-0.82215223));

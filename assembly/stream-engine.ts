@@ -151,7 +151,7 @@ function runConv(op: usize, table: usize, batch: i32, columns: i32): void {
       }
     }
   }
-  if (relu) { const zero = f32x4.splat(0); lo = f32x4.max(lo, zero); hi = f32x4.max(hi, zero); }
+  if (relu) { const zero = f32x4.splat(0); lo = f32x4.pmax(lo, zero); hi = f32x4.pmax(hi, zero); }
   if (rows == 8) { v128.store(y, lo); v128.store(y, hi, 16); return; }
   for (let r = 0; r < rows; r++) store<f32>(y + (<usize>r << 2), r < 4 ? lane(lo, r) : lane(hi, r - 4));
 }
@@ -259,10 +259,10 @@ function runUnary(op: usize, table: usize, batch: i32, columns: i32): void {
 
 // @ts-ignore: decorator
 @inline function unaryVector(kind: i32, v: v128, parameter: f32): v128 {
-  if (kind == STREAM_UNARY_RELU) return f32x4.max(v, f32x4.splat(0));
+  if (kind == STREAM_UNARY_RELU) return f32x4.pmax(v, f32x4.splat(0));
   if (kind == STREAM_UNARY_LEAKY_RELU) {
     const zero = f32x4.splat(0);
-    return f32x4.add(f32x4.max(v, zero), f32x4.mul(f32x4.min(v, zero), f32x4.splat(parameter)));
+    return f32x4.add(f32x4.pmax(v, zero), f32x4.mul(f32x4.pmin(v, zero), f32x4.splat(parameter)));
   }
   if (kind == STREAM_UNARY_TANH) return tanh4(v);
   if (kind == STREAM_UNARY_SIGMOID) return sigmoid4(v);
@@ -304,7 +304,7 @@ function runAdd(op: usize, table: usize, batch: i32, columns: i32): void {
     for (; i + 4 <= channels; i += 4) {
       const at = <usize>i << 2;
       let v = f32x4.add(v128.load(pa + at), v128.load(pb + at));
-      if (relu) v = f32x4.max(v, zero);
+      if (relu) v = f32x4.pmax(v, zero);
       v128.store(y + at, v);
     }
     for (; i < channels; i++) {
@@ -355,7 +355,7 @@ function runStreamBias(op: usize, table: usize, batch: i32, steps: i32): void {
  */
 // @ts-ignore: decorator
 @inline function exp4(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
   const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(12582912.0));
   const n = f32x4.sub(shifted, f32x4.splat(12582912.0));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
