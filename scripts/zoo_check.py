@@ -257,6 +257,20 @@ def counting_macs(batch=1):
             setattr(F, name, original)
 
 
+def average_pool(x, kernel, stride, padding, ceil_mode):
+    """A max pool's windows, averaged. PyTorch's average pools refuse an input smaller than the kernel even where
+    the padding makes up the difference (its max pools accept it: S3D's last 3×3×3 pool on 2×7×7); there the
+    padding is applied as zeros first, which adds no path."""
+    rank = x.dim() - 2
+    per_dim = lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v,) * rank
+    kernel, padding = per_dim(kernel), per_dim(padding)
+    stride = kernel if stride is None or stride == [] or stride == () else per_dim(stride)
+    pool = (F.avg_pool1d, F.avg_pool2d, F.avg_pool3d)[rank - 1]
+    if all(n >= k for n, k in zip(x.shape[2:], kernel)):
+        return pool(x, kernel, stride, padding, ceil_mode)
+    return pool(F.pad(x, [q for p in reversed(padding) for q in (p, p)]), kernel, stride, 0, ceil_mode)
+
+
 @contextlib.contextmanager
 def measuring():
     """Identity activations, affine gates, average pools in place of max pools (module and functional forms)."""
@@ -268,9 +282,9 @@ def measuring():
         'relu': identity, 'relu6': identity, 'hardtanh': identity, 'hardswish': identity, 'hardsigmoid': gate,
         'silu': identity, 'gelu': identity, 'elu': identity, 'leaky_relu': identity, 'mish': identity, 'sigmoid': gate, 'tanh': gate,
         'prelu': identity,
-        'max_pool1d': lambda x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False: F.avg_pool1d(x, kernel_size, stride, padding, ceil_mode) if dilation in (1, (1,)) else refuse('dilated max pool'),
-        'max_pool2d': lambda x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False: F.avg_pool2d(x, kernel_size, stride, padding, ceil_mode),
-        'max_pool3d': lambda x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False: F.avg_pool3d(x, kernel_size, stride, padding, ceil_mode),
+        'max_pool1d': lambda x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False: average_pool(x, kernel_size, stride, padding, ceil_mode) if dilation in (1, (1,)) else refuse('dilated max pool'),
+        'max_pool2d': lambda x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False: average_pool(x, kernel_size, stride, padding, ceil_mode),
+        'max_pool3d': lambda x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False: average_pool(x, kernel_size, stride, padding, ceil_mode),
         'adaptive_max_pool1d': lambda x, size, return_indices=False: F.adaptive_avg_pool1d(x, size),
         'adaptive_max_pool2d': lambda x, size, return_indices=False: F.adaptive_avg_pool2d(x, size),
         'adaptive_max_pool3d': lambda x, size, return_indices=False: F.adaptive_avg_pool3d(x, size),
@@ -285,9 +299,8 @@ def measuring():
             setattr(torch, name, avg.get(name, identity if name == 'relu' else gate))
         nn.Sigmoid.forward = lambda self, x: gate(x)
         nn.Tanh.forward = lambda self, x: gate(x)
-        nn.MaxPool2d.forward = lambda self, x: F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode)
-        nn.MaxPool1d.forward = lambda self, x: F.avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode)
-        nn.MaxPool3d.forward = lambda self, x: F.avg_pool3d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode)
+        for pool in (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d):
+            pool.forward = lambda self, x: average_pool(x, self.kernel_size, self.stride, self.padding, self.ceil_mode)
         yield
     finally:
         for name, f in saved_f.items():
