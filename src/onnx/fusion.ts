@@ -6,8 +6,11 @@
  *                              when the conv has no padding of its own)
  *   Conv → BatchNormalization  folded into the conv's weights and bias (both constant)
  *   Conv → Add(r)              the add becomes the conv's residual epilogue
- *   Conv → Relu/LeakyRelu/Sigmoid/Tanh/Clip/HardSwish   the activation epilogue
+ *   Conv → Relu/LeakyRelu/Sigmoid/Tanh/Clip/HardSwish   the activation epilogue (PRelu with one slope: leaky)
  *   Mul(Tanh(a), Sigmoid(b))   WaveNet's gate as one pass, a and b channel windows (Slice/Split) of one tensor
+ *   Reshape → InstanceNormalization → Reshape → Mul(γ) → Add(β)
+ *                              GroupNorm as PyTorch ≤ 1.13 exports it: one statistics pass and one output pass
+ *                              with the per-group and per-channel affines combined
  *
  * A step is absorbed only when its input is read by nothing else (and is not a graph output), so no value the
  * rest of the graph needs disappears. The fused step runs at the position of the first absorbed step when it only
@@ -20,7 +23,7 @@ import { convWithEpilogue, type ConvOptions } from '../ops/conv.js';
 import { Attributes } from './attributes.js';
 import type { OnnxNode } from './onnx-graph.js';
 import { convOptions } from './operators/conv.js';
-import { modeOf, padPairs } from './operators/normalization.js';
+import { modeOf, padPairs, shiftedMoments } from './operators/normalization.js';
 import type { NodeContext, Operator, ValueInfo } from './operators/index.js';
 import type { PlannedStep } from './plan.js';
 import { fromTensor, toNumbers, toTensor } from './value.js';
@@ -71,7 +74,8 @@ export function fuseSteps(steps: readonly PlannedStep[], infos: Map<string, Valu
   for (const step of graph.steps) {
     if (removed.has(step)) continue;
     const fused = step.node.opType === 'Conv' ? fuseConv(graph, step, removed)
-      : step.node.opType === 'Mul' ? fuseGate(graph, step, removed) : null;
+      : step.node.opType === 'Mul' ? fuseGate(graph, step, removed)
+        : step.node.opType === 'Reshape' ? fuseGroupNorm(graph, step, removed) : null;
     result.push(fused ?? step);
   }
   return result.filter((s) => !removed.has(s));
@@ -191,6 +195,11 @@ function epilogueActivation(graph: StepGraph, step: PlannedStep): EpilogueActiva
   switch (node.opType) {
     case 'Relu': return { kind: 'relu' };
     case 'LeakyRelu': return { kind: 'leakyRelu', alpha: node.attributes.float('alpha', 0.01) };
+    case 'PRelu': {
+      // One slope for every channel (PyTorch's nn.PReLU() default) is a leaky relu.
+      const slope = graph.constant(node.inputs[1]);
+      return slope && slope.length > 0 && slope.every((v) => v === slope[0]) ? { kind: 'leakyRelu', alpha: slope[0] } : null;
+    }
     case 'Sigmoid': return { kind: 'sigmoid' };
     case 'Tanh': return { kind: 'tanh' };
     case 'HardSwish': return { kind: 'hardSwish' };
@@ -290,6 +299,79 @@ function fuseGate(graph: StepGraph, mul: PlannedStep, removed: Set<PlannedStep>)
   };
   const names = [...new Set([a.step, b.step, tanhStep, sigmoidStep, mul].map((s) => s.node.name))];
   return fusedStep(mul, 'FusedGate', names, [a.source], mul.node.outputs[0], info, operator);
+}
+
+/**
+ * PyTorch's GroupNorm(G, C) export, `Reshape(x, [N, G, −1]) → InstanceNormalization(s, B) → Reshape(x's shape)`
+ * followed by an optional per-channel `Mul(γ)` and `Add(β)` (constants), as one step: per (n, g) the mean and
+ * variance of the group, then y = (x − μ)·(s_g·γ_c/σ) + (B_g·γ_c + β_c) in one pass. The statistics are those of
+ * InstanceNormalization's own loop (sums shifted by the group's first value), so the result differs from the
+ * unfused steps only by the rounding of the combined affine.
+ */
+function fuseGroupNorm(graph: StepGraph, view: PlannedStep, removed: Set<PlannedStep>): PlannedStep | null {
+  const x = view.node.inputs[0];
+  const xShape = graph.infos.get(x)?.shape;
+  const grouped = view.outputs[0].shape;
+  if (!xShape || xShape.length < 3 || grouped.length !== 3 || grouped[0] !== xShape[0]) return null;
+  const norm = graph.soleReader(view.node.outputs[0]);
+  if (norm?.node.opType !== 'InstanceNormalization' || norm.node.inputs[0] !== view.node.outputs[0]) return null;
+  const groups = grouped[1], channels = xShape[1];
+  if (channels % groups !== 0) return null;
+  const scale = graph.constant(norm.node.inputs[1]), shift = graph.constant(norm.node.inputs[2]);
+  if (!scale || !shift || scale.length !== groups || shift.length !== groups) return null;
+  const back = graph.soleReader(norm.node.outputs[0]);
+  if (back?.node.opType !== 'Reshape' || back.node.inputs[0] !== norm.node.outputs[0] || !sameShape(back.outputs[0].shape, xShape)) return null;
+  const steps = [view, norm, back];
+  let output = back.node.outputs[0];
+  // Per-channel affine after the view back: a constant that broadcasts along the channel axis only.
+  const gamma = new Float32Array(channels).fill(1), beta = new Float32Array(channels);
+  for (const [opType, target] of [['Mul', gamma], ['Add', beta]] as const) {
+    const next = graph.soleReader(output);
+    if (next?.node.opType !== opType) continue;
+    const other = next.node.inputs[0] === output ? next.node.inputs[1] : next.node.inputs[0];
+    const values = perChannelConstant(graph, other, xShape);
+    if (!values || !sameShape(next.outputs[0].shape, xShape)) continue;
+    target.set(values);
+    steps.push(next);
+    output = next.node.outputs[0];
+  }
+  for (const s of steps.slice(1)) removed.add(s);
+  const eps = norm.node.attributes.float('epsilon', 1e-5);
+  const perGroup = channels / groups, plane = xShape.slice(2).reduce((p, n) => p * n, 1);
+  const info = steps[steps.length - 1].outputs[0];
+  const operator: Operator = {
+    infer: () => [info],
+    run(values, _node, arena) {
+      const src = values[0]!.data as Float32Array;
+      const out = arena?.take(src.length) ?? new Float32Array(src.length);
+      const length = perGroup * plane;
+      for (let ng = 0; ng < xShape[0] * groups; ng++) {
+        const base = ng * length, g = ng % groups;
+        const { centred, variance, first } = shiftedMoments(src, base, length);
+        const rstd = 1 / Math.sqrt(variance + eps);
+        const mean = first + centred;
+        for (let k = 0; k < perGroup; k++) {
+          const c = g * perGroup + k;
+          const a = scale[g] * rstd * gamma[c], b = shift[g] * gamma[c] + beta[c] - mean * a;
+          const from = base + k * plane;
+          for (let i = from; i < from + plane; i++) out[i] = src[i] * a + b;
+        }
+      }
+      return [{ type: 'float', shape: info.shape.slice(), data: out }];
+    },
+  };
+  return fusedStep(view, 'FusedGroupNorm', steps.map((s) => s.node.name), [x], output, info, operator);
+}
+
+/** The values of a constant that broadcasts onto `shape` along axis 1 only (one per channel, or one for all). */
+function perChannelConstant(graph: StepGraph, name: string, shape: readonly number[]): Float32Array | null {
+  const data = graph.constant(name);
+  const own = graph.infos.get(name)?.shape;
+  if (!data || !own || own.length > shape.length) return null;
+  const channels = shape[1];
+  if (data.length === 1) return new Float32Array(channels).fill(data[0]);
+  const aligned = [...Array(shape.length - own.length).fill(1), ...own];
+  return data.length === channels && aligned.every((n, d) => (d === 1 ? n === channels : n === 1)) ? data : null;
 }
 
 function fusedStep(at: PlannedStep, opType: string, names: string[], inputs: string[], output: string, info: ValueInfo, operator: Operator): PlannedStep {

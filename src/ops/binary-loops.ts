@@ -5,8 +5,8 @@
  */
 import { broadcastShapes, broadcastStrides } from './broadcast.js';
 
-/** The four arithmetic ops, as numbered in the loops below. */
-export const Arithmetic = { Add: 0, Sub: 1, Mul: 2, Div: 3 } as const;
+/** The arithmetic ops, as numbered in the loops below; PRelu is `a < 0 ? a·b : a` (b the slope). */
+export const Arithmetic = { Add: 0, Sub: 1, Mul: 2, Div: 3, PRelu: 4 } as const;
 export type Arithmetic = (typeof Arithmetic)[keyof typeof Arithmetic];
 
 /** A broadcast reduced to its essential dimensions: sizes and, per operand, strides (0 where it stretches). */
@@ -67,6 +67,7 @@ function row(op: Arithmetic, a: Float32Array, oa: number, ia: number, b: Float32
       case Arithmetic.Sub: for (let i = 0; i < n; i++) out[o + i] = a[oa + i] - b[ob + i]; return;
       case Arithmetic.Mul: for (let i = 0; i < n; i++) out[o + i] = a[oa + i] * b[ob + i]; return;
       case Arithmetic.Div: for (let i = 0; i < n; i++) out[o + i] = a[oa + i] / b[ob + i]; return;
+      case Arithmetic.PRelu: for (let i = 0; i < n; i++) { const v = a[oa + i]; out[o + i] = v < 0 ? v * b[ob + i] : v; } return;
     }
   }
   if (ia === 1 && ib === 0) {
@@ -76,6 +77,7 @@ function row(op: Arithmetic, a: Float32Array, oa: number, ia: number, b: Float32
       case Arithmetic.Sub: for (let i = 0; i < n; i++) out[o + i] = a[oa + i] - v; return;
       case Arithmetic.Mul: for (let i = 0; i < n; i++) out[o + i] = a[oa + i] * v; return;
       case Arithmetic.Div: for (let i = 0; i < n; i++) out[o + i] = a[oa + i] / v; return;
+      case Arithmetic.PRelu: for (let i = 0; i < n; i++) { const x = a[oa + i]; out[o + i] = x < 0 ? x * v : x; } return;
     }
   }
   if (ia === 0 && ib === 1) {
@@ -85,6 +87,7 @@ function row(op: Arithmetic, a: Float32Array, oa: number, ia: number, b: Float32
       case Arithmetic.Sub: for (let i = 0; i < n; i++) out[o + i] = v - b[ob + i]; return;
       case Arithmetic.Mul: for (let i = 0; i < n; i++) out[o + i] = v * b[ob + i]; return;
       case Arithmetic.Div: for (let i = 0; i < n; i++) out[o + i] = v / b[ob + i]; return;
+      case Arithmetic.PRelu: for (let i = 0; i < n; i++) out[o + i] = v < 0 ? v * b[ob + i] : v; return;
     }
   }
   switch (op) {
@@ -92,5 +95,6 @@ function row(op: Arithmetic, a: Float32Array, oa: number, ia: number, b: Float32
     case Arithmetic.Sub: for (let i = 0; i < n; i++) out[o + i] = a[oa + i * ia] - b[ob + i * ib]; return;
     case Arithmetic.Mul: for (let i = 0; i < n; i++) out[o + i] = a[oa + i * ia] * b[ob + i * ib]; return;
     case Arithmetic.Div: for (let i = 0; i < n; i++) out[o + i] = a[oa + i * ia] / b[ob + i * ib]; return;
+    case Arithmetic.PRelu: for (let i = 0; i < n; i++) { const v = a[oa + i * ia]; out[o + i] = v < 0 ? v * b[ob + i * ib] : v; } return;
   }
 }

@@ -119,8 +119,14 @@ function randomNetwork(seed: number): Uint8Array {
         nodes.push({ op: 'Add', inputs: pick(2) ? [r, y] : [y, r], outputs: [sum] });
         y = sum;
       }
-      const activation = ['Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'HardSwish', 'Clip', 'none'][pick(7)];
-      if (activation === 'Clip') {
+      const activation = ['Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'HardSwish', 'Clip', 'PRelu', 'none'][pick(8)];
+      if (activation === 'PRelu') {
+        // One slope (nn.PReLU()'s default, fused as a leaky relu) or one per channel (a step of its own).
+        const activated = value();
+        const perChannel = pick(2) === 1;
+        nodes.push({ op: 'PRelu', inputs: [y, perChannel ? weights([C, 1], 0.3) : constant([1], [0.25])], outputs: [activated] });
+        y = activated;
+      } else if (activation === 'Clip') {
         const clipped = value();
         nodes.push({ op: 'Clip', inputs: [y, constant([], [-0.5]), constant([], [0.75])], outputs: [clipped] });
         y = clipped;
@@ -128,6 +134,20 @@ function randomNetwork(seed: number): Uint8Array {
         const activated = value();
         nodes.push({ op: activation, inputs: [y], outputs: [activated], ...(activation === 'LeakyRelu' ? { attributes: { alpha: { f: 0.2 } } } : {}) });
         y = activated;
+      }
+      if (pick(3) === 0) {
+        // GroupNorm as PyTorch exports it, with its per-channel affine (either half may be missing).
+        const groups = [1, 2, 4][pick(3)];
+        const [grouped, normed, back] = [value(), value(), value()];
+        nodes.push({ op: 'Reshape', inputs: [y, constant([3], [0, groups, -1], 7)], outputs: [grouped] });
+        nodes.push({ op: 'InstanceNormalization', inputs: [grouped, weights([groups], 0.5), weights([groups], 0.5)], outputs: [normed], attributes: { epsilon: { f: 1e-5 } } });
+        nodes.push({ op: 'Reshape', inputs: [normed, constant([3], [0, C, -1], 7)], outputs: [back] });
+        y = back;
+        for (const op of ['Mul', 'Add'].filter(() => pick(3) > 0)) {
+          const affine = value();
+          nodes.push({ op, inputs: [y, weights([C, 1], 0.5)], outputs: [affine] });
+          y = affine;
+        }
       }
       x = y;
     }
@@ -138,7 +158,7 @@ function randomNetwork(seed: number): Uint8Array {
 }
 
 describe('fusion on random graphs', () => {
-  for (let seed = 1; seed <= 24; seed++) {
+  for (let seed = 1; seed <= 32; seed++) {
     test(`network ${seed}: fused equals unfused and onnxruntime, batch 1 and 2`, async () => {
       const bytes = randomNetwork(seed);
       const model = loadOnnx(bytes);
@@ -154,16 +174,18 @@ describe('fusion on random graphs', () => {
 
   test('the random graphs do exercise every rule', () => {
     const seen = new Set<string>();
-    for (let seed = 1; seed <= 24; seed++) {
+    for (let seed = 1; seed <= 32; seed++) {
       const plan = loadOnnx(randomNetwork(seed)).plan({ x: [1, 4, 23] });
       for (const step of plan.fused) {
         if (step.node.opType === 'FusedGate') seen.add('gate');
+        if (step.node.opType === 'FusedGroupNorm') seen.add(`group norm of ${step.node.name.split('+').length} steps`);
         if (step.node.opType !== 'FusedConv') continue;
         const absorbed = plan.steps.filter((s) => step.node.name.split('+').includes(s.node.name)).map((s) => s.node.opType);
         for (const op of absorbed) seen.add(op);
       }
     }
-    for (const rule of ['gate', 'Pad', 'BatchNormalization', 'Add', 'Relu', 'Sigmoid', 'Clip']) assert.ok(seen.has(rule), `no graph fused ${rule}: ${[...seen]}`);
+    const rules = ['gate', 'Pad', 'BatchNormalization', 'Add', 'Relu', 'Sigmoid', 'Clip', 'PRelu', 'group norm of 3 steps', 'group norm of 5 steps'];
+    for (const rule of rules) assert.ok(seen.has(rule), `no graph fused ${rule}: ${[...seen]}`);
   });
 });
 

@@ -204,7 +204,7 @@ export const ELEMENTWISE_OPERATORS: Record<string, Operator> = {
   And: binary('logic', (a, b) => (a && b ? 1 : 0)),
   Or: binary('logic', (a, b) => (a || b ? 1 : 0)),
   Where: where,
-  PRelu: binary('arithmetic', (x, slope) => (x < 0 ? slope * x : x)),
+  PRelu: binary('arithmetic', (x, slope) => (x < 0 ? slope * x : x), undefined, Arithmetic.PRelu),
   ArgMax: argExtreme(1),
   ArgMin: argExtreme(-1),
   Sum: variadic((a, b) => a + b),
