@@ -32,18 +32,20 @@ export interface TapWindows {
  * @example compactTapWindows(computeConvGeometry('conv', [1, 1, 10], [1, 1, 3], { dilation: 2 ** 26, padding: 'causal' }))!.geometry.inSize // [30]
  */
 export function compactTapWindows(g: ConvGeometry): TapWindows | null {
-  let wasteful = false;
+  // Decided before anything is built: this runs on every conv call, and almost every geometry stages as it is.
+  const extentOf = (i: number): number => Math.max(g.padBefore[i] + g.inSize[i], (g.outSize[i] - 1) * g.stride[i] + (g.kernelSize[i] - 1) * g.dilation[i] + 1);
+  if (g.inSize.every((_, i) => extentOf(i) <= WASTE_FACTOR * g.outSize[i] * g.kernelSize[i] + WASTE_SLACK)) return null;
   const sources: Float64Array[] = [];
   const inSize: number[] = [], stride: number[] = [], dilation: number[] = [], padBefore: number[] = [], padAfter: number[] = [];
   g.inSize.forEach((n, i) => {
     const out = g.outSize[i], k = g.kernelSize[i], s = g.stride[i], d = g.dilation[i], pb = g.padBefore[i];
-    const extent = Math.max(pb + n, (out - 1) * s + (k - 1) * d + 1);
-    if (extent <= WASTE_FACTOR * out * k + WASTE_SLACK) {
-      sources.push(Float64Array.from({ length: n }, (_, j) => j));
+    if (extentOf(i) <= WASTE_FACTOR * out * k + WASTE_SLACK) {
+      const identity = new Float64Array(n);
+      for (let j = 0; j < n; j++) identity[j] = j;
+      sources.push(identity);
       inSize.push(n); stride.push(s); dilation.push(d); padBefore.push(pb); padAfter.push(g.padAfter[i]);
       return;
     }
-    wasteful = true;
     const source = new Float64Array(out * k);
     for (let t = 0; t < k; t++) {
       for (let o = 0; o < out; o++) {
@@ -54,7 +56,6 @@ export function compactTapWindows(g: ConvGeometry): TapWindows | null {
     sources.push(source);
     inSize.push(out * k); stride.push(1); dilation.push(out); padBefore.push(0); padAfter.push(0);
   });
-  if (!wasteful) return null;
   return { geometry: { ...g, inSize, stride, dilation, padBefore, padAfter }, sources };
 }
 
