@@ -196,8 +196,9 @@ def torchvision_models():
     out = {}
     for name in list_models(module=torchvision.models):
         # 224 where the architecture fixes it (ViT's position embedding, AlexNet/VGG's adaptive 7×7 pool, which
-        # PyTorch exports only for a whole factor), 96 elsewhere to keep the measurement affordable.
-        size = 224 if name.startswith(('vit_', 'swin', 'alexnet', 'vgg')) else 96
+        # PyTorch exports only for a whole factor; MaxViT's 7×7 windows at every stage), 96 elsewhere to keep the
+        # measurement affordable.
+        size = 224 if name.startswith(('vit_', 'swin', 'alexnet', 'vgg', 'maxvit')) else 96
         kwargs = {'weights': None}
         if name.startswith('inception') or name == 'googlenet':
             kwargs.update(aux_logits=False, init_weights=False)
@@ -209,11 +210,15 @@ def torchvision_models():
         # measurement of its attention needs over 23 GB: it is built at 8×112×112 instead (same blocks, its
         # position embeddings sized for that input). The rest run small.
         if name.startswith('mvit'):
-            out[name] = (lambda name=name: small_mvit(name), [1, 3, 8, 112, 112])
+            out[name] = (lambda name=name: small_mvit(name), [1, 3, *SMALL_MVIT])
             continue
         shape = [1, 3, 16, 224, 224] if name.startswith('s3d') else [1, 3, 8, 64, 64]
         out[name] = (lambda name=name: get_model(name, weights=None), shape)
     return out
+
+
+# T, H, W of the MViT inputs (the smallest its blocks accept keeps the exporter's memory in bounds).
+SMALL_MVIT = (8, 112, 112)
 
 
 def small_mvit(name):
@@ -221,7 +226,7 @@ def small_mvit(name):
     import torchvision.models.video.mvit as mvit
     from torchvision.models import get_model
     build = mvit._mvit
-    mvit._mvit = lambda **kw: build(**{**kw, 'spatial_size': (112, 112), 'temporal_size': 8})
+    mvit._mvit = lambda **kw: build(**{**kw, 'spatial_size': SMALL_MVIT[1:], 'temporal_size': SMALL_MVIT[0]})
     try:
         return get_model(name, weights=None)
     finally:
