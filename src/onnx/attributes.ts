@@ -1,10 +1,10 @@
 import { OnnxError, describeValue } from '../errors.js';
-import { int64ToNumber, type AttributeProto } from './onnx-proto.js';
+import { int64ToNumber, type AttributeProto, type GraphProto } from './onnx-proto.js';
 import { readTensorProto, type ExternalDataReader } from './tensor-data.js';
 import type { OnnxValue } from './value.js';
 
 /** `AttributeProto.AttributeType` numbers. */
-const FLOAT = 1, INT = 2, STRING = 3, TENSOR = 4, FLOATS = 6, INTS = 7, STRINGS = 8;
+const FLOAT = 1, INT = 2, STRING = 3, TENSOR = 4, GRAPH = 5, FLOATS = 6, INTS = 7, STRINGS = 8;
 const TYPE_NAMES: Record<number, string> = {
   0: 'UNDEFINED', 1: 'FLOAT', 2: 'INT', 3: 'STRING', 4: 'TENSOR', 5: 'GRAPH', 6: 'FLOATS', 7: 'INTS', 8: 'STRINGS',
   9: 'TENSORS', 10: 'GRAPHS', 11: 'SPARSE_TENSOR', 12: 'SPARSE_TENSORS', 13: 'TYPE_PROTO', 14: 'TYPE_PROTOS',
@@ -70,6 +70,13 @@ export class Attributes {
     return readTensorProto(a.t, `${this.node}.${name}`, this.external);
   }
 
+  /** A subgraph attribute (If's branches, Loop's body), as decoded. */
+  graph(name: string): GraphProto {
+    const a = this.get(name, GRAPH, undefined)!;
+    if (!a.g) throw new OnnxError(this.node, name, `attribute ${describeValue(name)} is declared GRAPH but holds no graph`);
+    return a.g;
+  }
+
   /** The declared type of an attribute (`'INT'`, `'FLOATS'`, ...), or undefined when absent. */
   typeOf(name: string): string | undefined {
     const a = this.byName.get(name);
@@ -83,7 +90,7 @@ export class Attributes {
       return undefined;
     }
     const actual = declaredType(a);
-    if (actual !== type || (type === TENSOR && !a.t)) {
+    if (actual !== type || (type === TENSOR && !a.t) || (type === GRAPH && !a.g)) {
       throw new OnnxError(this.node, name, `attribute ${describeValue(name)} is ${TYPE_NAMES[actual] ?? actual} but must be ${TYPE_NAMES[type]}`);
     }
     return a;
@@ -97,6 +104,7 @@ function declaredType(a: AttributeProto): number {
   if (a.floats.length) return FLOATS;
   if (a.strings.length) return STRINGS;
   if (a.t) return TENSOR;
+  if (a.g) return GRAPH;
   if (a.s && a.s.length) return STRING;
   if (a.f) return FLOAT;
   return INT;

@@ -1,5 +1,6 @@
 import { OnnxError, describeValue } from '../errors.js';
 import { Attributes } from './attributes.js';
+import { CONTROL_FLOW_OPERATORS, subgraphNodes, subgraphsOf } from './control-flow.js';
 import { decodeModel } from './decode-model.js';
 import { int64ToNumber, type ValueInfoProto } from './onnx-proto.js';
 import { OPERATORS } from './operators/index.js';
@@ -80,9 +81,15 @@ export function parseOnnx(bytes: Uint8Array, options: ParseOptions = {}): OnnxGr
 }
 
 function checkSupported(nodes: OnnxNode[], domains: string[]): void {
-  const missing = nodes
-    .map((n, i) => ({ n, domain: domains[i] }))
-    .filter(({ n, domain }) => (domain !== '' && domain !== 'ai.onnx') || !Object.hasOwn(OPERATORS, n.opType));
+  // The nodes of If branches and Loop bodies count too: they are planned like the graph's own.
+  const all: { n: OnnxNode; domain: string }[] = [];
+  const visit = (list: OnnxNode[], listDomains: string[]): void => list.forEach((n, i) => {
+    all.push({ n, domain: listDomains[i] });
+    for (const graph of subgraphsOf(n)) visit(subgraphNodes(graph), graph.node.map((g) => g.domain));
+  });
+  visit(nodes, domains);
+  const missing = all
+    .filter(({ n, domain }) => (domain !== '' && domain !== 'ai.onnx') || !(Object.hasOwn(OPERATORS, n.opType) || CONTROL_FLOW_OPERATORS.has(n.opType)));
   if (missing.length === 0) return;
   const byOp = new Map<string, string[]>();
   for (const { n, domain } of missing) {
@@ -90,7 +97,7 @@ function checkSupported(nodes: OnnxNode[], domains: string[]): void {
     byOp.set(key, [...(byOp.get(key) ?? []), n.name]);
   }
   const list = [...byOp].map(([op, names]) => `${op} (${names.length} node${names.length > 1 ? 's' : ''}: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})`);
-  throw new OnnxError(OP, 'node', `${missing.length} node(s) use operators atrous does not implement: ${list.join('; ')}. Supported: ${Object.keys(OPERATORS).sort().join(', ')}`);
+  throw new OnnxError(OP, 'node', `${missing.length} node(s) use operators atrous does not implement: ${list.join('; ')}. Supported: ${[...Object.keys(OPERATORS), ...CONTROL_FLOW_OPERATORS].sort().join(', ')}`);
 }
 
 function describe(v: ValueInfoProto): OnnxValueDescription {

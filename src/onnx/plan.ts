@@ -4,6 +4,7 @@ import { OPERATORS, type NodeContext, type Operator, type ValueInfo } from './op
 import { checkedSize, type OnnxValue } from './value.js';
 import { BufferArena } from './buffer-arena.js';
 import { fuseSteps } from './fusion.js';
+import { ControlFlowExpander, readsOf } from './control-flow.js';
 
 /** One node left to run at run time, with everything about it resolved at load time. */
 export interface PlannedStep {
@@ -54,8 +55,18 @@ export function planGraph(graph: OnnxGraph, inputShapes: Map<string, number[]>):
   const declared = new Map([...graph.valueInfo, ...graph.outputs].map((v) => [v.name, v]));
   const steps: PlannedStep[] = [];
   let folded = 0;
-  const releaseFolded = foldedValueReleaser(graph, infos);
-  for (const node of graph.nodes) {
+  // Constants a step reads when the model runs keep their data, whichever folded node reads them last.
+  const readAtRunTime = new Set<string>();
+  const releaseFolded = foldedValueReleaser(graph, infos, readAtRunTime);
+  // If, Loop and sequences become ordinary nodes here, planned in their place (control-flow.ts).
+  const controlFlow = new ControlFlowExpander(infos, graph.opset);
+  const pending = graph.nodes.slice().reverse();
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (controlFlow.handles(node)) {
+      pending.push(...guardedNode(node, () => controlFlow.expand(node)).reverse());
+      continue;
+    }
     const operator = OPERATORS[node.opType];
     const context: NodeContext = {
       name: node.name, opType: node.opType, attributes: node.attributes, opset: graph.opset,
@@ -71,7 +82,10 @@ export function planGraph(graph: OnnxGraph, inputShapes: Map<string, number[]>):
       outputs = guarded(context, () => operator.infer(inputs, context));
       // Shape and Size know their result from shapes alone: folded although their input is not constant.
       if (outputs.every((o) => o.value !== undefined)) folded++;
-      else steps.push({ node, context, operator, outputs, release: [] });
+      else {
+        steps.push({ node, context, operator, outputs, release: [] });
+        for (const name of node.inputs) if (name !== '') readAtRunTime.add(name);
+      }
     }
     node.outputs.forEach((name, i) => {
       if (name === '') return;
@@ -97,6 +111,10 @@ export function planGraph(graph: OnnxGraph, inputShapes: Map<string, number[]>):
  * Runs one operator so that whatever a malformed model makes it do surfaces as an error naming the node: typed
  * atrous errors pass through; anything else is wrapped in an {@link OnnxError} that keeps it as `cause`.
  */
+function guardedNode<T>(node: OnnxNode, call: () => T): T {
+  return guarded({ name: node.name, opType: node.opType } as NodeContext, call);
+}
+
 function guarded<T>(node: NodeContext, call: () => T): T {
   try {
     return call();
@@ -111,16 +129,17 @@ function guarded<T>(node: NodeContext, call: () => T): T {
 /**
  * Returns a function to call after folding a node at load time: it drops the data of folded values once that
  * node was their last reader (keeping type and shape), so a chain of folded intermediates holds one or two at a
- * time rather than all of them. Graph outputs and initializers are kept.
+ * time rather than all of them. Graph outputs, initializers and values a step reads at run time are kept.
  */
-function foldedValueReleaser(graph: OnnxGraph, infos: Map<string, ValueInfo>): (node: OnnxNode) => void {
+function foldedValueReleaser(graph: OnnxGraph, infos: Map<string, ValueInfo>, readAtRunTime: ReadonlySet<string>): (node: OnnxNode) => void {
   const lastReader = new Map<string, OnnxNode>();
-  for (const node of graph.nodes) for (const name of node.inputs) if (name !== '') lastReader.set(name, node);
+  // A value an If branch or a Loop body reads counts as read by that node, which is never the one released after.
+  for (const node of graph.nodes) for (const name of readsOf(node)) lastReader.set(name, node);
   const keep = new Set([...graph.outputs.map((o) => o.name), ...graph.initializers.keys()]);
   return (node) => {
     for (const name of node.inputs) {
       const info = infos.get(name);
-      if (info?.value === undefined || keep.has(name) || lastReader.get(name) !== node) continue;
+      if (info?.value === undefined || keep.has(name) || readAtRunTime.has(name) || lastReader.get(name) !== node) continue;
       infos.set(name, { type: info.type, shape: info.shape });
     }
   };

@@ -4,8 +4,19 @@
  */
 import { onnxTypes } from '../../src/onnx/onnx-proto.js';
 
-/** An attribute value: `{ i }`, `{ f }`, `{ s }`, `{ ints }`, `{ floats }` or `{ t }` (a tensor). */
-export type AttributeSpec = { i: number } | { f: number } | { s: string } | { ints: number[] } | { floats: number[] } | { t: TensorSpec };
+/** An attribute value: `{ i }`, `{ f }`, `{ s }`, `{ ints }`, `{ floats }`, `{ t }` (a tensor) or `{ g }` (a subgraph). */
+export type AttributeSpec = { i: number } | { f: number } | { s: string } | { ints: number[] } | { floats: number[] } | { t: TensorSpec } | { g: GraphSpec };
+
+/** A graph value: a tensor of `elemType` (float by default; `dims` optional), or a sequence of float tensors. */
+export interface ValueSpec { name: string; dims?: (number | string)[]; elemType?: number; sequence?: boolean }
+
+/** An If branch or Loop body. */
+export interface GraphSpec {
+  inputs: ValueSpec[];
+  outputs: ValueSpec[];
+  nodes: NodeSpec[];
+  initializers?: TensorSpec[];
+}
 
 export interface TensorSpec {
   name?: string;
@@ -30,8 +41,8 @@ export interface NodeSpec {
 
 export interface ModelSpec {
   opset?: number;
-  inputs: { name: string; dims: (number | string)[]; elemType?: number }[];
-  outputs: { name: string; dims?: (number | string)[]; elemType?: number }[];
+  inputs: (ValueSpec & { dims: (number | string)[] })[];
+  outputs: ValueSpec[];
   nodes: NodeSpec[];
   initializers?: TensorSpec[];
   valueInfo?: { name: string; dims: (number | string)[] }[];
@@ -72,12 +83,25 @@ function attributeObject(name: string, a: AttributeSpec): Record<string, unknown
   if ('s' in a) return { name, type: 3, s: new TextEncoder().encode(a.s) };
   if ('ints' in a) return { name, type: 7, ints: a.ints };
   if ('floats' in a) return { name, type: 6, floats: a.floats };
+  if ('g' in a) return { name, type: 5, g: graphObject(name, a.g) };
   return { name, type: 4, t: tensorObject(a.t) };
 }
 
-function valueInfo(v: { name: string; dims?: (number | string)[]; elemType?: number }): Record<string, unknown> {
+function valueInfo(v: ValueSpec): Record<string, unknown> {
   const shape = v.dims && { dim: v.dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) };
-  return { name: v.name, type: { tensorType: { elemType: v.elemType ?? 1, shape } } };
+  const tensorType = { elemType: v.elemType ?? 1, shape };
+  return { name: v.name, type: v.sequence ? { sequenceType: { elemType: { tensorType } } } : { tensorType } };
+}
+
+function nodeObjects(nodes: NodeSpec[]): Record<string, unknown>[] {
+  return nodes.map((n, i) => ({
+    name: n.name ?? `${n.op}_${i}`, opType: n.op, domain: n.domain ?? '', input: n.inputs, output: n.outputs,
+    attribute: Object.entries(n.attributes ?? {}).map(([k, v]) => attributeObject(k, v)),
+  }));
+}
+
+function graphObject(name: string, g: GraphSpec): Record<string, unknown> {
+  return { name, node: nodeObjects(g.nodes), initializer: (g.initializers ?? []).map(tensorObject), input: g.inputs.map(valueInfo), output: g.outputs.map(valueInfo) };
 }
 
 /** Encodes a model. @example buildModel({ inputs: [{ name: 'x', dims: [1, 1, 4] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] }) */
@@ -89,10 +113,7 @@ export function buildModel(spec: ModelSpec): Uint8Array {
     opsetImport: [{ domain: '', version: spec.opset ?? 13 }],
     graph: {
       name: 'test',
-      node: spec.nodes.map((n, i) => ({
-        name: n.name ?? `${n.op}_${i}`, opType: n.op, domain: n.domain ?? '', input: n.inputs, output: n.outputs,
-        attribute: Object.entries(n.attributes ?? {}).map(([k, v]) => attributeObject(k, v)),
-      })),
+      node: nodeObjects(spec.nodes),
       initializer: (spec.initializers ?? []).map(tensorObject),
       input: spec.inputs.map(valueInfo),
       output: spec.outputs.map(valueInfo),

@@ -6,6 +6,7 @@ import { OnnxError } from '../../src/errors.js';
 import { loadOnnx } from '../../src/onnx/model.js';
 import { readNpy } from '../../src/tensor/npy.js';
 import { randn } from '../../src/tensor/random.js';
+import { buildModel } from './build-model.js';
 import { relativeError, runOnnxRuntime } from './ort.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'onnx');
@@ -63,5 +64,21 @@ describe('load-time folding of PyTorch shape arithmetic', () => {
 
   test('an input that contradicts the declared dims is refused', () => {
     assert.throws(() => loadOnnx(bytes).run({ input: randn([1, 3, 33, 33], 1) }), /declares \[batch, 16, size2, size3\]/);
+  });
+
+  test('a constant a step reads at run time keeps its data when a folded node reads it last (Swin\'s window indices)', async () => {
+    const model = buildModel({
+      inputs: [{ name: 'x', dims: [1, 3, 4] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Constant', inputs: [], outputs: ['index'], attributes: { value: { t: { dims: [], dataType: 7, values: [2] } } } },
+        { op: 'Gather', inputs: ['x', 'index'], outputs: ['picked'], attributes: { axis: { i: 1 } } },
+        { op: 'Shape', inputs: ['x'], outputs: ['shape'] },
+        { op: 'Gather', inputs: ['shape', 'index'], outputs: ['length'], attributes: { axis: { i: 0 } } },
+        { op: 'Cast', inputs: ['length'], outputs: ['offset'], attributes: { to: { i: 1 } } },
+        { op: 'Add', inputs: ['picked', 'offset'], outputs: ['y'] },
+      ],
+    });
+    const x = randn([1, 3, 4], 9);
+    assert.ok(relativeError(loadOnnx(model).run({ x }).y, (await runOnnxRuntime(model, { x })).y) <= 1e-7);
   });
 });
