@@ -236,9 +236,9 @@ def small_mvit(name):
 # ---------------------------------------------------------------- counting
 @contextlib.contextmanager
 def counting_macs(batch=1):
-    """Counts weights x output positions of every conv, transposed conv and linear call, per input sample: a
-    linear's rows are all of its output's rows over the model's batch (Swin folds its windows into the batch axis,
-    so a linear on [batch x windows, tokens, C] runs windows x tokens rows per sample)."""
+    """Counts weights x output positions of every conv, transposed conv (input positions) and linear call, per
+    input sample: positions and rows are all of the output's over the model's batch (Swin folds its windows into
+    the batch axis, so a linear on [batch x windows, tokens, C] runs windows x tokens rows per sample)."""
     total = [0]
     saved = {}
     def wrap(name, count):
@@ -251,9 +251,11 @@ def counting_macs(batch=1):
         setattr(F, name, counted)
     def weight_of(args, kw):
         return args[1] if len(args) > 1 else kw['weight']
+    # Positions per input sample: a conv on heads folded into the batch axis (MViT's pooling) works on every head.
+    per_sample = lambda t: t.numel() // t.shape[1] // batch
     for d in (1, 2, 3):
-        wrap(f'conv{d}d', lambda a, k, y: weight_of(a, k).numel() * int(np.prod(y.shape[2:])))
-        wrap(f'conv_transpose{d}d', lambda a, k, y: weight_of(a, k).numel() * int(np.prod(a[0].shape[2:])))
+        wrap(f'conv{d}d', lambda a, k, y: weight_of(a, k).numel() * per_sample(y))
+        wrap(f'conv_transpose{d}d', lambda a, k, y: weight_of(a, k).numel() * per_sample(a[0]))
     wrap('linear', lambda a, k, y: weight_of(a, k).numel() * (y.numel() // batch // weight_of(a, k).shape[0]))
     try:
         yield total
@@ -416,6 +418,32 @@ def check(name, make, shape, out_dir, opset, block):
             'opset': opset, 'inputShape': shape, 'params': params, 'macs': macs[0], 'measureSeconds': round(time.time() - t, 1), **measured}
 
 
+def count(make, shape):
+    """Parameters and MACs of the model as check() builds it (same seed, same perturbation of its tensors)."""
+    torch.manual_seed(SEED)
+    model = make().eval()
+    x = torch.randn(shape, generator=torch.Generator().manual_seed(SEED + 3))
+    with torch.no_grad(), counting_macs(shape[0]) as macs:
+        model(x)
+    return sum(p.numel() for p in model.parameters()), macs[0]
+
+
+def recount(name, make, result_path):
+    """Rewrites the parameter and MAC counts of an existing result (after a change to the counting rules)."""
+    if not os.path.exists(result_path):
+        return
+    with open(result_path) as f:
+        result = json.load(f)
+    if 'error' in result:
+        return
+    params, macs = count(make, result['inputShape'])
+    changed = (params, macs) != (result['params'], result['macs'])
+    result['params'], result['macs'] = params, macs
+    with open(result_path, 'w') as f:
+        json.dump(result, f)
+    print(f"{name}: {'recounted' if changed else 'unchanged'}", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--only', default='')
@@ -423,6 +451,7 @@ def main():
     ap.add_argument('--out', default=os.path.join(ROOT, 'zoo', 'models'))
     ap.add_argument('--block', type=int, default=8, help='consecutive output positions measured per dimension')
     ap.add_argument('--missing', action='store_true', help='skip models whose result file exists')
+    ap.add_argument('--recount', action='store_true', help='only recount parameters and MACs in the existing result files')
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(1)
@@ -436,6 +465,9 @@ def main():
         if wanted and name not in wanted:
             continue
         result_path = os.path.join(args.out, f'{name}.json')
+        if args.recount:
+            recount(name, make, result_path)
+            continue
         if args.missing and os.path.exists(result_path):
             continue
         t = time.time()

@@ -92,9 +92,10 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
     } catch (error) {
       if (error instanceof NotRepresentable && fedValues.some((v) => v.global)) {
         // On a value that already reads the whole input (Swin's shifted windows after its first attention), an
-        // op the IR cannot express changes no field: it passes the global value on.
-        added = null;
+        // op the IR cannot express changes no field: it passes the global value on. A conv there (MViT's pooling
+        // convs on heads folded into the batch axis) still costs its multiply-adds.
         passed = fed.find((n) => globalValues.has(n))!;
+        added = convCostOnGlobal(builder, step, name, producer.get(passed)!, step.node.inputs.map(infoOf), inShape[0]);
         for (const o of step.node.outputs) if (o !== '') layouts.set(o, layouts.get(passed) ?? null);
       } else if (error instanceof NotRepresentable) {
         notes.push(`${step.node.name} (${step.node.opType}): ${error.message}; the analysis stops before it`);
@@ -126,6 +127,22 @@ export function onnxAnalysisGraph(model: OnnxModel, shapes: Record<string, reado
   const stoppedAt = producer.has(wanted) ? undefined : stopped.get(wanted);
   const partial = stoppedAt === undefined ? null : reasons.get(stoppedAt)!;
   return { graph: builder.build(target), opTypes, notes, partial, params: modelParameters(model) };
+}
+
+/**
+ * A Conv or ConvTranspose on a global value the IR cannot place on a grid, as a fully connected layer of the
+ * same weights applied at the positions the file's shapes give per input sample (cost only), or null for any
+ * other op.
+ */
+function convCostOnGlobal(b: GraphBuilder, step: PlannedStep, name: string, from: string, inputs: (ValueInfo | undefined)[], batch: number): string | null {
+  const op = step.node.opType, w = inputs[1], x = inputs[0];
+  if ((op !== 'Conv' && op !== 'ConvTranspose') || !w || !x) return null;
+  const taps = w.shape.slice(2).reduce((p, n) => p * n, 1);
+  // Conv weights [Cout, Cin/g, ...k] work at every output position; ConvTranspose's [Cin, Cout/g, ...k] at every input one.
+  const at = op === 'Conv' ? step.outputs[0].shape : x.shape;
+  const rows = Math.max(1, Math.round(at.reduce((p, n) => p * n, 1) / (at[1] * batch)));
+  const [inFeatures, outFeatures] = op === 'Conv' ? [w.shape[1] * taps, w.shape[0]] : [w.shape[0], w.shape[1] * taps];
+  return b.global(from, 'fullyConnected', { inFeatures, outFeatures, rows, bias: op === 'Conv' && inputs[2] !== undefined }, name);
 }
 
 /** What `addNode` made: one IR node for every output, one per output (Split), or none (a pass-through). */

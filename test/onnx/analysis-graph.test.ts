@@ -110,6 +110,29 @@ describe('receptive fields of imported real architectures (narrow copies with th
     assert.equal(report.macs, 64 * (8 + 24 + 18));
   });
 
+  test('a conv on heads folded into the batch axis past a global value (MViT\'s pooling) still costs its MACs', () => {
+    // [1, 4, 8] → global; reshaped to 2 heads × 2 channels ([2, 2, 8]) and pooled by a depthwise conv (k 3,
+    // stride 2, pad 1 → 4 positions): 2 channels × 3 taps × 4 positions × 2 heads = 48 MACs per input sample.
+    const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
+    const bytes = buildModel({
+      inputs: [{ name: 'x', dims: [1, 4, 8] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['g'], name: 'squeeze' },
+        { op: 'Mul', inputs: ['x', 'g'], outputs: ['e'], name: 'excite' },
+        { op: 'Transpose', inputs: ['e'], outputs: ['t'], name: 'tokens', attributes: { perm: { ints: [0, 2, 1] } } },
+        { op: 'Reshape', inputs: ['t', 'heads'], outputs: ['h'], name: 'split_heads' },
+        { op: 'Transpose', inputs: ['h'], outputs: ['c'], name: 'channels_first', attributes: { perm: { ints: [1, 2, 0] } } },
+        { op: 'Conv', inputs: ['c', 'w'], outputs: ['y'], name: 'pool', attributes: { group: { i: 2 }, strides: { ints: [2] }, pads: { ints: [1, 1] } } },
+      ],
+      initializers: [ints('heads', [8, 2, 2]), { name: 'w', dims: [2, 1, 3], values: Array(6).fill(0.5) }],
+    });
+    const { graph, partial } = onnxAnalysisGraph(loadOnnx(bytes));
+    assert.equal(partial, null);
+    const report = analyzeGraph(graph);
+    assert.equal(report.output.global, true);
+    assert.equal(report.layers.find((l) => l.name === 'pool')!.macs, 48);
+  });
+
   test('a channel shuffle passes the grid through; a channel slice keeps the field with fewer channels', () => {
     const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
     const bytes = buildModel({
