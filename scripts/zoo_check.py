@@ -207,26 +207,27 @@ def torchvision_models():
         out[name] = (lambda name=name: Dict2Tensor(get_model(name, weights=None, weights_backbone=None, aux_loss=False) if 'lraspp' not in name else get_model(name, weights=None, weights_backbone=None)), [1, 3, 96, 96])
     for name in list_models(module=video):
         # S3D's final 2×7×7 average pool needs 16×224×224. MViT's builders fix 16×224×224 too, where the float64
-        # measurement of its attention needs over 23 GB: it is built at 8×112×112 instead (same blocks, its
-        # position embeddings sized for that input). The rest run small.
+        # measurement of its attention needs over 23 GB: it is built smaller (SMALL_MVIT: same blocks, position
+        # embeddings sized for that input). The rest run small.
         if name.startswith('mvit'):
-            out[name] = (lambda name=name: small_mvit(name), [1, 3, *SMALL_MVIT])
+            out[name] = (lambda name=name: small_mvit(name), [1, 3, *SMALL_MVIT[name]])
             continue
         shape = [1, 3, 16, 224, 224] if name.startswith('s3d') else [1, 3, 8, 64, 64]
         out[name] = (lambda name=name: get_model(name, weights=None), shape)
     return out
 
 
-# T, H, W of the MViT inputs (the smallest its blocks accept keeps the exporter's memory in bounds).
-SMALL_MVIT = (8, 112, 112)
+# T, H, W of the MViT inputs. PyTorch 1.13's exporter needs over 19 GB for MViT-V2's relative positions at
+# 8×112×112 and 3.3 GB at 4×64×64 (the smallest its blocks accept).
+SMALL_MVIT = {'mvit_v1_b': (8, 112, 112), 'mvit_v2_s': (4, 64, 64)}
 
 
 def small_mvit(name):
-    """torchvision's MViT with its blocks unchanged, for 8×112×112 inputs (its builder passes 16×224×224)."""
+    """torchvision's MViT with its blocks unchanged, for the smaller inputs above (its builder passes 16×224×224)."""
     import torchvision.models.video.mvit as mvit
     from torchvision.models import get_model
     build = mvit._mvit
-    mvit._mvit = lambda **kw: build(**{**kw, 'spatial_size': SMALL_MVIT[1:], 'temporal_size': SMALL_MVIT[0]})
+    mvit._mvit = lambda **kw: build(**{**kw, 'spatial_size': SMALL_MVIT[name][1:], 'temporal_size': SMALL_MVIT[name][0]})
     try:
         return get_model(name, weights=None)
     finally:
@@ -388,6 +389,18 @@ def support(grad, rank):
     return ranges
 
 
+@contextlib.contextmanager
+def exportable_zeroing():
+    """PyTorch 1.13 cannot export `Tensor.zero_` (Swin-V2 zeroes its key bias inside forward); multiplying by
+    zero in place computes the same for finite values and exports."""
+    original = torch.Tensor.zero_
+    torch.Tensor.zero_ = lambda self: self.mul_(0)
+    try:
+        yield
+    finally:
+        torch.Tensor.zero_ = original
+
+
 def check(name, make, shape, out_dir, opset, block):
     torch.manual_seed(SEED)
     model = make().eval()
@@ -408,8 +421,9 @@ def check(name, make, shape, out_dir, opset, block):
     with torch.enable_grad(), counting_macs(shape[0]) as macs:
         y = model(x)
     path = os.path.join(out_dir, f'{name}.onnx')
-    torch.onnx.export(model, (x,), path, opset_version=opset, input_names=['input'], output_names=['output'],
-                      do_constant_folding=False, training=torch.onnx.TrainingMode.PRESERVE)
+    with exportable_zeroing():
+        torch.onnx.export(model, (x,), path, opset_version=opset, input_names=['input'], output_names=['output'],
+                          do_constant_folding=False, training=torch.onnx.TrainingMode.PRESERVE)
     np.save(os.path.join(out_dir, f'{name}.input.npy'), x.numpy().astype(np.float32))
     np.save(os.path.join(out_dir, f'{name}.torch.npy'), y.detach().numpy().astype(np.float32))
     t = time.time()

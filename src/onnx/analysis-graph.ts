@@ -188,7 +188,7 @@ function outputLayout(step: PlannedStep, layout: number[] | null, rank: number, 
     if (trailing.some((n, i) => n !== grid[i])) return null;
     return Array.from({ length: rank }, (_, i) => out.shape.length - rank + i);
   }
-  if ((step.node.opType === 'ReduceMean' || step.node.opType === 'ReduceSum') && out.shape.length !== inShape.length) return null;
+  if (step.node.opType.startsWith('Reduce') && out.shape.length !== inShape.length) return null;
   return layout;
 }
 
@@ -259,7 +259,8 @@ function addNode(
     }
     case 'GlobalAveragePool': case 'GlobalMaxPool':
       return b.global(from[0], 'globalPool', {}, name);
-    case 'ReduceMean': case 'ReduceSum': {
+    case 'ReduceMean': case 'ReduceSum': case 'ReduceL1': case 'ReduceL2': case 'ReduceSumSquare':
+    case 'ReduceMax': case 'ReduceMin': case 'ReduceProd': {
       // Reduced over grid axes: every output reads the whole grid; over others (channels, LayerNorm's last
       // axis when channels-last): position by position.
       const reducesGrid = layout === null || layout.some((a) => out.shape.length === x!.shape.length ? out.shape[a] !== x!.shape[a] : true);

@@ -220,6 +220,55 @@ function reduceAxes(inputs: readonly (ValueInfo | OnnxValue | undefined)[], node
   return (axes ?? Array.from({ length: rank }, (_, i) => i)).map((a) => axisIndex(node, 'axes', a, rank));
 }
 
+/** The reductions beyond mean and sum, each as (initial, accumulate, finish) over one output's inputs. */
+const REDUCTIONS = {
+  ReduceL1: { start: 0, add: (acc: number, v: number) => acc + Math.abs(v), finish: (acc: number) => acc },
+  ReduceL2: { start: 0, add: (acc: number, v: number) => acc + v * v, finish: Math.sqrt },
+  ReduceSumSquare: { start: 0, add: (acc: number, v: number) => acc + v * v, finish: (acc: number) => acc },
+  ReduceMax: { start: -Infinity, add: (acc: number, v: number) => (v > acc || Number.isNaN(v) ? v : acc), finish: (acc: number) => acc },
+  ReduceMin: { start: Infinity, add: (acc: number, v: number) => (v < acc || Number.isNaN(v) ? v : acc), finish: (acc: number) => acc },
+  ReduceProd: { start: 1, add: (acc: number, v: number) => acc * v, finish: (acc: number) => acc },
+} as const;
+
+/**
+ * `out[o] = finish(fold(x over the reduced axes))`, every input element visited once in order, its output index
+ * kept by a running counter (no per-element division). Accumulates in float64.
+ */
+function reduceBy(x: Float32Array, shape: readonly number[], axes: readonly number[], r: { start: number; add: (acc: number, v: number) => number; finish: (acc: number) => number }): Float32Array {
+  const kept = shape.map((n, i) => (axes.includes(i) ? 1 : n));
+  const outSize = kept.reduce((a, b) => a * b, 1);
+  const acc = new Float64Array(outSize).fill(r.start);
+  // Output stride of every input axis (0 along reduced axes).
+  const strides = new Array<number>(shape.length).fill(0);
+  for (let i = shape.length - 1, s = 1; i >= 0; i--) { strides[i] = axes.includes(i) ? 0 : s; s *= kept[i]; }
+  const counter = new Array<number>(shape.length).fill(0);
+  let o = 0;
+  for (let e = 0; e < x.length; e++) {
+    acc[o] = r.add(acc[o], x[e]);
+    for (let d = shape.length - 1; d >= 0; d--) {
+      o += strides[d];
+      if (++counter[d] < shape[d]) break;
+      o -= strides[d] * shape[d];
+      counter[d] = 0;
+    }
+  }
+  return Float32Array.from(acc, r.finish);
+}
+
+function generalReduce(opType: keyof typeof REDUCTIONS): Operator {
+  const base = reduce('sum');
+  return {
+    ...base,
+    run(inputs, node) {
+      const x = required(inputs, 0, node, 'data');
+      const axes = reduceAxes(inputs, node, x.shape.length)!;
+      const [{ shape }] = base.infer(inputs, node);
+      if (axes.length === 0) return [{ type: 'float', shape, data: Float32Array.from(x.data as Float32Array) }];
+      return [{ type: 'float', shape, data: reduceBy(x.data as Float32Array, x.shape, axes, REDUCTIONS[opType]) }];
+    },
+  };
+}
+
 function reduce(kind: 'mean' | 'sum'): Operator {
   return {
     constantInputs: [1],
@@ -288,7 +337,9 @@ export function modeOf(node: NodeContext): PaddingMode {
 /** Normalization, softmax, reductions, matrix products and padding. */
 export const NORMALIZATION_OPERATORS: Record<string, Operator> = {
   BatchNormalization: batchNormalization, LayerNormalization: layerNormalization, InstanceNormalization: instanceNormalization, Softmax: softmaxLike(false), LogSoftmax: softmaxLike(true),
-  MatMul: matMul, Gemm: gemm, ReduceMean: reduce('mean'), ReduceSum: reduce('sum'), Pad: padOperator,
+  MatMul: matMul, Gemm: gemm, ReduceMean: reduce('mean'), ReduceSum: reduce('sum'),
+  ReduceL1: generalReduce('ReduceL1'), ReduceL2: generalReduce('ReduceL2'), ReduceSumSquare: generalReduce('ReduceSumSquare'),
+  ReduceMax: generalReduce('ReduceMax'), ReduceMin: generalReduce('ReduceMin'), ReduceProd: generalReduce('ReduceProd'), Pad: padOperator,
 };
 
 
