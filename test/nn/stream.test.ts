@@ -295,21 +295,27 @@ describe('the per-sample path allocates nothing', () => {
       return checksum;
     };
     for (let round = 0; round < 5; round++) run(20_000); // optimized before we watch: V8's baseline tiers box numbers on the heap
-    const collections: number[] = [];
     // Scavenges (minor collections, detail.kind 1) are what allocation causes; V8 may finish an old-generation
     // marking cycle it began earlier at any time, which says nothing about this loop.
-    const observer = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if (((e as unknown as { detail?: { kind?: number } }).detail)?.kind === constants.NODE_PERFORMANCE_GC_MINOR) collections.push(e.startTime);
-    });
-    observer.observe({ entryTypes: ['gc'] });
-    const started = performance.now();
-    const checksum = run(1_000_000);
-    const finished = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    observer.disconnect();
-    assert.ok(Number.isFinite(checksum));
-    // Allocating even 16 bytes a step would fill the young generation several times over (tens of scavenges).
-    const during = collections.filter((at) => at >= started && at <= finished);
-    assert.deepEqual(during, [], `scavenges while stepping: ${during.length}`);
+    const scavengesDuring = async (steps: number): Promise<number> => {
+      const collections: number[] = [];
+      const observer = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (((e as unknown as { detail?: { kind?: number } }).detail)?.kind === constants.NODE_PERFORMANCE_GC_MINOR) collections.push(e.startTime);
+      });
+      observer.observe({ entryTypes: ['gc'] });
+      const started = performance.now();
+      const checksum = run(steps);
+      const finished = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      observer.disconnect();
+      assert.ok(Number.isFinite(checksum));
+      return collections.filter((at) => at >= started && at <= finished).length;
+    };
+    // On a loaded machine the optimizing compiler (a background thread) may not have finished when the first
+    // window starts, and the baseline code it replaces boxes numbers; a steady state that allocates shows
+    // scavenges in every window. Allocating even 16 bytes a step would fill the young generation tens of times.
+    const counts: number[] = [];
+    for (let attempt = 0; attempt < 3 && !counts.includes(0); attempt++) counts.push(await scavengesDuring(1_000_000));
+    assert.ok(counts.includes(0), `scavenges while stepping, in each of three windows of 10^6 steps: ${counts.join(', ')}`);
   });
 });
