@@ -247,7 +247,10 @@ def counting_macs(batch=1):
         saved[name] = original
         def counted(*args, **kw):
             y = original(*args, **kw)
-            total[0] += count(args, kw, y)
+            # Only layers the input flows through (see model_counts): layers on constants are folded by any
+            # ONNX runtime, atrous included, and run once when the model is planned.
+            if args[0].requires_grad:
+                total[0] += count(args, kw, y)
             return y
         setattr(F, name, counted)
     def weight_of(args, kw):
@@ -417,9 +420,7 @@ def check(name, make, shape, out_dir, opset, block):
                 else:
                     t.add_((torch.rand(t.shape) - 0.5) * 1e-3)
     x = torch.randn(shape, generator=torch.Generator().manual_seed(SEED + 3))
-    params = sum(p.numel() for p in model.parameters())
-    with torch.enable_grad(), counting_macs(shape[0]) as macs:
-        y = model(x)
+    params, macs, y = model_counts(model, x)
     path = os.path.join(out_dir, f'{name}.onnx')
     with exportable_zeroing():
         torch.onnx.export(model, (x,), path, opset_version=opset, input_names=['input'], output_names=['output'],
@@ -429,17 +430,38 @@ def check(name, make, shape, out_dir, opset, block):
     t = time.time()
     measured = measure_support(model, shape, block)
     return {'schema': SCHEMA, 'name': name, 'torch': torch.__version__, 'torchvision': torchvision.__version__, 'seed': SEED,
-            'opset': opset, 'inputShape': shape, 'params': params, 'macs': macs[0], 'measureSeconds': round(time.time() - t, 1), **measured}
+            'opset': opset, 'inputShape': shape, 'params': params, 'macs': macs, 'measureSeconds': round(time.time() - t, 1), **measured}
+
+
+def model_counts(model, x):
+    """(weights, MACs per input sample, output) as an ONNX file of the model holds and runs them.
+
+    Weights: the parameters and the float buffers other than BatchNorm statistics, which an export stores alike
+    as initializers (a file does not say which is which; Swin-V2's coordinate table is such a buffer).
+    MACs: the conv and linear calls the input flows through, found by letting only the input require a
+    gradient (Swin-V2's position-bias MLP over its fixed table runs on constants, which a runtime folds once)."""
+    statistics = {id(b) for m in model.modules() if isinstance(m, nn.modules.batchnorm._NormBase) for b in (m.running_mean, m.running_var) if b is not None}
+    weights = sum(p.numel() for p in model.parameters())
+    weights += sum(b.numel() for b in model.buffers() if b.is_floating_point() and id(b) not in statistics)
+    flags = [p.requires_grad for p in model.parameters()]
+    for p in model.parameters():
+        p.requires_grad_(False)
+    try:
+        with torch.enable_grad(), counting_macs(x.shape[0]) as macs:
+            y = model(x.clone().requires_grad_(True))
+    finally:
+        for p, flag in zip(model.parameters(), flags):
+            p.requires_grad_(flag)
+    return weights, macs[0], y.detach()
 
 
 def count(make, shape):
-    """Parameters and MACs of the model as check() builds it (same seed, same perturbation of its tensors)."""
+    """Weights and MACs of the model as check() builds it (same seed)."""
     torch.manual_seed(SEED)
     model = make().eval()
     x = torch.randn(shape, generator=torch.Generator().manual_seed(SEED + 3))
-    with torch.no_grad(), counting_macs(shape[0]) as macs:
-        model(x)
-    return sum(p.numel() for p in model.parameters()), macs[0]
+    weights, macs, _ = model_counts(model, x)
+    return weights, macs
 
 
 def recount(name, make, result_path):
