@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { OnnxError } from '../../src/errors.js';
 import { loadOnnx } from '../../src/onnx/model.js';
 import { randn } from '../../src/tensor/random.js';
 import { buildModel, type NodeSpec, type TensorSpec } from './build-model.js';
@@ -118,6 +119,14 @@ const CASES: Case[] = [
     { op: 'LayerNormalization', inputs: ['a', 'g2'], outputs: ['y'], attributes: { axis: { i: -2 } } },
   ], initializers: [floats('g', [5], 21), floats('b', [5], 22), floats('g2', [4, 5], 23)] },
   { name: 'ReduceMean by attribute (opset 13)', opset: 13, shape: [2, 3, 4], nodes: one('ReduceMean', { axes: { ints: [2] }, keepdims: { i: 0 } }) },
+  { name: 'Einsum as PyTorch exports it: batched attention with spaces (MaxViT), a table product (MViT-V2), ellipsis, implicit output, a diagonal', opset: 13, shape: [2, 3, 4, 5], nodes: [
+    { op: 'Einsum', inputs: ['x', 'x'], outputs: ['scores'], attributes: { equation: { s: 'B H I D, B H J D -> B H I J' } } },
+    { op: 'Einsum', inputs: ['scores', 'x'], outputs: ['mixed'], attributes: { equation: { s: 'bhij,bhjd->bhid' } } },
+    { op: 'Einsum', inputs: ['mixed', 'table'], outputs: ['rel'], attributes: { equation: { s: 'bhwc,wkc->bhwk' } } },
+    { op: 'Einsum', inputs: ['rel', 'square'], outputs: ['e'], attributes: { equation: { s: '...k,kj' } } },
+    { op: 'Einsum', inputs: ['square'], outputs: ['diag'], attributes: { equation: { s: 'ii->i' } } },
+    { op: 'Mul', inputs: ['e', 'diag'], outputs: ['y'] },
+  ], initializers: [floats('table', [4, 6, 5], 41), floats('square', [6, 6], 42)] },
   { name: 'ReduceL2 (F.normalize in Swin-V2), L1, SumSquare, Max, Min, Prod over axes, kept or dropped', opset: 13, shape: [2, 3, 4], nodes: [
     { op: 'ReduceL2', inputs: ['x'], outputs: ['l2'], attributes: { axes: { ints: [-1] }, keepdims: { i: 1 } } },
     { op: 'Div', inputs: ['x', 'l2'], outputs: ['unit'] },
@@ -174,6 +183,15 @@ describe('every operator equals onnxruntime-node (relative error ≤ 1e-5)', () 
       const actual = loadOnnx(bytes).run({ x }).y;
       assert.deepEqual(actual.shape, expected.shape);
       assert.ok(relativeError(actual, expected) <= 1e-5, `relative error ${relativeError(actual, expected)}`);
+    });
+  }
+});
+
+describe('malformed Einsum equations are refused naming the node and the equation', () => {
+  for (const [equation, why] of [['ij,jk', /2 operand terms for 1 inputs/], ['i1->i', /uses "1"/], ['ij->ik', /outputs k, which no operand has/], ['ijk->i', /indexes 3 axes of an operand with 2/]] as const) {
+    test(equation, () => {
+      const bytes = buildModel({ inputs: [{ name: 'x', dims: [2, 3] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Einsum', inputs: ['x'], outputs: ['y'], name: 'mix', attributes: { equation: { s: equation } } }] });
+      assert.throws(() => loadOnnx(bytes).plan({ x: [2, 3] }), (e: unknown) => e instanceof OnnxError && /mix/.test(e.message) && why.test(e.message));
     });
   }
 });

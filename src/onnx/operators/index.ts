@@ -1,5 +1,6 @@
 import { CONSTANT_OPERATORS } from './constants.js';
 import { CONV_OPERATORS } from './conv.js';
+import { EINSUM_OPERATORS } from './einsum.js';
 import { ELEMENTWISE_OPERATORS } from './elementwise.js';
 import { LAYOUT_OPERATORS } from './layout.js';
 import { NORMALIZATION_OPERATORS } from './normalization.js';
@@ -13,6 +14,7 @@ import { UNPOOL_OPERATORS } from './unpool.js';
 export const OPERATORS: Readonly<Record<string, Operator>> = Object.freeze({
   ...CONV_OPERATORS, ...POOL_OPERATORS, ...NORMALIZATION_OPERATORS, ...ELEMENTWISE_OPERATORS,
   ...LAYOUT_OPERATORS, ...CONSTANT_OPERATORS, ...RESIZE_OPERATORS, ...UNPOOL_OPERATORS, ...SCATTER_OPERATORS,
+  ...EINSUM_OPERATORS,
 });
 
 export type { Operator, NodeContext, ValueInfo } from './operator.js';
