@@ -184,6 +184,11 @@ export interface MergeNode extends NodeBase {
   extraChannels?: number;
   /** The output's channel count when the producer knows it (checked against the inputs'). */
   outChannels?: number;
+  /**
+   * A sum whose inputs' channel counts are not checked, `outChannels` taken as given: an importer merging values
+   * past a global node, where axis 1 no longer holds channels and the file's shapes were checked already.
+   */
+  unchecked?: boolean;
 }
 
 /** Every output reads every input position: global pooling, or a fully connected layer on flattened features. */
@@ -309,6 +314,8 @@ export interface GlobalNodeOptions {
 export interface MergeNodeOptions {
   extraChannels?: number;
   outChannels?: number;
+  /** See {@link MergeNode.unchecked}. */
+  unchecked?: boolean;
 }
 
 /** A whole network as JSON: the input and the layers in order (see {@link LayerSpec}). */
@@ -479,7 +486,7 @@ export class GraphBuilder {
 
   /** Branches meeting by sum (`add`) or channel concatenation (`concat`, optionally with constant channels). */
   merge(from: string[], op: 'add' | 'concat' = 'add', name?: string, options: MergeNodeOptions = {}): string {
-    checkOptionKeys('GraphBuilder.merge', options, optionKeys<MergeNodeOptions>({ extraChannels: true, outChannels: true }));
+    checkOptionKeys('GraphBuilder.merge', options, optionKeys<MergeNodeOptions>({ extraChannels: true, outChannels: true, unchecked: true }));
     const id = this.claim(name, op);
     if (!Array.isArray(from) || from.length < 1) {
       throw new OptionError(id, 'inputs', `${op} needs at least one input node name, got ${describeValue(from)}`);
@@ -487,6 +494,10 @@ export class GraphBuilder {
     const node: MergeNode = { op, name: id, inputs: from.map((f) => this.known(id, f)) };
     if (options.extraChannels !== undefined && options.extraChannels !== 0) node.extraChannels = positive(id, 'extraChannels', options.extraChannels);
     if (options.outChannels !== undefined) node.outChannels = positive(id, 'outChannels', options.outChannels);
+    if (options.unchecked !== undefined) {
+      if (typeof options.unchecked !== 'boolean') throw new OptionError(id, 'unchecked', `unchecked must be true or false, got ${describeValue(options.unchecked)}`);
+      if (options.unchecked) node.unchecked = true;
+    }
     return this.push(node);
   }
 

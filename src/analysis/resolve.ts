@@ -186,6 +186,7 @@ function mergedChannels(node: Extract<GraphNode, { op: 'add' | 'concat' }>, inpu
     return total;
   }
   const widest = Math.max(...counts);
+  if (node.unchecked) return node.outChannels ?? widest;
   if (counts.some((c) => c !== widest && c !== 1)) {
     throw new ShapeError(node.name, 'inputs', `add needs inputs with one channel count (or 1, broadcast), got ${inputs.map((n) => `${n.node.name} ${n.channels}`).join(', ')}`);
   }

@@ -224,7 +224,8 @@ function addNode(
   // Past a global node every output already reads the whole input: what follows (attention, reshapes, norms)
   // changes no field; only weighted layers still add cost.
   if (fed.every((v) => v.layout === null) && !COSTED.has(node.opType)) {
-    return fed.length > 1 && MERGING.has(node.opType) ? b.merge(from, 'add', name) : null;
+    // Axis 1 of values past a global node need not hold channels (MViT-V2's attention terms broadcast there).
+    return fed.length > 1 && MERGING.has(node.opType) ? b.merge(from, 'add', name, { unchecked: true, outChannels: Math.max(1, out.shape[1] ?? 1) }) : null;
   }
   if (NEEDS_NCHW.has(node.opType) && !canonical) {
     throw new NotRepresentable(`${node.opType} on a tensor whose spatial grid is not in [N, C, ...spatial] order (${describeValue(fed[0].info.shape)})`);
@@ -391,7 +392,10 @@ function addNode(
       if (POINTWISE.has(node.opType)) return b.elementwise(from[0], node.opType, name);
       if (MERGING.has(node.opType)) {
         if (from.length === 1) return b.elementwise(from[0], node.opType, name);
-        if (fed.every((v) => v.layout === null)) return b.merge(from, 'add', name);
+        // Past a global node axis 1 need not hold channels (MViT-V2's attention terms broadcast there): the
+        // file's shapes, checked when planning, decide, not the channels the IR last saw.
+        const merged = fed.every((v) => v.global || v.layout === null) ? { unchecked: true, outChannels: Math.max(1, out.shape[1] ?? 1) } : {};
+        if (fed.every((v) => v.layout === null)) return b.merge(from, 'add', name, merged);
         const sizes = fed.map((v) => gridSizes(v.info.shape, v.layout));
         const target = sizes.reduce<number[] | null>((t, size) => (size && (!t || size.some((n, d) => n > t[d])) ? size : t), null)!;
         // A 1×…×1 map broadcast over the grid (squeeze-and-excitation gates, pooled context) is exactly a
@@ -404,7 +408,7 @@ function addNode(
           if (size.every((n) => n === 1)) return b.upsample(source, { factor: target, mode: 'nearest' }, `${name}:broadcast${i}`);
           throw new NotRepresentable(`${node.opType} broadcasts feature maps of different sizes (${sizes.map((v) => v?.join('×')).join(', ')})`);
         });
-        return b.merge(aligned, 'add', name);
+        return b.merge(aligned, 'add', name, merged);
       }
       throw new NotRepresentable(`${node.opType} has no receptive-field model`);
   }

@@ -133,6 +133,30 @@ describe('receptive fields of imported real architectures (narrow copies with th
     assert.equal(report.layers.find((l) => l.name === 'pool')!.macs, 48);
   });
 
+  test('values past a global node merge as the file broadcasts them, whatever channels the IR tracked (MViT-V2)', () => {
+    // [1, 8, 4] tokens plus a per-token term [1, 8, 1] computed through a Linear to 2 features: valid ONNX
+    // broadcasting, though the IR last saw 4 and 2 "channels" on its two inputs.
+    const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [1, 4, 8] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['g'], name: 'squeeze' },
+        { op: 'Mul', inputs: ['x', 'g'], outputs: ['e'], name: 'excite' },
+        { op: 'Transpose', inputs: ['e'], outputs: ['t'], name: 'tokens', attributes: { perm: { ints: [0, 2, 1] } } },
+        { op: 'MatMul', inputs: ['t', 'w'], outputs: ['f'], name: 'linear' },
+        { op: 'ReduceMean', inputs: ['f'], outputs: ['m'], name: 'mean', attributes: { axes: { ints: [2] }, keepdims: { i: 1 } } },
+        { op: 'Add', inputs: ['t', 'm'], outputs: ['y'], name: 'biased' },
+      ],
+      initializers: [{ name: 'w', dims: [4, 2], values: Array(8).fill(0.5) }, ints('unused', [0])],
+    });
+    const { graph, partial } = onnxAnalysisGraph(loadOnnx(bytes));
+    assert.equal(partial, null);
+    const report = analyzeGraph(graph);
+    assert.equal(report.output.global, true);
+    assert.equal(report.layers.find((l) => l.name === 'linear')!.macs, 8 * 8);
+  });
+
   test('a channel shuffle passes the grid through; a channel slice keeps the field with fewer channels', () => {
     const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
     const bytes = buildModel({
