@@ -237,9 +237,10 @@ def small_mvit(name):
 # ---------------------------------------------------------------- counting
 @contextlib.contextmanager
 def counting_macs(batch=1):
-    """Counts weights x output positions of every conv, transposed conv (input positions) and linear call, per
-    input sample: positions and rows are all of the output's over the model's batch (Swin folds its windows into
-    the batch axis, so a linear on [batch x windows, tokens, C] runs windows x tokens rows per sample)."""
+    """Counts weights x output positions of every conv, transposed conv (input positions), linear call and
+    matmul with a constant, per input sample: positions and rows are all of the output's over the model's batch
+    (Swin folds its windows into the batch axis, so a linear on [batch x windows, tokens, C] runs windows x
+    tokens rows per sample)."""
     total = [0]
     saved = {}
     def wrap(name, count):
@@ -261,11 +262,25 @@ def counting_macs(batch=1):
         wrap(f'conv{d}d', lambda a, k, y: weight_of(a, k).numel() * per_sample(y))
         wrap(f'conv_transpose{d}d', lambda a, k, y: weight_of(a, k).numel() * per_sample(a[0]))
     wrap('linear', lambda a, k, y: weight_of(a, k).numel() * (y.numel() // batch // weight_of(a, k).shape[0]))
+    # A matmul of the input's flow with a constant (MViT-V2's temporal relative positions, gathered from a
+    # parameter) is a linear layer in all but name: every output element costs the contracted length. A product
+    # of two values of the flow (attention scores) has no weights and is not counted.
+    matmul = torch.matmul
+    def counted_matmul(a, b, *rest, **kw):
+        y = matmul(a, b, *rest, **kw)
+        if a.requires_grad != b.requires_grad:
+            total[0] += y.numel() // batch * a.shape[-1]
+        return y
+    torch.matmul = counted_matmul
+    tensor_matmul = torch.Tensor.__matmul__
+    torch.Tensor.__matmul__ = lambda a, b: counted_matmul(a, b)
     try:
         yield total
     finally:
         for name, original in saved.items():
             setattr(F, name, original)
+        torch.matmul = matmul
+        torch.Tensor.__matmul__ = tensor_matmul
 
 
 def average_pool(x, kernel, stride, padding, ceil_mode):
