@@ -8,6 +8,22 @@ import { onnxAnalysisGraph } from '../../src/onnx/analysis-graph.js';
 import { buildModel } from './build-model.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'onnx');
+/** An int64 initializer (shapes, axes, split sizes). */
+const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
+/** x [1, 4, 8] made global (squeeze-and-excitation) and read as tokens t [1, 8, 4]. */
+const GLOBAL_TOKENS = [
+  { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['g'], name: 'squeeze' },
+  { op: 'Mul', inputs: ['x', 'g'], outputs: ['e'], name: 'excite' },
+  { op: 'Transpose', inputs: ['e'], outputs: ['t'], name: 'tokens', attributes: { perm: { ints: [0, 2, 1] } } },
+];
+/** The MACs of one layer of a model that analyses to the end as global. */
+const globalLayerMacs = (bytes: Uint8Array, layer: string): number | null => {
+  const { graph, partial } = onnxAnalysisGraph(loadOnnx(bytes));
+  assert.equal(partial, null);
+  const report = analyzeGraph(graph);
+  assert.equal(report.output.global, true);
+  return report.layers.find((l) => l.name === layer)!.macs;
+};
 const analyse = (file: string, shape?: number[]) => {
   const model = loadOnnx(readFileSync(join(FIXTURES, file)));
   const { graph, notes } = onnxAnalysisGraph(model, shape ? { input: shape } : {});
@@ -86,7 +102,6 @@ describe('receptive fields of imported real architectures (narrow copies with th
     // Past a global value the IR keeps its last grid while the file reshapes [1, 8, 8, 4] into 4 windows of 16
     // tokens ([4, 16, 4]): a Linear 4 → 6 there runs 64 rows per input sample, not 16 (once counted as 16), and
     // a Linear back on the 8×8 grid runs 64 positions.
-    const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
     const bytes = buildModel({
       inputs: [{ name: 'x', dims: [1, 2, 8, 8] }], outputs: [{ name: 'y' }],
       nodes: [
@@ -113,52 +128,37 @@ describe('receptive fields of imported real architectures (narrow copies with th
   test('a conv on heads folded into the batch axis past a global value (MViT\'s pooling) still costs its MACs', () => {
     // [1, 4, 8] → global; reshaped to 2 heads × 2 channels ([2, 2, 8]) and pooled by a depthwise conv (k 3,
     // stride 2, pad 1 → 4 positions): 2 channels × 3 taps × 4 positions × 2 heads = 48 MACs per input sample.
-    const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
     const bytes = buildModel({
       inputs: [{ name: 'x', dims: [1, 4, 8] }], outputs: [{ name: 'y' }],
       nodes: [
-        { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['g'], name: 'squeeze' },
-        { op: 'Mul', inputs: ['x', 'g'], outputs: ['e'], name: 'excite' },
-        { op: 'Transpose', inputs: ['e'], outputs: ['t'], name: 'tokens', attributes: { perm: { ints: [0, 2, 1] } } },
+        ...GLOBAL_TOKENS,
         { op: 'Reshape', inputs: ['t', 'heads'], outputs: ['h'], name: 'split_heads' },
         { op: 'Transpose', inputs: ['h'], outputs: ['c'], name: 'channels_first', attributes: { perm: { ints: [1, 2, 0] } } },
         { op: 'Conv', inputs: ['c', 'w'], outputs: ['y'], name: 'pool', attributes: { group: { i: 2 }, strides: { ints: [2] }, pads: { ints: [1, 1] } } },
       ],
       initializers: [ints('heads', [8, 2, 2]), { name: 'w', dims: [2, 1, 3], values: Array(6).fill(0.5) }],
     });
-    const { graph, partial } = onnxAnalysisGraph(loadOnnx(bytes));
-    assert.equal(partial, null);
-    const report = analyzeGraph(graph);
-    assert.equal(report.output.global, true);
-    assert.equal(report.layers.find((l) => l.name === 'pool')!.macs, 48);
+    assert.equal(globalLayerMacs(bytes, 'pool'), 48);
   });
 
   test('values past a global node merge as the file broadcasts them, whatever channels the IR tracked (MViT-V2)', () => {
     // [1, 8, 4] tokens plus a per-token term [1, 8, 1] computed through a Linear to 2 features: valid ONNX
     // broadcasting, though the IR last saw 4 and 2 "channels" on its two inputs.
-    const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
     const bytes = buildModel({
       opset: 13,
       inputs: [{ name: 'x', dims: [1, 4, 8] }], outputs: [{ name: 'y' }],
       nodes: [
-        { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['g'], name: 'squeeze' },
-        { op: 'Mul', inputs: ['x', 'g'], outputs: ['e'], name: 'excite' },
-        { op: 'Transpose', inputs: ['e'], outputs: ['t'], name: 'tokens', attributes: { perm: { ints: [0, 2, 1] } } },
+        ...GLOBAL_TOKENS,
         { op: 'MatMul', inputs: ['t', 'w'], outputs: ['f'], name: 'linear' },
         { op: 'ReduceMean', inputs: ['f'], outputs: ['m'], name: 'mean', attributes: { axes: { ints: [2] }, keepdims: { i: 1 } } },
         { op: 'Add', inputs: ['t', 'm'], outputs: ['y'], name: 'biased' },
       ],
-      initializers: [{ name: 'w', dims: [4, 2], values: Array(8).fill(0.5) }, ints('unused', [0])],
+      initializers: [{ name: 'w', dims: [4, 2], values: Array(8).fill(0.5) }],
     });
-    const { graph, partial } = onnxAnalysisGraph(loadOnnx(bytes));
-    assert.equal(partial, null);
-    const report = analyzeGraph(graph);
-    assert.equal(report.output.global, true);
-    assert.equal(report.layers.find((l) => l.name === 'linear')!.macs, 8 * 8);
+    assert.equal(globalLayerMacs(bytes, 'linear'), 8 * 8);
   });
 
   test('a channel shuffle passes the grid through; a channel slice keeps the field with fewer channels', () => {
-    const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
     const bytes = buildModel({
       inputs: [{ name: 'x', dims: [1, 4, 6, 6] }], outputs: [{ name: 'y' }],
       nodes: [
@@ -182,7 +182,6 @@ describe('receptive fields of imported real architectures (narrow copies with th
   });
 
   test('a WaveNet gate (one conv split into filter and gate by Split or Slice) keeps the dilated field', () => {
-    const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
     const bytes = buildModel({
       opset: 13,
       inputs: [{ name: 'x', dims: [1, 2, 40] }], outputs: [{ name: 'y' }],
@@ -331,7 +330,6 @@ describe('receptive fields of imported real architectures (narrow copies with th
   });
 
   test('GroupNorm as PyTorch exports it (reshape to [N, G, −1], InstanceNormalization, reshape back) is global and keeps the grid', () => {
-    const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, values });
     const bytes = buildModel({
       inputs: [{ name: 'x', dims: [1, 4, 50] }], outputs: [{ name: 'y' }],
       nodes: [
