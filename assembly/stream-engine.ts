@@ -13,6 +13,8 @@
  * A dilated tap reads its input `(taps−1−j)·d` slots back; the plan sizes every history so those slots exist.
  */
 import { madd } from './madd';
+// One set of vectorized transcendentals for the runtime and the streamer (accuracy stated in pointwise.ts).
+import { exp4, gelu4, sigmoid4, tanh4 } from './pointwise';
 
 export const STREAM_OP_CONV: i32 = 1;
 export const STREAM_OP_UNARY: i32 = 2;
@@ -348,41 +350,8 @@ function runStreamBias(op: usize, table: usize, batch: i32, steps: i32): void {
 }
 
 /**
- * e^x on four lanes (Cephes expf: x = n·ln2 + r with n = round(x·log2 e), a degree-6 polynomial in r, 2^n
- * through the exponent bits); relative error about 1e-7 on [−87, 88], inputs clamped to that range. Adding
- * 1.5·2^23 rounds x·log2 e to an integer and leaves that integer in the low mantissa bits, so neither a floor nor
- * a float-to-int conversion is needed.
- */
-// @ts-ignore: decorator
-@inline function exp4(x: v128): v128 {
-  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
-  const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(12582912.0));
-  const n = f32x4.sub(shifted, f32x4.splat(12582912.0));
-  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
-  // The bits of 1.5·2^23 + n are 0x4B400000 + n; (n + 127) << 23 is 2^n as a float.
-  const scale = i32x4.shl(i32x4.add(shifted, i32x4.splat(127 - 0x4b400000)), 23);
-  return f32x4.mul(p, scale);
-}
-
-/** tanh on four lanes as sign(x)·(1 − e^(−2|x|))/(1 + e^(−2|x|)): absolute error about 1e-7, no overflow. */
-// @ts-ignore: decorator
-@inline function tanh4(x: v128): v128 {
-  const e = exp4(f32x4.mul(f32x4.abs(x), f32x4.splat(-2)));
-  const magnitude = f32x4.div(f32x4.sub(f32x4.splat(1), e), f32x4.add(f32x4.splat(1), e));
-  return v128.or(magnitude, v128.and(x, i32x4.splat(0x80000000)));
-}
-
-/**
- * tanh(a)·σ(b) with one division: sign(a)·(1 − e^(−2|a|)) / ((1 + e^(−2|a|))·(1 + e^(−b))); the denominator stays
- * finite because both exponentials are clamped below e^88.
+ * tanh(a)·σ(b) with one division: sign(a)·(1 − e^(−2|a|)) / ((1 + e^(−2|a|))·(1 + e^(−b))). Where e^(−b)
+ * overflows (b below −88.7) the denominator is +∞ and the gate is ±0, its limit.
  */
 // @ts-ignore: decorator
 @inline function gate4(a: v128, b: v128): v128 {
@@ -391,27 +360,4 @@ function runStreamBias(op: usize, table: usize, batch: i32, steps: i32): void {
   const one = f32x4.splat(1);
   const value = f32x4.div(f32x4.sub(one, ea), f32x4.mul(f32x4.add(one, ea), f32x4.add(one, eb)));
   return v128.or(value, v128.and(a, i32x4.splat(0x80000000)));
-}
-
-/** The logistic function 1/(1 + e^(−x)) on four lanes. */
-// @ts-ignore: decorator
-@inline function sigmoid4(x: v128): v128 {
-  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), exp4(f32x4.neg(x))));
-}
-
-/** Exact GELU x·Φ(x) with erf from Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7). */
-// @ts-ignore: decorator
-@inline function gelu4(x: v128): v128 {
-  const z = f32x4.mul(x, f32x4.splat(0.7071067811865476));
-  const az = f32x4.abs(z);
-  const t = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), f32x4.mul(az, f32x4.splat(0.3275911))));
-  let p = f32x4.splat(1.061405429);
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.453152027));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.421413741));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-0.284496736));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.254829592));
-  p = f32x4.mul(p, t);
-  const erfAbs = f32x4.sub(f32x4.splat(1), f32x4.mul(p, exp4(f32x4.neg(f32x4.mul(az, az)))));
-  const erf = v128.or(erfAbs, v128.and(z, i32x4.splat(0x80000000)));
-  return f32x4.mul(f32x4.mul(x, f32x4.splat(0.5)), f32x4.add(f32x4.splat(1), erf));
 }
