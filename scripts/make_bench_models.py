@@ -57,13 +57,14 @@ class GatedWaveNetLayer(nn.Module):
         return x + self.residual(z), self.skip(z)
 
 
-class GatedWaveNet(nn.Module):
-    """2 stacks × dilations 1…512, 64 channels, 256-way output logits."""
+class WaveNetStack(nn.Module):
+    """Input 1×1 conv, `stacks` × dilations 1…2^(layers−1) of `make_layer(channels, dilation)` (each returns the
+    residual output and a skip), then relu → 1×1 → relu → 1×1 to `classes` logits on the summed skips."""
 
-    def __init__(self, channels=64, stacks=2, layers=10, classes=256):
+    def __init__(self, make_layer, channels, layers, stacks, classes):
         super().__init__()
         self.input = nn.Conv1d(1, channels, 1)
-        self.layers = nn.ModuleList([GatedWaveNetLayer(channels, 2 ** (i % layers)) for i in range(stacks * layers)])
+        self.layers = nn.ModuleList([make_layer(channels, 2 ** (i % layers)) for i in range(stacks * layers)])
         self.output1 = nn.Conv1d(channels, channels, 1)
         self.output2 = nn.Conv1d(channels, classes, 1)
 
@@ -74,6 +75,13 @@ class GatedWaveNet(nn.Module):
             x, skip = layer(x)
             skips = skips + skip
         return self.output2(torch.relu(self.output1(torch.relu(skips))))
+
+
+class GatedWaveNet(WaveNetStack):
+    """2 stacks × dilations 1…512, 64 channels, 256-way output logits, gate by chunk."""
+
+    def __init__(self, channels=64, stacks=2, layers=10, classes=256):
+        super().__init__(GatedWaveNetLayer, channels, layers, stacks, classes)
 
 
 class TasNetBlock(nn.Module):
@@ -184,23 +192,11 @@ class WaveNetLayer(nn.Module):
         return x + self.residual(z), self.skip(z)
 
 
-class WaveNet(nn.Module):
+class WaveNet(WaveNetStack):
     """atrous's WaveNet (inChannels 1, 32 residual/gate/skip channels, k=2, 2 stacks × 1…128, 256 classes)."""
 
     def __init__(self, channels=32, layers=8, stacks=2, classes=256):
-        super().__init__()
-        self.input = nn.Conv1d(1, channels, 1)
-        self.layers = nn.ModuleList([WaveNetLayer(channels, 2 ** (i % layers)) for i in range(layers * stacks)])
-        self.output1 = nn.Conv1d(channels, channels, 1)
-        self.output2 = nn.Conv1d(channels, classes, 1)
-
-    def forward(self, x):
-        x = self.input(x)
-        skips = 0
-        for layer in self.layers:
-            x, skip = layer(x)
-            skips = skips + skip
-        return self.output2(torch.relu(self.output1(torch.relu(skips))))
+        super().__init__(WaveNetLayer, channels, layers, stacks, classes)
 
 
 def segmentation_net(classes=8):
