@@ -9,6 +9,7 @@ import { forwardTask, forwardTasks } from './conv-forward';
 import { backwardInputTask, backwardInputTasks } from './conv-backward-input';
 import { backwardWeightTask, backwardWeightTasks } from './conv-backward-weight';
 import { pointwiseTask, pointwiseTasks } from './pointwise';
+import { elementwiseTask, elementwiseTasks, momentsTask, momentsTasks, reduceChannelsTask, reduceChannelsTasks } from './elementwise';
 import { depthwiseBackwardInputTask, depthwiseBackwardInputTasks, depthwiseForwardTask, depthwiseForwardTasks } from './conv-depthwise';
 
 export const OP_STAGE: i32 = 1;
@@ -18,6 +19,13 @@ export const OP_BACKWARD_WEIGHT: i32 = 4;
 export const OP_DEPTHWISE_FORWARD: i32 = 5;
 export const OP_DEPTHWISE_BACKWARD_INPUT: i32 = 6;
 export const OP_POINTWISE: i32 = 16;
+export const OP_ELEMENTWISE: i32 = 17;
+export const OP_REDUCE_CHANNELS: i32 = 18;
+export const OP_MOMENTS: i32 = 19;
+export {
+  ELEMENTWISE_ADD, ELEMENTWISE_SUB, ELEMENTWISE_MUL, ELEMENTWISE_DIV, ELEMENTWISE_PRELU, ELEMENTWISE_RELU, ELEMENTWISE_RELU_BACKWARD,
+  ELEMENTWISE_LEAKY_RELU, ELEMENTWISE_LEAKY_RELU_BACKWARD, ELEMENTWISE_TANH_BACKWARD, ELEMENTWISE_SIGMOID_BACKWARD, ELEMENTWISE_GATE_BACKWARD, ELEMENTWISE_AFFINE,
+} from './elementwise';
 export { KIND_EXP, KIND_TANH, KIND_SIGMOID, KIND_GELU, KIND_GATE, KIND_ERF } from './pointwise';
 
 /** Number of independent tasks of the job described at `params`. */
@@ -30,6 +38,9 @@ export function tasks(params: usize): i32 {
   if (op == OP_DEPTHWISE_FORWARD) return depthwiseForwardTasks(params);
   if (op == OP_DEPTHWISE_BACKWARD_INPUT) return depthwiseBackwardInputTasks(params);
   if (op == OP_POINTWISE) return pointwiseTasks(params);
+  if (op == OP_ELEMENTWISE) return elementwiseTasks(params);
+  if (op == OP_REDUCE_CHANNELS) return reduceChannelsTasks(params);
+  if (op == OP_MOMENTS) return momentsTasks(params);
   return 0;
 }
 
@@ -42,6 +53,9 @@ export function run(params: usize, task: i32): void {
   else if (op == OP_DEPTHWISE_FORWARD) depthwiseForwardTask(params, task);
   else if (op == OP_DEPTHWISE_BACKWARD_INPUT) depthwiseBackwardInputTask(params, task);
   else if (op == OP_POINTWISE) pointwiseTask(params, task);
+  else if (op == OP_ELEMENTWISE) elementwiseTask(params, task);
+  else if (op == OP_REDUCE_CHANNELS) reduceChannelsTask(params, task);
+  else if (op == OP_MOMENTS) momentsTask(params, task);
 }
 
 export { ACTIVATION_NONE, ACTIVATION_RELU, ACTIVATION_LEAKY_RELU, ACTIVATION_CLIP } from './epilogue';

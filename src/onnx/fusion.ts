@@ -24,6 +24,7 @@ import { Attributes } from './attributes.js';
 import type { OnnxNode } from './onnx-graph.js';
 import { convOptions } from './operators/conv.js';
 import { modeOf, padPairs, shiftedMoments } from './operators/normalization.js';
+import { normalize } from '../kernels/pointwise/pointwise-kernels.js';
 import type { NodeContext, Operator, ValueInfo } from './operators/index.js';
 import type { PlannedStep } from './plan.js';
 import { fromTensor, toNumbers, toTensor } from './value.js';
@@ -345,6 +346,22 @@ function fuseGroupNorm(graph: StepGraph, view: PlannedStep, removed: Set<Planned
       const src = values[0]!.data as Float32Array;
       const out = arena?.take(src.length) ?? new Float32Array(src.length);
       const length = perGroup * plane;
+      const onWasm = normalize('GroupNorm', src, xShape[0] * groups, plane, (moments) => {
+        const pairs = new Float32Array(2 * xShape[0] * channels);
+        for (let ng = 0; ng < xShape[0] * groups; ng++) {
+          const g = ng % groups, first = moments[3 * ng], centred = moments[3 * ng + 1], variance = moments[3 * ng + 2];
+          const rstd = 1 / Math.sqrt(variance + eps);
+          const mean = first + centred;
+          for (let k = 0; k < perGroup; k++) {
+            const c = g * perGroup + k, row = ng * perGroup + k;
+            const a = scale[g] * rstd * gamma[c];
+            pairs[2 * row] = a;
+            pairs[2 * row + 1] = shift[g] * gamma[c] + beta[c] - mean * a;
+          }
+        }
+        return pairs;
+      }, out);
+      if (onWasm) return [{ type: 'float', shape: info.shape.slice(), data: out }];
       for (let ng = 0; ng < xShape[0] * groups; ng++) {
         const base = ng * length, g = ng % groups;
         const { centred, variance, first } = shiftedMoments(src, base, length);

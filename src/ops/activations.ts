@@ -2,7 +2,7 @@
  * Pointwise activations and their gradients: relu, leakyRelu, tanh, sigmoid, gelu (exact, erf-based, PyTorch's
  * default). Gradients take whichever of input or output makes them cheapest, as named in each signature.
  */
-import { transcendental } from '../kernels/pointwise/pointwise-kernels.js';
+import { denseLayout, elementwise, transcendental } from '../kernels/pointwise/pointwise-kernels.js';
 import { erfValue, normalCdf } from '../kernels/pointwise/pointwise-js.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkTensor } from './bias.js';
@@ -12,6 +12,7 @@ import { checkSameShape } from './shape-checks.js';
 export function relu(x: Tensor): Tensor {
   checkTensor('relu', 'input', x);
   const out = new Float32Array(x.size);
+  if (elementwise('relu', x.data, null, denseLayout(x.size), out)) return new Tensor(out, x.shape);
   const bits = int32View(x.data), outBits = int32View(out);
   for (let i = 0; i < bits.length; i++) outBits[i] = bits[i] & positiveMask(bits[i]);
   return new Tensor(out, x.shape);
@@ -22,6 +23,7 @@ export function reluBackward(x: Tensor, gradOutput: Tensor): Tensor {
   checkTensor('reluBackward', 'input', x);
   checkSameShape('reluBackward', 'gradOutput', gradOutput, x.shape);
   const out = new Float32Array(x.size);
+  if (elementwise('reluBackward', x.data, gradOutput.data, denseLayout(x.size), out)) return new Tensor(out, x.shape);
   const bits = int32View(x.data), gBits = int32View(gradOutput.data), outBits = int32View(out);
   for (let i = 0; i < bits.length; i++) outBits[i] = gBits[i] & positiveMask(bits[i]);
   return new Tensor(out, x.shape);
@@ -31,7 +33,9 @@ export function reluBackward(x: Tensor, gradOutput: Tensor): Tensor {
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   checkTensor('leakyRelu', 'input', x);
   const d = x.data, out = new Float32Array(d.length);
-  for (let i = 0; i < d.length; i++) out[i] = d[i] > 0 ? d[i] : slope * d[i];
+  if (elementwise('leakyRelu', d, null, denseLayout(d.length), out, slope)) return new Tensor(out, x.shape);
+  const s = Math.fround(slope);
+  for (let i = 0; i < d.length; i++) out[i] = d[i] > 0 ? d[i] : s * d[i];
   return new Tensor(out, x.shape);
 }
 
@@ -40,7 +44,9 @@ export function leakyReluBackward(x: Tensor, gradOutput: Tensor, slope = 0.01): 
   checkTensor('leakyReluBackward', 'input', x);
   checkSameShape('leakyReluBackward', 'gradOutput', gradOutput, x.shape);
   const d = x.data, g = gradOutput.data, out = new Float32Array(d.length);
-  for (let i = 0; i < d.length; i++) out[i] = d[i] > 0 ? g[i] : slope * g[i];
+  if (elementwise('leakyReluBackward', d, g, denseLayout(d.length), out, slope)) return new Tensor(out, x.shape);
+  const s = Math.fround(slope);
+  for (let i = 0; i < d.length; i++) out[i] = d[i] > 0 ? g[i] : s * g[i];
   return new Tensor(out, x.shape);
 }
 
@@ -54,6 +60,7 @@ export function tanhBackward(y: Tensor, gradOutput: Tensor): Tensor {
   checkTensor('tanhBackward', 'input', y);
   checkSameShape('tanhBackward', 'gradOutput', gradOutput, y.shape);
   const t = y.data, g = gradOutput.data, out = new Float32Array(t.length);
+  if (elementwise('tanhBackward', t, g, denseLayout(t.length), out)) return new Tensor(out, y.shape);
   for (let i = 0; i < t.length; i++) out[i] = g[i] * (1 - t[i] * t[i]);
   return new Tensor(out, y.shape);
 }
@@ -68,6 +75,7 @@ export function sigmoidBackward(y: Tensor, gradOutput: Tensor): Tensor {
   checkTensor('sigmoidBackward', 'input', y);
   checkSameShape('sigmoidBackward', 'gradOutput', gradOutput, y.shape);
   const s = y.data, g = gradOutput.data, out = new Float32Array(s.length);
+  if (elementwise('sigmoidBackward', s, g, denseLayout(s.length), out)) return new Tensor(out, y.shape);
   for (let i = 0; i < s.length; i++) out[i] = g[i] * s[i] * (1 - s[i]);
   return new Tensor(out, y.shape);
 }

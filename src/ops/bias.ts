@@ -1,4 +1,5 @@
 import { ShapeError, describeValue } from '../errors.js';
+import { reduceChannels } from '../kernels/pointwise/pointwise-kernels.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Checks an optional bias of `channels` values and returns its data. */
@@ -14,6 +15,7 @@ export function checkBias(op: string, bias: Tensor | null | undefined, channels:
 /** The bias gradient: dy `[N, C, P]` summed over batch and positions → `[C]`. */
 export function biasGradient(dy: Float32Array, batch: number, channels: number, positions: number): Tensor {
   const grad = new Float32Array(channels);
+  if (reduceChannels(dy, batch, channels, positions, grad)) return new Tensor(grad, [channels]);
   for (let n = 0; n < batch; n++) {
     for (let c = 0; c < channels; c++) {
       const base = (n * channels + c) * positions;

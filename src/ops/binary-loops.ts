@@ -3,6 +3,7 @@
  * strides allow (a per-channel bias over `[N, C, L]` becomes C rows of L), then one monomorphic loop per op and
  * stride pattern — no per-element closure, so V8 keeps each loop tight.
  */
+import { elementwise, type ElementwiseKind, type ElementwiseLayout } from '../kernels/pointwise/pointwise-kernels.js';
 import { broadcastShapes, broadcastStrides } from './broadcast.js';
 
 /** The arithmetic ops, as numbered in the loops below; PRelu is `a < 0 ? a·b : a` (b the slope). */
@@ -45,6 +46,8 @@ export function arithmeticInto(op: Arithmetic, a: Float32Array, aShape: readonly
   const { shape, strideA, strideB } = collapseBroadcast(aShape, bShape, target);
   const rank = shape.length;
   const inner = shape[rank - 1], ia = strideA[rank - 1], ib = strideB[rank - 1];
+  const layout = wasmLayout(shape, strideA, strideB);
+  if (layout && elementwise(WASM_KIND[op], a, b, layout, out)) return;
   const rows = out.length / inner;
   if (rows === 1) { row(op, a, 0, ia, b, 0, ib, out, 0, inner); return; }
   const counter = new Array<number>(rank - 1).fill(0);
@@ -58,6 +61,25 @@ export function arithmeticInto(op: Arithmetic, a: Float32Array, aShape: readonly
       counter[d] = 0;
     }
   }
+}
+
+const WASM_KIND: Record<Arithmetic, ElementwiseKind> = { 0: 'add', 1: 'sub', 2: 'mul', 3: 'div', 4: 'prelu' };
+
+/**
+ * The collapsed broadcast as the WASM kernels' row layout (up to two outer dimensions, unit or zero inner strides),
+ * or null for the rarer shapes the JS loops take.
+ */
+function wasmLayout(shape: number[], strideA: number[], strideB: number[]): ElementwiseLayout | null {
+  const rank = shape.length;
+  if (rank > 3) return null;
+  const aInner = strideA[rank - 1], bInner = strideB[rank - 1];
+  if ((aInner !== 0 && aInner !== 1) || (bInner !== 0 && bInner !== 1) || aInner + bInner === 0) return null;
+  const outer = shape.slice(0, rank - 1), sa = strideA.slice(0, rank - 1), sb = strideB.slice(0, rank - 1);
+  while (outer.length < 2) { outer.unshift(1); sa.unshift(0); sb.unshift(0); }
+  return {
+    rows: outer[0] * outer[1], length: shape[rank - 1], r0Count: outer[1],
+    aStride0: sa[1], aStride1: sa[0], bStride0: sb[1], bStride1: sb[0], aInner, bInner,
+  };
 }
 
 function row(op: Arithmetic, a: Float32Array, oa: number, ia: number, b: Float32Array, ob: number, ib: number, out: Float32Array, o: number, n: number): void {

@@ -3,7 +3,7 @@
  * kernels and one product, and a gradient that produces both operands' gradients in a single sweep (instead of a
  * product's two gradients plus tanh's and sigmoid's, four passes and four arrays).
  */
-import { transcendental } from '../kernels/pointwise/pointwise-kernels.js';
+import { denseLayout, elementwise, transcendental } from '../kernels/pointwise/pointwise-kernels.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkTensor } from './bias.js';
 import { checkSameShape } from './shape-checks.js';
@@ -28,7 +28,7 @@ export function gatedActivation(filter: Tensor, gate: Tensor): GatedActivation {
   const t = transcendental('tanh', filter.data, new Float32Array(filter.size));
   const s = transcendental('sigmoid', gate.data, new Float32Array(gate.size));
   const out = new Float32Array(filter.size);
-  for (let i = 0; i < out.length; i++) out[i] = t[i] * s[i];
+  if (!elementwise('mul', t, s, denseLayout(out.length), out)) for (let i = 0; i < out.length; i++) out[i] = t[i] * s[i];
   return { output: new Tensor(out, filter.shape), tanh: t, sigmoid: s };
 }
 
@@ -37,6 +37,9 @@ export function gatedActivationBackward(forward: GatedActivation, gradOutput: Te
   checkSameShape('gatedActivationBackward', 'gradOutput', gradOutput, forward.output.shape);
   const t = forward.tanh, s = forward.sigmoid, g = gradOutput.data;
   const dFilter = new Float32Array(t.length), dGate = new Float32Array(t.length);
+  if (elementwise('gateBackward', t, s, denseLayout(t.length), dFilter, 0, { c: g, out2: dGate })) {
+    return { filter: new Tensor(dFilter, gradOutput.shape), gate: new Tensor(dGate, gradOutput.shape) };
+  }
   for (let i = 0; i < t.length; i++) {
     const gs = g[i] * s[i];
     dFilter[i] = gs * (1 - t[i] * t[i]);

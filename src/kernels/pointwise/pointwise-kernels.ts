@@ -1,7 +1,11 @@
 /**
- * The transcendental pointwise kernels (exp, tanh, sigmoid, GELU, erf) and WaveNet's fused gate, dispatched like
- * the convolutions: WebAssembly SIMD (four lanes, split over the worker pool) when the `wasm` backend is active,
- * plain JS loops otherwise. Both agree to a few float32 ulps (see assembly/pointwise.ts for the bounds).
+ * The pointwise kernels, dispatched like the convolutions: WebAssembly SIMD (four lanes, split over the worker
+ * pool) when the `wasm` backend is active, plain JS loops otherwise.
+ * - transcendental (exp, tanh, sigmoid, GELU, erf) and WaveNet's fused gate: both agree to a few float32 ulps
+ *   (see assembly/pointwise.ts for the bounds);
+ * - memory-bound ops (arithmetic, relu, activation gradients, the bias gradient's channel sums): `elementwise` and
+ *   `reduceChannels` run them in WASM and return true, or return false and leave the op to its own JS loop
+ *   (backend `js`, small tensors, or operands the module cannot hold). Accuracy: assembly/elementwise.ts.
  */
 import { activeKernels } from '../backend.js';
 // Registers the backends, so ops that import these kernels directly work without the package entry point.
@@ -10,8 +14,13 @@ import { wasmRuntime } from '../wasm/wasm-runtime.js';
 import { gateJs, transcendentalJs } from './pointwise-js.js';
 import type { GateLayout, TranscendentalKind } from './pointwise-kind.js';
 import { gateWasm, transcendentalWasm } from './pointwise-wasm.js';
+import { elementwiseWasm, normalizeWasm, reduceChannelsWasm, type ElementwiseKind, type ElementwiseLayout } from './elementwise-wasm.js';
 
 export type { GateLayout, TranscendentalKind } from './pointwise-kind.js';
+export { denseLayout, type ElementwiseKind, type ElementwiseLayout } from './elementwise-wasm.js';
+
+/** Below this many values a JS loop is as fast: a WASM job costs a few microseconds to lay out and start. */
+const WASM_MIN_VALUES = 2048;
 
 /** `out[i] = f(x[i])`; `out` may be `x` (in place). Returns `out`. */
 export function transcendental(kind: TranscendentalKind, x: Float32Array, out: Float32Array): Float32Array {
@@ -25,4 +34,37 @@ export function gate(src: Float32Array, layout: GateLayout, out: Float32Array): 
   const rt = activeKernels().name === 'wasm' ? wasmRuntime() : null;
   if (!rt || !gateWasm(rt, src, layout, out)) gateJs(src, layout, out);
   return out;
+}
+
+/**
+ * `out = kind(a, b)` over `layout` on the WASM kernels; false when they are not in use here (the caller runs its
+ * JS loop). `param`: leaky relu's slope. `extra`: dy and the second output of the gate's gradient.
+ */
+export function elementwise(
+  kind: ElementwiseKind, a: Float32Array, b: Float32Array | null, layout: ElementwiseLayout, out: Float32Array,
+  param = 0, extra?: { c: Float32Array; out2: Float32Array },
+): boolean {
+  if (layout.rows * layout.length < WASM_MIN_VALUES || activeKernels().name !== 'wasm') return false;
+  const rt = wasmRuntime();
+  return rt !== null && elementwiseWasm(rt, kind, a, b, layout, out, param, extra);
+}
+
+/** `out[c] = Σ_n Σ_p dy[n, c, p]` for dy `[batch, channels, positions]` on the WASM kernels; false as above. */
+export function reduceChannels(dy: Float32Array, batch: number, channels: number, positions: number, out: Float32Array): boolean {
+  if (dy.length < WASM_MIN_VALUES || activeKernels().name !== 'wasm') return false;
+  const rt = wasmRuntime();
+  return rt !== null && reduceChannelsWasm(rt, dy, batch, channels, positions, out);
+}
+
+/**
+ * Normalization over `regions` contiguous regions with a per-row affine (see `normalizeWasm`) on the WASM kernels;
+ * false as above. `coefficients` turns the regions' moments (first, centred mean, variance per region, float64)
+ * into [scale, shift] pairs, one per row of `plane` floats.
+ */
+export function normalize(
+  op: string, src: Float32Array, regions: number, plane: number, coefficients: (moments: Float64Array) => Float32Array, out: Float32Array,
+): boolean {
+  if (src.length < WASM_MIN_VALUES || activeKernels().name !== 'wasm') return false;
+  const rt = wasmRuntime();
+  return rt !== null && normalizeWasm(rt, op, src, regions, plane, coefficients, out);
 }

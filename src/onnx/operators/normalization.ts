@@ -1,3 +1,4 @@
+import { normalize } from '../../kernels/pointwise/pointwise-kernels.js';
 import { OnnxError, describeValue } from '../../errors.js';
 import { batchNorm } from '../../ops/batch-norm.js';
 import { gemmNN } from '../../kernels/js/gemm.js';
@@ -98,6 +99,17 @@ const instanceNormalization: Operator = {
     const planes = x.shape[0] * channels;
     const src = x.data as Float32Array; // infer checked the type: float
     const out = new Float32Array(src.length);
+    const onWasm = normalize('InstanceNormalization', src, planes, plane, (moments) => {
+      const pairs = new Float32Array(2 * planes);
+      for (let p = 0; p < planes; p++) {
+        const c = p % channels, first = moments[3 * p], centred = moments[3 * p + 1], variance = moments[3 * p + 2];
+        const gain = scale[c] / Math.sqrt(variance + eps);
+        pairs[2 * p] = gain;
+        pairs[2 * p + 1] = shift[c] - (first + centred) * gain;
+      }
+      return pairs;
+    }, out);
+    if (onWasm) return [{ type: 'float', shape: x.shape.slice(), data: out }];
     for (let p = 0; p < planes; p++) {
       const base = p * plane;
       const c = p % channels;
