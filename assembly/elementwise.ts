@@ -61,6 +61,8 @@ export const ELEMENTWISE_SIGMOID_BACKWARD: i32 = 11;
 export const ELEMENTWISE_GATE_BACKWARD: i32 = 12;
 /** `a·scale + shift` with B pointing at the row's [scale, shift] pair (B_STRIDE0 = 2): a normalization's affine. */
 export const ELEMENTWISE_AFFINE: i32 = 13;
+/** `a·k0 + c·k1 + k2` with B pointing at the row's [k0, k1, k2] (B_STRIDE0 = 3) and C dense: batch norm's dx. */
+export const ELEMENTWISE_AFFINE2: i32 = 14;
 
 export function elementwiseTasks(params: usize): i32 {
   const length = p.slot(params, LENGTH), rows = p.slot(params, ROWS);
@@ -111,6 +113,10 @@ export function elementwiseTask(params: usize, task: i32): void {
   else if (kind == ELEMENTWISE_TANH_BACKWARD) sweep(ELEMENTWISE_TANH_BACKWARD, a, b, dst, n, 0);
   else if (kind == ELEMENTWISE_SIGMOID_BACKWARD) sweep(ELEMENTWISE_SIGMOID_BACKWARD, a, b, dst, n, 0);
   else if (kind == ELEMENTWISE_AFFINE) affine(a, f32x4.splat(load<f32>(bRow)), f32x4.splat(load<f32>(bRow, 4)), dst, n);
+  else if (kind == ELEMENTWISE_AFFINE2) {
+    const c = <usize>p.slot(params, C) + denseOffset;
+    affine2(a, c, f32x4.splat(load<f32>(bRow)), f32x4.splat(load<f32>(bRow, 4)), f32x4.splat(load<f32>(bRow, 8)), dst, n);
+  }
   else if (kind == ELEMENTWISE_GATE_BACKWARD) {
     const c = <usize>p.slot(params, C) + denseOffset, dst2 = <usize>p.slot(params, DST2) + denseOffset;
     gateBackward(a, b, c, dst, dst2, n);
@@ -211,6 +217,111 @@ export function elementwiseTask(params: usize, task: i32): void {
     const at = <usize>i << 2;
     store<f32>(dst + at, load<f32>(a + at) * f32x4.extract_lane(scale, 0) + f32x4.extract_lane(shift, 0));
   }
+}
+
+// @ts-ignore: decorator
+@inline function affine2(a: usize, c: usize, k0: v128, k1: v128, k2: v128, dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    v128.store(dst + at, f32x4.add(f32x4.add(f32x4.mul(v128.load(a + at), k0), f32x4.mul(v128.load(c + at), k1)), k2));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    store<f32>(dst + at, load<f32>(a + at) * f32x4.extract_lane(k0, 0) + load<f32>(c + at) * f32x4.extract_lane(k1, 0) + f32x4.extract_lane(k2, 0));
+  }
+}
+
+/** Channel c's first row (LENGTH floats) in a [BATCH][ROWS][LENGTH] tensor at A. */
+// @ts-ignore: decorator
+@inline function channelRows(params: usize, c: i32): usize {
+  return <usize>p.slot(params, A) + ((<usize>c * <usize>p.slot(params, LENGTH)) << 2);
+}
+
+export function channelMomentsTasks(params: usize): i32 {
+  return p.slot(params, ROWS);
+}
+
+/**
+ * Batch norm's statistics of channel c of a [BATCH][ROWS][LENGTH] tensor, in two float64 passes as the JS loop:
+ * the mean, then the mean of squared deviations from it. Stored as [mean, variance] float64s at DST + 16c.
+ */
+export function channelMomentsTask(params: usize, c: i32): void {
+  const batch = p.slot(params, BATCH), channels = p.slot(params, ROWS), length = p.slot(params, LENGTH);
+  const rowBytes = (<usize>channels * <usize>length) << 2;
+  const first = channelRows(params, c);
+  let s01 = f64x2.splat(0), s23 = f64x2.splat(0), tail: f64 = 0;
+  for (let n = 0; n < batch; n++) {
+    const row = first + <usize>n * rowBytes;
+    let i = 0;
+    for (; i + 4 <= length; i += 4) {
+      const v = v128.load(row + (<usize>i << 2));
+      s01 = f64x2.add(s01, f64x2.promote_low_f32x4(v));
+      s23 = f64x2.add(s23, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+    }
+    for (; i < length; i++) tail += <f64>load<f32>(row + (<usize>i << 2));
+  }
+  const count = <f64>batch * <f64>length;
+  const both = f64x2.add(s01, s23);
+  const mean = (f64x2.extract_lane(both, 0) + f64x2.extract_lane(both, 1) + tail) / count;
+  const m = f64x2.splat(mean);
+  let q01 = f64x2.splat(0), q23 = f64x2.splat(0), qTail: f64 = 0;
+  for (let n = 0; n < batch; n++) {
+    const row = first + <usize>n * rowBytes;
+    let i = 0;
+    for (; i + 4 <= length; i += 4) {
+      const v = v128.load(row + (<usize>i << 2));
+      const d01 = f64x2.sub(f64x2.promote_low_f32x4(v), m), d23 = f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), m);
+      q01 = f64x2.add(q01, f64x2.mul(d01, d01));
+      q23 = f64x2.add(q23, f64x2.mul(d23, d23));
+    }
+    for (; i < length; i++) {
+      const d = <f64>load<f32>(row + (<usize>i << 2)) - mean;
+      qTail += d * d;
+    }
+  }
+  const q = f64x2.add(q01, q23);
+  const out = <usize>p.slot(params, DST) + (<usize>c << 4);
+  store<f64>(out, mean);
+  store<f64>(out, (f64x2.extract_lane(q, 0) + f64x2.extract_lane(q, 1) + qTail) / count, 8);
+}
+
+/**
+ * Batch norm's gradient sums of channel c: Σ dy and Σ dy·(x − mean)·invStd over the batch and positions, in float64
+ * as the JS loop, with A = dy, C = x and [mean, invStd] float64s read at B + 16c; stored as two float64s at DST + 16c.
+ */
+export function channelGradientSumsTask(params: usize, c: i32): void {
+  const batch = p.slot(params, BATCH), channels = p.slot(params, ROWS), length = p.slot(params, LENGTH);
+  const rowBytes = (<usize>channels * <usize>length) << 2;
+  const offset = (<usize>c * <usize>length) << 2;
+  const gFirst = <usize>p.slot(params, A) + offset, xFirst = <usize>p.slot(params, C) + offset;
+  const stats = <usize>p.slot(params, B) + (<usize>c << 4);
+  const mean = load<f64>(stats), invStd = load<f64>(stats, 8);
+  const m = f64x2.splat(mean), k = f64x2.splat(invStd);
+  let g01 = f64x2.splat(0), g23 = f64x2.splat(0), gx01 = f64x2.splat(0), gx23 = f64x2.splat(0);
+  let gTail: f64 = 0, gxTail: f64 = 0;
+  for (let n = 0; n < batch; n++) {
+    const gRow = gFirst + <usize>n * rowBytes, xRow = xFirst + <usize>n * rowBytes;
+    let i = 0;
+    for (; i + 4 <= length; i += 4) {
+      const at = <usize>i << 2;
+      const vg = v128.load(gRow + at), vx = v128.load(xRow + at);
+      const ga = f64x2.promote_low_f32x4(vg), gb = f64x2.promote_low_f32x4(i32x4.shuffle(vg, vg, 2, 3, 0, 1));
+      const xa = f64x2.promote_low_f32x4(vx), xb = f64x2.promote_low_f32x4(i32x4.shuffle(vx, vx, 2, 3, 0, 1));
+      g01 = f64x2.add(g01, ga); g23 = f64x2.add(g23, gb);
+      gx01 = f64x2.add(gx01, f64x2.mul(f64x2.mul(ga, f64x2.sub(xa, m)), k));
+      gx23 = f64x2.add(gx23, f64x2.mul(f64x2.mul(gb, f64x2.sub(xb, m)), k));
+    }
+    for (; i < length; i++) {
+      const g = <f64>load<f32>(gRow + (<usize>i << 2));
+      gTail += g;
+      gxTail += g * (<f64>load<f32>(xRow + (<usize>i << 2)) - mean) * invStd;
+    }
+  }
+  const gs = f64x2.add(g01, g23), gxs = f64x2.add(gx01, gx23);
+  const out = <usize>p.slot(params, DST) + (<usize>c << 4);
+  store<f64>(out, f64x2.extract_lane(gs, 0) + f64x2.extract_lane(gs, 1) + gTail);
+  store<f64>(out, f64x2.extract_lane(gxs, 0) + f64x2.extract_lane(gxs, 1) + gxTail, 8);
 }
 
 export function momentsTasks(params: usize): i32 {

@@ -9,7 +9,11 @@ import { forwardTask, forwardTasks } from './conv-forward';
 import { backwardInputTask, backwardInputTasks } from './conv-backward-input';
 import { backwardWeightTask, backwardWeightTasks } from './conv-backward-weight';
 import { pointwiseTask, pointwiseTasks } from './pointwise';
-import { elementwiseTask, elementwiseTasks, momentsTask, momentsTasks, reduceChannelsTask, reduceChannelsTasks } from './elementwise';
+import {
+  channelGradientSumsTask, channelMomentsTask, channelMomentsTasks, elementwiseTask, elementwiseTasks, momentsTask, momentsTasks,
+  reduceChannelsTask, reduceChannelsTasks,
+} from './elementwise';
+import { softmaxCrossEntropyTask, softmaxCrossEntropyTasks } from './softmax-cross-entropy';
 import { depthwiseBackwardInputTask, depthwiseBackwardInputTasks, depthwiseForwardTask, depthwiseForwardTasks } from './conv-depthwise';
 
 export const OP_STAGE: i32 = 1;
@@ -22,9 +26,12 @@ export const OP_POINTWISE: i32 = 16;
 export const OP_ELEMENTWISE: i32 = 17;
 export const OP_REDUCE_CHANNELS: i32 = 18;
 export const OP_MOMENTS: i32 = 19;
+export const OP_CHANNEL_MOMENTS: i32 = 20;
+export const OP_CHANNEL_GRADIENT_SUMS: i32 = 21;
+export const OP_SOFTMAX_CROSS_ENTROPY: i32 = 22;
 export {
   ELEMENTWISE_ADD, ELEMENTWISE_SUB, ELEMENTWISE_MUL, ELEMENTWISE_DIV, ELEMENTWISE_PRELU, ELEMENTWISE_RELU, ELEMENTWISE_RELU_BACKWARD,
-  ELEMENTWISE_LEAKY_RELU, ELEMENTWISE_LEAKY_RELU_BACKWARD, ELEMENTWISE_TANH_BACKWARD, ELEMENTWISE_SIGMOID_BACKWARD, ELEMENTWISE_GATE_BACKWARD, ELEMENTWISE_AFFINE,
+  ELEMENTWISE_LEAKY_RELU, ELEMENTWISE_LEAKY_RELU_BACKWARD, ELEMENTWISE_TANH_BACKWARD, ELEMENTWISE_SIGMOID_BACKWARD, ELEMENTWISE_GATE_BACKWARD, ELEMENTWISE_AFFINE, ELEMENTWISE_AFFINE2,
 } from './elementwise';
 export { KIND_EXP, KIND_TANH, KIND_SIGMOID, KIND_GELU, KIND_GATE, KIND_ERF } from './pointwise';
 
@@ -41,6 +48,8 @@ export function tasks(params: usize): i32 {
   if (op == OP_ELEMENTWISE) return elementwiseTasks(params);
   if (op == OP_REDUCE_CHANNELS) return reduceChannelsTasks(params);
   if (op == OP_MOMENTS) return momentsTasks(params);
+  if (op == OP_CHANNEL_MOMENTS || op == OP_CHANNEL_GRADIENT_SUMS) return channelMomentsTasks(params);
+  if (op == OP_SOFTMAX_CROSS_ENTROPY) return softmaxCrossEntropyTasks(params);
   return 0;
 }
 
@@ -56,6 +65,9 @@ export function run(params: usize, task: i32): void {
   else if (op == OP_ELEMENTWISE) elementwiseTask(params, task);
   else if (op == OP_REDUCE_CHANNELS) reduceChannelsTask(params, task);
   else if (op == OP_MOMENTS) momentsTask(params, task);
+  else if (op == OP_CHANNEL_MOMENTS) channelMomentsTask(params, task);
+  else if (op == OP_CHANNEL_GRADIENT_SUMS) channelGradientSumsTask(params, task);
+  else if (op == OP_SOFTMAX_CROSS_ENTROPY) softmaxCrossEntropyTask(params, task);
 }
 
 export { ACTIVATION_NONE, ACTIVATION_RELU, ACTIVATION_LEAKY_RELU, ACTIVATION_CLIP } from './epilogue';

@@ -4,6 +4,7 @@
  * the batch's mean and unbiased variance by `momentum`; evaluation mode uses the running statistics.
  */
 import { OptionError, ShapeError, describeValue } from '../errors.js';
+import { batchNormBackwardKernel, batchNormKernel } from '../kernels/pointwise/pointwise-kernels.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkTensor } from './bias.js';
 import { checkSameShape } from './shape-checks.js';
@@ -42,24 +43,31 @@ export interface BatchNormGradients {
  */
 export function batchNorm(x: Tensor, options: BatchNormOptions = {}): Tensor {
   checkOptionKeys('batchNorm', options, optionKeys<typeof options>({ weight: true, bias: true, runningMean: true, runningVar: true, training: true, momentum: true, eps: true }));
-  const s = statistics('batchNorm', x, options);
+  const layout = prepare('batchNorm', x, options);
   const out = new Float32Array(x.size);
-  const X = x.data;
-  for (let n = 0; n < s.batch; n++) {
-    for (let c = 0; c < s.channels; c++) {
-      const scale = s.gamma[c] * s.invStd[c];
-      const shift = s.beta[c] - s.mean[c] * scale;
-      const base = (n * s.channels + c) * s.positions;
-      for (let p = 0; p < s.positions; p++) out[base + p] = X[base + p] * scale + shift;
+  // The WASM kernels (statistics, then one affine pass) when the backend runs them; the JS loops otherwise.
+  let moments = batchNormKernel(x.data, layout, layout.given, (m) => affinePairs(layout, m), out);
+  if (!moments) {
+    moments = layout.given ?? batchMoments(x.data, layout);
+    const X = x.data;
+    for (let n = 0; n < layout.batch; n++) {
+      for (let c = 0; c < layout.channels; c++) {
+        const invStd = 1 / Math.sqrt(moments[2 * c + 1] + layout.eps);
+        const scale = layout.gamma[c] * invStd;
+        const shift = layout.beta[c] - moments[2 * c] * scale;
+        const base = (n * layout.channels + c) * layout.positions;
+        for (let p = 0; p < layout.positions; p++) out[base + p] = X[base + p] * scale + shift;
+      }
     }
   }
-  if (s.training && options.runningMean && options.runningVar) {
+  if (layout.training && options.runningMean && options.runningVar) {
     const momentum = options.momentum ?? 0.1;
-    const count = s.batch * s.positions;
+    const count = layout.batch * layout.positions;
     const RM = options.runningMean.data, RV = options.runningVar.data;
-    for (let c = 0; c < s.channels; c++) {
-      const unbiased = count > 1 ? s.variance[c] * count / (count - 1) : s.variance[c];
-      RM[c] = (1 - momentum) * RM[c] + momentum * s.mean[c];
+    for (let c = 0; c < layout.channels; c++) {
+      const variance = moments[2 * c + 1];
+      const unbiased = count > 1 ? variance * count / (count - 1) : variance;
+      RM[c] = (1 - momentum) * RM[c] + momentum * moments[2 * c];
       RV[c] = (1 - momentum) * RV[c] + momentum * unbiased;
     }
   }
@@ -72,19 +80,41 @@ export function batchNorm(x: Tensor, options: BatchNormOptions = {}): Tensor {
  */
 export function batchNormBackward(x: Tensor, gradOutput: Tensor, options: BatchNormOptions = {}): BatchNormGradients {
   checkOptionKeys('batchNormBackward', options, optionKeys<typeof options>({ weight: true, bias: true, runningMean: true, runningVar: true, training: true, momentum: true, eps: true }));
-  const s = statistics('batchNormBackward', x, options);
+  const layout = prepare('batchNormBackward', x, options);
   checkSameShape('batchNormBackward', 'gradOutput', gradOutput, x.shape);
   const X = x.data, G = gradOutput.data;
+  const { channels, training, eps, gamma } = layout;
   const gradInput = new Float32Array(x.size);
-  const gradWeight = new Float32Array(s.channels);
-  const gradBias = new Float32Array(s.channels);
-  const count = s.batch * s.positions;
-  for (let c = 0; c < s.channels; c++) {
+  const gradWeight = new Float32Array(channels);
+  const gradBias = new Float32Array(channels);
+  const count = layout.batch * layout.positions;
+  const invStdOf = (moments: Float64Array, c: number): number => 1 / Math.sqrt(moments[2 * c + 1] + eps);
+  const sums = batchNormBackwardKernel(X, G, layout, layout.given,
+    (moments) => Float64Array.from({ length: 2 * channels }, (_, i) => (i % 2 === 0 ? moments[i] : invStdOf(moments, (i - 1) / 2))),
+    (sums, moments) => {
+      // dx = scale·(dy − mean(dy) − (x − μ)·invStd·mean(dy·x̂)) = dy·k0 + x·k1 + k2; evaluation mode: dy·scale.
+      const k = new Float32Array((training ? 3 : 2) * channels);
+      for (let c = 0; c < channels; c++) {
+        const invStd = invStdOf(moments, c), scale = gamma[c] * invStd;
+        if (!training) { k[2 * c] = scale; continue; }
+        const meanG = sums[2 * c] / count, meanGX = sums[2 * c + 1] / count;
+        k[3 * c] = scale;
+        k[3 * c + 1] = -scale * invStd * meanGX;
+        k[3 * c + 2] = scale * (moments[2 * c] * invStd * meanGX - meanG);
+      }
+      return k;
+    }, gradInput);
+  if (sums) {
+    for (let c = 0; c < channels; c++) { gradBias[c] = sums[2 * c]; gradWeight[c] = sums[2 * c + 1]; }
+    return { input: new Tensor(gradInput, x.shape), weight: new Tensor(gradWeight, [channels]), bias: new Tensor(gradBias, [channels]) };
+  }
+  const moments = layout.given ?? batchMoments(X, layout);
+  for (let c = 0; c < channels; c++) {
     let sumG = 0, sumGX = 0;
-    const channelMean = s.mean[c], channelInvStd = s.invStd[c];
-    for (let n = 0; n < s.batch; n++) {
-      const base = (n * s.channels + c) * s.positions;
-      for (let p = 0; p < s.positions; p++) {
+    const channelMean = moments[2 * c], channelInvStd = invStdOf(moments, c);
+    for (let n = 0; n < layout.batch; n++) {
+      const base = (n * channels + c) * layout.positions;
+      for (let p = 0; p < layout.positions; p++) {
         const g = G[base + p];
         sumG += g;
         sumGX += g * (X[base + p] - channelMean) * channelInvStd;
@@ -92,31 +122,33 @@ export function batchNormBackward(x: Tensor, gradOutput: Tensor, options: BatchN
     }
     gradBias[c] = sumG;
     gradWeight[c] = sumGX;
-    const scale = s.gamma[c] * s.invStd[c];
-    const mean = s.mean[c], invStd = s.invStd[c], meanG = sumG / count, meanGX = sumGX / count;
-    for (let n = 0; n < s.batch; n++) {
-      const base = (n * s.channels + c) * s.positions;
-      if (s.training) {
-        for (let i = base; i < base + s.positions; i++) gradInput[i] = scale * (G[i] - meanG - (X[i] - mean) * invStd * meanGX);
+    const scale = gamma[c] * channelInvStd;
+    const meanG = sumG / count, meanGX = sumGX / count;
+    for (let n = 0; n < layout.batch; n++) {
+      const base = (n * channels + c) * layout.positions;
+      if (training) {
+        for (let i = base; i < base + layout.positions; i++) gradInput[i] = scale * (G[i] - meanG - (X[i] - channelMean) * channelInvStd * meanGX);
       } else {
-        for (let i = base; i < base + s.positions; i++) gradInput[i] = scale * G[i];
+        for (let i = base; i < base + layout.positions; i++) gradInput[i] = scale * G[i];
       }
     }
   }
   return {
     input: new Tensor(gradInput, x.shape),
-    weight: new Tensor(gradWeight, [s.channels]),
-    bias: new Tensor(gradBias, [s.channels]),
+    weight: new Tensor(gradWeight, [channels]),
+    bias: new Tensor(gradBias, [channels]),
   };
 }
 
-interface Statistics {
-  batch: number; channels: number; positions: number; training: boolean;
-  mean: Float64Array; variance: Float64Array; invStd: Float64Array;
+/** A checked batch norm call: the tensor as [batch, channels, positions], γ, β, ε, and the given statistics. */
+interface Prepared {
+  batch: number; channels: number; positions: number; training: boolean; eps: number;
   gamma: Float32Array; beta: Float32Array;
+  /** Evaluation mode: the running statistics as [mean, variance] float64 pairs; training mode: null (computed). */
+  given: Float64Array | null;
 }
 
-function statistics(op: string, x: Tensor, options: BatchNormOptions): Statistics {
+function prepare(op: string, x: Tensor, options: BatchNormOptions): Prepared {
   checkTensor(op, 'input', x);
   if (x.rank < 2) throw new ShapeError(op, 'input', `input shape ${describeValue(x.shape)} must be [N, C, ...spatial]`);
   const [batch, channels] = x.shape;
@@ -130,36 +162,52 @@ function statistics(op: string, x: Tensor, options: BatchNormOptions): Statistic
   };
   const gamma = perChannel('weight', options.weight, 1);
   const beta = perChannel('bias', options.bias, 0);
-  const mean = new Float64Array(channels);
-  const variance = new Float64Array(channels);
+  let given: Float64Array | null = null;
   if (training) {
-    const count = batch * positions;
-    if (count <= 1) {
+    if (batch * positions <= 1) {
       throw new ShapeError(op, 'input', `training-mode batch norm needs more than one value per channel, got input shape ${describeValue(x.shape)}; use eval mode or a larger batch`);
-    }
-    const X = x.data;
-    for (let c = 0; c < channels; c++) {
-      let total = 0;
-      for (let n = 0; n < batch; n++) {
-        const base = (n * channels + c) * positions;
-        for (let p = 0; p < positions; p++) total += X[base + p];
-      }
-      const m = total / count;
-      let squares = 0;
-      for (let n = 0; n < batch; n++) {
-        const base = (n * channels + c) * positions;
-        for (let p = 0; p < positions; p++) squares += (X[base + p] - m) ** 2;
-      }
-      mean[c] = m;
-      variance[c] = squares / count;
     }
   } else {
     if (!options.runningMean || !options.runningVar) {
       throw new OptionError(op, 'runningMean', 'evaluation-mode batch norm needs runningMean and runningVar; pass them or set training: true');
     }
-    mean.set(checkSameShape(op, 'runningMean', options.runningMean, [channels]).data);
-    variance.set(checkSameShape(op, 'runningVar', options.runningVar, [channels]).data);
+    const mean = checkSameShape(op, 'runningMean', options.runningMean, [channels]).data;
+    const variance = checkSameShape(op, 'runningVar', options.runningVar, [channels]).data;
+    given = Float64Array.from({ length: 2 * channels }, (_, i) => (i % 2 === 0 ? mean[i / 2] : variance[(i - 1) / 2]));
   }
-  const invStd = variance.map((v) => 1 / Math.sqrt(v + eps));
-  return { batch, channels, positions, training, mean, variance, invStd, gamma, beta };
+  return { batch, channels, positions, training, eps, gamma, beta, given };
+}
+
+/** The batch's per-channel [mean, biased variance] as float64 pairs, in two passes (mean, then squared deviations). */
+function batchMoments(X: Float32Array, layout: Prepared): Float64Array {
+  const { batch, channels, positions } = layout;
+  const count = batch * positions;
+  const moments = new Float64Array(2 * channels);
+  for (let c = 0; c < channels; c++) {
+    let total = 0;
+    for (let n = 0; n < batch; n++) {
+      const base = (n * channels + c) * positions;
+      for (let p = 0; p < positions; p++) total += X[base + p];
+    }
+    const m = total / count;
+    let squares = 0;
+    for (let n = 0; n < batch; n++) {
+      const base = (n * channels + c) * positions;
+      for (let p = 0; p < positions; p++) squares += (X[base + p] - m) ** 2;
+    }
+    moments[2 * c] = m;
+    moments[2 * c + 1] = squares / count;
+  }
+  return moments;
+}
+
+/** [scale, shift] per channel: y = x·γ/√(σ² + ε) + (β − μ·γ/√(σ² + ε)). */
+function affinePairs(layout: Prepared, moments: Float64Array): Float32Array {
+  const pairs = new Float32Array(2 * layout.channels);
+  for (let c = 0; c < layout.channels; c++) {
+    const scale = layout.gamma[c] * (1 / Math.sqrt(moments[2 * c + 1] + layout.eps));
+    pairs[2 * c] = scale;
+    pairs[2 * c + 1] = layout.beta[c] - moments[2 * c] * scale;
+  }
+  return pairs;
 }

@@ -5,7 +5,7 @@
  * `g·(softmax − onehot)` — no second log-softmax.
  */
 import { ShapeError } from '../errors.js';
-import { transcendental } from '../kernels/pointwise/pointwise-kernels.js';
+import { softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel, transcendental } from '../kernels/pointwise/pointwise-kernels.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** The forward result: per-position losses (0 where ignored), the softmax, and how many positions counted. */
@@ -29,6 +29,8 @@ export function softmaxCrossEntropy(op: string, logits: Tensor, target: Tensor, 
   const X = logits.data, T = target.data;
   const probabilities = new Float32Array(logits.size);
   const losses = new Float32Array(target.size);
+  const classes = classIndices(op, T, C, ignoreIndex);
+  if (softmaxCrossEntropyKernel(X, classes.indices, N, C, P, probabilities, losses)) return { losses, probabilities, counted: classes.counted };
   const max = new Float32Array(P), total = new Float64Array(P);
   let counted = 0;
   for (let n = 0; n < N; n++) {
@@ -84,6 +86,15 @@ export function softmaxCrossEntropyBackward(probabilities: Float32Array, shape: 
   const P = N === 0 ? 0 : target.size / N;
   const T = target.data;
   const out = new Float32Array(probabilities.length);
+  if (probabilities.length >= 2048) {
+    const indices = new Int32Array(T.length), perPositionAll = new Float32Array(T.length);
+    for (let i = 0; i < T.length; i++) {
+      const ignored = T[i] === ignoreIndex;
+      indices[i] = ignored ? -1 : T[i];
+      perPositionAll[i] = ignored ? 0 : typeof scale === 'number' ? scale : scale[i];
+    }
+    if (softmaxCrossEntropyBackwardKernel(probabilities, indices, perPositionAll, N, C, P, out)) return new Tensor(out, shape);
+  }
   const perPosition = new Float32Array(P);
   for (let n = 0; n < N; n++) {
     for (let p = 0; p < P; p++) {
@@ -100,4 +111,23 @@ export function softmaxCrossEntropyBackward(probabilities: Float32Array, shape: 
     }
   }
   return new Tensor(out, shape);
+}
+
+/**
+ * The targets as int32 class indices, −1 where ignored, and how many count; a value that is neither a class index
+ * nor the ignore index is refused with the op's ShapeError (the same check and message as the JS loop's).
+ */
+function classIndices(op: string, T: Float32Array, C: number, ignoreIndex: number): { indices: Int32Array; counted: number } {
+  const indices = new Int32Array(T.length);
+  let counted = 0;
+  for (let i = 0; i < T.length; i++) {
+    const t = T[i];
+    if (t === ignoreIndex) { indices[i] = -1; continue; }
+    if (!Number.isInteger(t) || t < 0 || t >= C) {
+      throw new ShapeError(op, 'target', `target value ${t} at position ${i} is not a class index in [0, ${C - 1}] nor the ignore index ${ignoreIndex}`);
+    }
+    indices[i] = t;
+    counted++;
+  }
+  return { indices, counted };
 }

@@ -8,7 +8,9 @@ import { add, div, mul, sub } from '../../src/ops/elementwise.js';
 import { leakyRelu, leakyReluBackward, relu, reluBackward, sigmoidBackward, tanhBackward } from '../../src/ops/activations.js';
 import { gatedActivation, gatedActivationBackward } from '../../src/ops/gated-activation.js';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { onPool, runtime } from './pool-helpers.js';
+import { batchNorm, batchNormBackward } from '../../src/ops/batch-norm.js';
+import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from '../../src/ops/softmax-cross-entropy.js';
+import { onPool, relativeError, runtime } from './pool-helpers.js';
 
 /**
  * The memory-bound WASM kernels (assembly/elementwise.ts) against the JS loops they replace, through the public
@@ -137,6 +139,55 @@ describe('WASM elementwise kernels equal the JS loops', { skip: !runtime }, () =
       const dy = samples(batch * channels * positions, 9, 1).map((v) => (Number.isFinite(v) ? Math.max(-1, Math.min(1, v)) : 0.5));
       const result = bothBackends(() => [biasGradient(dy, batch, channels, positions).data]);
       for (const wasm of result.wasm) assertBitEqual(wasm[0], result.js[0], 'biasGradient');
+    });
+  }
+
+  for (const [shape, training] of [[[2, 16, 32, 32], true], [[4, 5, 103], true], [[2, 16, 32, 32], false], [[3, 7, 2, 2], true]] as const) {
+    it(`batch norm [${shape}] ${training ? 'training' : 'eval'}: forward and gradients within 1e-6 / 1e-5 of the largest value`, () => {
+      const size = shape.reduce((p, n) => p * n, 1), C = shape[1];
+      // Channels offset from zero and of different spreads: the two-pass statistics must keep their variance.
+      const x = new Tensor(samples(size, 12, 1).map((v, i) => (Number.isFinite(v) ? Math.max(-1, Math.min(1, v)) : 0.25) * (1 + (i % C)) + 3), [...shape]);
+      const dy = new Tensor(samples(size, 13, 1).map((v) => (Number.isFinite(v) ? Math.max(-1, Math.min(1, v)) : -0.5)), [...shape]);
+      const weight = new Tensor(samples(C, 14, 2), [C]), bias = new Tensor(samples(C, 15, 1), [C]);
+      const running = () => ({ runningMean: new Tensor(new Float32Array(C).fill(2.5), [C]), runningVar: new Tensor(new Float32Array(C).fill(4), [C]) });
+      const result = bothBackends(() => {
+        const stats = running();
+        const y = batchNorm(x, { weight, bias, ...stats, training });
+        const grads = batchNormBackward(x, dy, { weight, bias, ...running(), training });
+        return [y.data, stats.runningMean.data, stats.runningVar.data, grads.input.data, grads.weight.data, grads.bias.data];
+      });
+      for (const wasm of result.wasm) {
+        assert.ok(relativeError(wasm[0], result.js[0]) <= 1e-6, `output: ${relativeError(wasm[0], result.js[0])}`);
+        assert.ok(relativeError(wasm[1], result.js[1]) <= 1e-7 && relativeError(wasm[2], result.js[2]) <= 1e-7, 'running statistics');
+        for (const [k, name] of [[3, 'input'], [4, 'weight'], [5, 'bias']] as const) {
+          assert.ok(relativeError(wasm[k], result.js[k]) <= 1e-5, `${name} gradient: ${relativeError(wasm[k], result.js[k])}`);
+        }
+      }
+    });
+  }
+
+  for (const [N, C, P] of [[4, 256, 1000], [2, 8, 4099], [3, 5, 7], [1, 21, 4096]]) {
+    // The js backend's exp is Math.exp rounded, the wasm one exp4 (1 ulp): the softmax differs by up to 4 ulp, and
+    // the gradient s·(p − 1) at the target by that much of |s|.
+    it(`softmax cross-entropy [${N}, ${C}, ${P}]: softmax within 4 ulp, losses 2 ulp, gradients 4 ulp of the scale`, () => {
+      const logits = new Tensor(samples(N * C * P, 16, 8).map((v) => (Number.isFinite(v) ? Math.max(-50, Math.min(50, v)) : 1)), [N, C, P]);
+      // Every 11th position ignored (index −100), the rest spread over the classes.
+      const target = new Tensor(Float32Array.from({ length: N * P }, (_, i) => (i % 11 === 5 ? -100 : (i * 7) % C)), [N, P]);
+      const scale = samples(N * P, 17, 1).map((v) => (Number.isFinite(v) ? v : 0.5));
+      const result = bothBackends(() => {
+        const forward = softmaxCrossEntropy('crossEntropy', logits, target, -100);
+        const byPosition = softmaxCrossEntropyBackward(forward.probabilities, [N, C, P], target, -100, scale).data;
+        const byMean = softmaxCrossEntropyBackward(forward.probabilities, [N, C, P], target, -100, 1 / forward.counted).data;
+        return [forward.probabilities, forward.losses, byPosition, byMean, Float32Array.of(forward.counted)];
+      });
+      for (const wasm of result.wasm) {
+        const perValue = (s: Float32Array | number) => Float32Array.from({ length: N * C * P }, (_, i) => (typeof s === 'number' ? s : s[Math.floor(i / (C * P)) * P + (i % P)]));
+        assertWithinUlps(wasm[0], result.js[0], 4, 'probabilities');
+        assertWithinUlps(wasm[1], result.js[1], 2, 'losses');
+        assertWithinUlps(wasm[2], result.js[2], 4, 'gradient (per-position scale)', perValue(scale));
+        assertWithinUlps(wasm[3], result.js[3], 4, 'gradient (mean)', perValue(result.js[4][0] > 0 ? 1 / result.js[4][0] : 0));
+        assertBitEqual(wasm[4], result.js[4], 'counted');
+      }
     });
   }
 });

@@ -11,7 +11,7 @@ import type { WasmRuntime } from '../wasm/wasm-runtime.js';
 /** The kinds of assembly/elementwise.ts (its ELEMENTWISE_* constants). */
 export const ElementwiseKind = {
   add: 1, sub: 2, mul: 3, div: 4, prelu: 5,
-  relu: 6, reluBackward: 7, leakyRelu: 8, leakyReluBackward: 9, tanhBackward: 10, sigmoidBackward: 11, gateBackward: 12, affine: 13,
+  relu: 6, reluBackward: 7, leakyRelu: 8, leakyReluBackward: 9, tanhBackward: 10, sigmoidBackward: 11, gateBackward: 12, affine: 13, affine2: 14,
 } as const;
 export type ElementwiseKind = keyof typeof ElementwiseKind;
 
@@ -117,7 +117,7 @@ export function normalizeWasm(
   if (!rt.commit(op)) return false;
   rt.put(src, srcAt);
   run(rt, 'MOMENTS', op, new Map([[Slot.A, srcAt], [Slot.DST, momentsAt], [Slot.ROWS, regions], [Slot.LENGTH, src.length / regions]]), src.length);
-  const pairs = coefficients(new Float64Array(rt.floats(momentsAt, regions * 6).slice().buffer));
+  const pairs = coefficients(float64s(rt, momentsAt, regions * 3));
   rt.put(pairs, pairsAt);
   const rowsPerTask = plane >= CHUNK ? 1 : Math.max(1, Math.floor(CHUNK / plane));
   run(rt, 'ELEMENTWISE', op, new Map([
@@ -129,7 +129,99 @@ export function normalizeWasm(
   return true;
 }
 
-function run(rt: WasmRuntime, job: 'ELEMENTWISE' | 'REDUCE_CHANNELS' | 'MOMENTS', op: string, slots: Map<number, number>, elements: number): void {
+/** A `[batch, channels, positions]` tensor, as batch norm sees it. */
+export interface ChannelLayout {
+  batch: number;
+  channels: number;
+  positions: number;
+}
+
+/**
+ * Batch norm's forward pass: the per-channel [mean, variance] (float64 pairs; computed here in two passes, or
+ * `given` in evaluation mode), then `out = x·scale_c + shift_c` with the [scale, shift] pairs `coefficients`
+ * returns. Returns the moments, or null when the module cannot hold the operands.
+ */
+export function batchNormWasm(
+  rt: WasmRuntime, x: Float32Array, layout: ChannelLayout, given: Float64Array | null,
+  coefficients: (moments: Float64Array) => Float32Array, out: Float32Array,
+): Float64Array | null {
+  const { channels } = layout;
+  rt.resetArena();
+  const xAt = rt.allocate(x.length);
+  const momentsAt = rt.allocate(channels * 4);
+  const pairsAt = rt.allocate(channels * 2);
+  const dstAt = rt.allocate(x.length);
+  if (!rt.commit('batchNorm')) return null;
+  rt.put(x, xAt);
+  const moments = given ?? channelMoments(rt, 'batchNorm', xAt, layout, momentsAt);
+  rt.put(coefficients(moments), pairsAt);
+  perChannel(rt, 'batchNorm', 'affine', layout, xAt, 0, pairsAt, dstAt);
+  out.set(rt.floats(dstAt, x.length));
+  return moments;
+}
+
+/**
+ * Batch norm's backward pass: the moments as in {@link batchNormWasm}; the per-channel float64 sums [Σdy,
+ * Σdy·(x − mean)·invStd] with [mean, invStd] from `centring(moments)`; then `dx = dy·k0 + x·k1 + k2` with the
+ * triples `coefficients(sums, moments)` returns (or `dx = dy·k0 + k1` when it returns pairs). Returns the sums, or null when the module cannot hold the operands.
+ */
+export function batchNormBackwardWasm(
+  rt: WasmRuntime, x: Float32Array, dy: Float32Array, layout: ChannelLayout, given: Float64Array | null,
+  centring: (moments: Float64Array) => Float64Array, coefficients: (sums: Float64Array, moments: Float64Array) => Float32Array,
+  gradInput: Float32Array,
+): Float64Array | null {
+  const { channels } = layout;
+  rt.resetArena();
+  const xAt = rt.allocate(x.length);
+  const dyAt = rt.allocate(dy.length);
+  const momentsAt = rt.allocate(channels * 4);
+  const centringAt = rt.allocate(channels * 4);
+  const sumsAt = rt.allocate(channels * 4);
+  const triplesAt = rt.allocate(channels * 3);
+  const dstAt = rt.allocate(x.length);
+  if (!rt.commit('batchNormBackward')) return null;
+  rt.put(x, xAt);
+  rt.put(dy, dyAt);
+  const moments = given ?? channelMoments(rt, 'batchNormBackward', xAt, layout, momentsAt);
+  new Float64Array(rt.floats(0, 0).buffer, centringAt, channels * 2).set(centring(moments));
+  run(rt, 'CHANNEL_GRADIENT_SUMS', 'batchNormBackward', new Map([
+    [Slot.A, dyAt], [Slot.C, xAt], [Slot.B, centringAt], [Slot.DST, sumsAt],
+    [Slot.ROWS, channels], [Slot.LENGTH, layout.positions], [Slot.BATCH, layout.batch],
+  ]), x.length * 2);
+  const sums = float64s(rt, sumsAt, channels * 2);
+  const k = coefficients(sums, moments);
+  rt.put(k, triplesAt);
+  // Pairs (evaluation mode: dx = dy·scale, x not read, so an infinite x cannot turn into NaN) or triples.
+  perChannel(rt, 'batchNormBackward', k.length === channels * 2 ? 'affine' : 'affine2', layout, dyAt, xAt, triplesAt, dstAt);
+  gradInput.set(rt.floats(dstAt, x.length));
+  return sums;
+}
+
+function channelMoments(rt: WasmRuntime, op: string, xAt: number, layout: ChannelLayout, momentsAt: number): Float64Array {
+  run(rt, 'CHANNEL_MOMENTS', op, new Map([
+    [Slot.A, xAt], [Slot.DST, momentsAt], [Slot.ROWS, layout.channels], [Slot.LENGTH, layout.positions], [Slot.BATCH, layout.batch],
+  ]), layout.batch * layout.channels * layout.positions * 2);
+  return float64s(rt, momentsAt, layout.channels * 2);
+}
+
+/** An affine job over the rows of a [batch, channels, positions] tensor with coefficients per channel. */
+function perChannel(rt: WasmRuntime, op: string, kind: 'affine' | 'affine2', layout: ChannelLayout, aAt: number, cAt: number, coefficientsAt: number, dstAt: number): void {
+  const { batch, channels, positions } = layout;
+  const rowsPerTask = positions >= CHUNK ? 1 : Math.max(1, Math.floor(CHUNK / positions));
+  run(rt, 'ELEMENTWISE', op, new Map([
+    [Slot.KIND, ElementwiseKind[kind]], [Slot.A, aAt], [Slot.B, coefficientsAt], [Slot.C, cAt], [Slot.DST, dstAt],
+    [Slot.LENGTH, positions], [Slot.ROWS, batch * channels], [Slot.R0, channels],
+    [Slot.A_STRIDE0, positions], [Slot.A_STRIDE1, channels * positions], [Slot.B_STRIDE0, kind === 'affine' ? 2 : 3], [Slot.B_STRIDE1, 0],
+    [Slot.A_INNER, 1], [Slot.B_INNER, 0], [Slot.CHUNK, CHUNK], [Slot.ROWS_PER_TASK, rowsPerTask],
+  ]), batch * channels * positions);
+}
+
+/** A copy of `count` float64s at byte address `at` of the module's memory. */
+function float64s(rt: WasmRuntime, at: number, count: number): Float64Array {
+  return new Float64Array(rt.floats(at, count * 2).slice().buffer);
+}
+
+function run(rt: WasmRuntime, job: 'ELEMENTWISE' | 'REDUCE_CHANNELS' | 'MOMENTS' | 'CHANNEL_MOMENTS' | 'CHANNEL_GRADIENT_SUMS', op: string, slots: Map<number, number>, elements: number): void {
   try {
     rt.runJob(job, slots, elements * WORK_PER_ELEMENT);
   } catch (error) {

@@ -14,7 +14,8 @@ import { wasmRuntime } from '../wasm/wasm-runtime.js';
 import { gateJs, transcendentalJs } from './pointwise-js.js';
 import type { GateLayout, TranscendentalKind } from './pointwise-kind.js';
 import { gateWasm, transcendentalWasm } from './pointwise-wasm.js';
-import { elementwiseWasm, normalizeWasm, reduceChannelsWasm, type ElementwiseKind, type ElementwiseLayout } from './elementwise-wasm.js';
+import { softmaxCrossEntropyBackwardWasm, softmaxCrossEntropyWasm } from './softmax-cross-entropy-wasm.js';
+import { batchNormBackwardWasm, batchNormWasm, elementwiseWasm, normalizeWasm, reduceChannelsWasm, type ChannelLayout, type ElementwiseKind, type ElementwiseLayout } from './elementwise-wasm.js';
 
 export type { GateLayout, TranscendentalKind } from './pointwise-kind.js';
 export { denseLayout, type ElementwiseKind, type ElementwiseLayout } from './elementwise-wasm.js';
@@ -67,4 +68,42 @@ export function normalize(
   if (src.length < WASM_MIN_VALUES || activeKernels().name !== 'wasm') return false;
   const rt = wasmRuntime();
   return rt !== null && normalizeWasm(rt, op, src, regions, plane, coefficients, out);
+}
+
+/** Batch norm's forward pass on the WASM kernels (see `batchNormWasm`): the moments it used, or null as above. */
+export function batchNormKernel(
+  x: Float32Array, layout: ChannelLayout, given: Float64Array | null, coefficients: (moments: Float64Array) => Float32Array, out: Float32Array,
+): Float64Array | null {
+  if (x.length < WASM_MIN_VALUES || activeKernels().name !== 'wasm') return null;
+  const rt = wasmRuntime();
+  return rt === null ? null : batchNormWasm(rt, x, layout, given, coefficients, out);
+}
+
+/** Batch norm's backward pass on the WASM kernels (see `batchNormBackwardWasm`): the gradient sums, or null. */
+export function batchNormBackwardKernel(
+  x: Float32Array, dy: Float32Array, layout: ChannelLayout, given: Float64Array | null,
+  centring: (moments: Float64Array) => Float64Array, coefficients: (sums: Float64Array, moments: Float64Array) => Float32Array,
+  gradInput: Float32Array,
+): Float64Array | null {
+  if (x.length < WASM_MIN_VALUES || activeKernels().name !== 'wasm') return null;
+  const rt = wasmRuntime();
+  return rt === null ? null : batchNormBackwardWasm(rt, x, dy, layout, given, centring, coefficients, gradInput);
+}
+
+/** Softmax cross-entropy over the channel axis on the WASM kernels (see `softmaxCrossEntropyWasm`); false as above. */
+export function softmaxCrossEntropyKernel(
+  logits: Float32Array, targets: Int32Array, N: number, C: number, P: number, probabilities: Float32Array, losses: Float32Array,
+): boolean {
+  if (logits.length < WASM_MIN_VALUES || activeKernels().name !== 'wasm') return false;
+  const rt = wasmRuntime();
+  return rt !== null && softmaxCrossEntropyWasm(rt, logits, targets, N, C, P, probabilities, losses);
+}
+
+/** Its gradient `scale_p·(softmax − onehot)` on the WASM kernels; false as above. */
+export function softmaxCrossEntropyBackwardKernel(
+  probabilities: Float32Array, targets: Int32Array, scale: Float32Array, N: number, C: number, P: number, gradient: Float32Array,
+): boolean {
+  if (probabilities.length < WASM_MIN_VALUES || activeKernels().name !== 'wasm') return false;
+  const rt = wasmRuntime();
+  return rt !== null && softmaxCrossEntropyBackwardWasm(rt, probabilities, targets, scale, N, C, P, gradient);
 }

@@ -41,7 +41,8 @@ export class WasmRuntime {
     this.ops = {
       STAGE: op('STAGE'), FORWARD: op('FORWARD'), BACKWARD_INPUT: op('BACKWARD_INPUT'), BACKWARD_WEIGHT: op('BACKWARD_WEIGHT'),
       DEPTHWISE_FORWARD: op('DEPTHWISE_FORWARD'), DEPTHWISE_BACKWARD_INPUT: op('DEPTHWISE_BACKWARD_INPUT'),
-      POINTWISE: op('POINTWISE'), ELEMENTWISE: op('ELEMENTWISE'), REDUCE_CHANNELS: op('REDUCE_CHANNELS'), MOMENTS: op('MOMENTS'),
+      POINTWISE: op('POINTWISE'), ELEMENTWISE: op('ELEMENTWISE'), REDUCE_CHANNELS: op('REDUCE_CHANNELS'), MOMENTS: op('MOMENTS'), CHANNEL_MOMENTS: op('CHANNEL_MOMENTS'), CHANNEL_GRADIENT_SUMS: op('CHANNEL_GRADIENT_SUMS'),
+      SOFTMAX_CROSS_ENTROPY: op('SOFTMAX_CROSS_ENTROPY'),
     };
     const code = (name: string): number => (exports[`ACTIVATION_${name}`] as WebAssembly.Global).value as number;
     this.activations = { relu: code('RELU'), leakyRelu: code('LEAKY_RELU'), clip: code('CLIP') };
