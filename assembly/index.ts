@@ -71,3 +71,5 @@ export function run(params: usize, task: i32): void {
 }
 
 export { ACTIVATION_NONE, ACTIVATION_RELU, ACTIVATION_LEAKY_RELU, ACTIVATION_CLIP } from './epilogue';
+
+export { setThread } from './params';

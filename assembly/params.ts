@@ -72,7 +72,26 @@ export const RESIDUAL = 41;
 export const ACTIVATION = 42;
 export const ACTIVATION_A = 43;
 export const ACTIVATION_B = 44;
+/**
+ * Forward: per-thread scratch for packed input panels (0 = run unpacked), SCRATCH_FLOATS floats per thread, thread
+ * t's at SCRATCH + t·SCRATCH_FLOATS·4 (t from {@link setThread}: 0 on the host's instance, 1… on the workers').
+ */
+export const SCRATCH = 45;
+export const SCRATCH_FLOATS = 46;
 export const SLOTS = 48;
+
+/** This instance's thread number (each worker instantiates the module, so module globals are per thread). */
+let thread: i32 = 0;
+
+export function setThread(index: i32): void {
+  thread = index;
+}
+
+// @ts-ignore: decorator
+@inline export function threadScratch(params: usize): usize {
+  const base = <usize>slot(params, SCRATCH);
+  return base == 0 ? 0 : base + ((<usize>thread * <usize>slot(params, SCRATCH_FLOATS)) << 2);
+}
 
 // @ts-ignore: decorator
 @inline export function slot(params: usize, index: i32): i32 {

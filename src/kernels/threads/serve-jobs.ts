@@ -15,6 +15,8 @@ export function serveJobs({ module, memory, control }: PoolWorkerData): void {
   const claim = claimWord(memory.buffer, control);
   let seen = Atomics.load(words, Control.GENERATION);
   const index = Atomics.add(words, Control.READY, 1);
+  // Thread 0 is the host's instance; workers are 1… (the kernels' per-thread scratch: assembly/params.ts).
+  (instance.exports.setThread as (i: number) => void)(index + 1);
   for (;;) {
     Atomics.wait(words, Control.GENERATION, seen);
     seen = Atomics.load(words, Control.GENERATION);

@@ -186,6 +186,9 @@ function forwardStaged(
   const yAt = rt.allocate(s.N * s.G * Cogp * s.densePlane);
   const residualAt = rt.allocate(residual?.length ?? 0);
   const rangesAt = rt.allocate(s.ranges.length);
+  // Per-thread scratch for packed B panels (assembly/conv-forward.ts): K rows of one column chunk.
+  const scratchFloats = s.depthwise ? 0 : s.Cig * chunkFor(s.Cig);
+  const scratchAt = rt.allocate(scratchFloats * rt.threadCount);
   if (!rt.commit(g.op)) return null;
   rt.put(x, source);
   rt.put(panels, panelsAt);
@@ -197,7 +200,8 @@ function forwardStaged(
   const parts = Math.ceil(s.outSize[2] / columns);
   const common = new Map([...slots, [Slot.SOURCE, source], [Slot.XS, staged], [Slot.PANELS, panelsAt], [Slot.Y, yAt],
     [Slot.RANGES, rangesAt], [Slot.BIAS, rt.put(bias, biasAt)], [Slot.BLOCKS_PER_TASK, forwardBlocksPerTask(s.Cog, s.Cig, bands * parts)],
-    [Slot.CHUNK, chunkFor(s.Cig)], [Slot.ROWS_PER_BAND, rows], [Slot.COLUMNS_PER_TASK, columns], ...epilogue.slots]);
+    [Slot.CHUNK, chunkFor(s.Cig)], [Slot.ROWS_PER_BAND, rows], [Slot.COLUMNS_PER_TASK, columns], ...epilogue.slots,
+    [Slot.SCRATCH, scratchFloats > 0 ? scratchAt : 0], [Slot.SCRATCH_FLOATS, scratchFloats]]);
   rt.runJob('STAGE', common, s.N * s.G * s.Cig * s.stagedPlane);
   rt.runJob(s.depthwise ? 'DEPTHWISE_FORWARD' : 'FORWARD', common, multiplyAdds(s));
   const y = resultBuffer(g, 'output', s.N * s.G * s.Cog * s.P, options?.out);
@@ -285,6 +289,8 @@ function backwardStaged(g: ConvGeometry, x: Float32Array | null, dy: Float32Arra
   const panelsAt = rt.allocate(panels?.length ?? 0);
   const stagedDx = rt.allocate(scatterInput ? s.N * s.G * Cigp * s.stagedPlane : 0);
   const dxAt = rt.allocate(scatterInput ? s.N * s.G * s.Cig * s.I : 0);
+  const scratchFloats = scatterInput && !s.depthwise ? s.Cog * chunkFor(s.Cog) : 0; // packed dy panels, as forward
+  const scratchAt = rt.allocate(scratchFloats * rt.threadCount);
   if (!rt.commit(g.op)) return null;
   putChannels(rt, dy, s.P, dyAt, s.densePlane);
   rt.putInt32(s.ranges, rangesAt);
@@ -301,7 +307,8 @@ function backwardStaged(g: ConvGeometry, x: Float32Array | null, dy: Float32Arra
     rt.put(panels, panelsAt);
     rt.runJob(s.depthwise ? 'DEPTHWISE_BACKWARD_INPUT' : 'BACKWARD_INPUT', new Map([...slots,
       [Slot.Y, dyAt], [Slot.PANELS, panelsAt], [Slot.XS, stagedDx], [Slot.OUT, dxAt], [Slot.RANGES, rangesAt],
-      [Slot.BLOCKS_PER_TASK, adjointBlocksPerTask(s.Cig)], [Slot.CHUNK, chunkFor(s.Cog)], [Slot.ROWS_PER_BAND, rowsPerBand(s.Cog, s.outSize[2])]]), multiplyAdds(s));
+      [Slot.BLOCKS_PER_TASK, adjointBlocksPerTask(s.Cig)], [Slot.CHUNK, chunkFor(s.Cog)], [Slot.ROWS_PER_BAND, rowsPerBand(s.Cog, s.outSize[2])],
+      [Slot.SCRATCH, scratchFloats > 0 ? scratchAt : 0], [Slot.SCRATCH_FLOATS, scratchFloats]]), multiplyAdds(s));
     input = resultBuffer(g, 'input gradient', s.N * s.G * s.Cig * s.I, request.outInput);
     input.set(rt.floats(dxAt, input.length));
   } else if (adjoint) {
