@@ -70,6 +70,6 @@ export function run(params: usize, task: i32): void {
   else if (op == OP_SOFTMAX_CROSS_ENTROPY) softmaxCrossEntropyTask(params, task);
 }
 
-export { ACTIVATION_NONE, ACTIVATION_RELU, ACTIVATION_LEAKY_RELU, ACTIVATION_CLIP } from './epilogue';
+export { ACTIVATION_NONE, ACTIVATION_RELU, ACTIVATION_LEAKY_RELU, ACTIVATION_CLIP, ACTIVATION_HARD_SWISH, ACTIVATION_SIGMOID, ACTIVATION_TANH } from './epilogue';
 
 export { setThread } from './params';

@@ -3,6 +3,7 @@ import type { OnnxGraph, OnnxNode, OnnxValueDescription } from './onnx-graph.js'
 import { OPERATORS, type NodeContext, type Operator, type ValueInfo } from './operators/index.js';
 import { checkedSize, type OnnxValue } from './value.js';
 import { BufferArena } from './buffer-arena.js';
+import { trackVersion } from '../tensor/version.js';
 import { fuseSteps } from './fusion.js';
 import { ControlFlowExpander, readsOf } from './control-flow.js';
 
@@ -104,6 +105,10 @@ export function planGraph(graph: OnnxGraph, inputShapes: Map<string, number[]>):
   scheduleReleases(steps, keep);
   const fused = fuseSteps(steps, infos, keep).map((step) => ({ ...step, release: [] as string[] }));
   scheduleReleases(fused, keep);
+  // Constants (initializers, folded values, fused weights) are the plan's own and never change while it runs:
+  // versioned, the kernels find their packed weight panels in O(1) instead of comparing every weight per call.
+  // Code that writes into a model's initializers in place must call markUpdated, as for a module's parameters.
+  for (const info of infos.values()) if (info.value?.data instanceof Float32Array) trackVersion(info.value.data);
   return { inputShapes, infos, steps, fused, folded };
 }
 
@@ -192,12 +197,14 @@ export function executePlan(graph: OnnxGraph, plan: Plan, feeds: Map<string, Onn
   };
   const arena = arenaOf(plan);
   for (const value of feeds.values()) arena.hold(value.data);
+  let outputs: OnnxValue[];
   try {
     runSteps(options.fused === false ? plan.steps : plan.fused, values, lookup, arena);
+    outputs = arena.detachOutputs(graph.outputs.map((o) => lookup(o.name)!));
   } finally {
     arena.endRun();
   }
-  return new Map(graph.outputs.map((o) => [o.name, lookup(o.name)!]));
+  return new Map(graph.outputs.map((o, i) => [o.name, outputs[i]]));
 }
 
 function runSteps(steps: PlannedStep[], values: Map<string, OnnxValue>, lookup: (name: string) => OnnxValue | undefined, arena: BufferArena): void {

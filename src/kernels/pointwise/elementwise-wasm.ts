@@ -58,10 +58,10 @@ export function elementwiseWasm(
   const count = layout.rows * layout.length;
   if (count === 0) return true;
   rt.resetArena();
-  const aAt = rt.allocate(a.length);
-  const bAt = b && b !== a ? rt.allocate(b.length) : aAt;
-  const cAt = extra ? rt.allocate(extra.c.length) : 0;
-  const dstAt = rt.allocate(count);
+  const aAt = rt.allocateFor(a);
+  const bAt = b && b !== a ? rt.allocateFor(b) : aAt;
+  const cAt = extra ? rt.allocateFor(extra.c) : 0;
+  const dstAt = rt.allocateOutput(out, count);
   const dst2At = extra ? rt.allocate(count) : 0;
   if (!rt.commit(kind)) return false;
   rt.put(a, aAt);
@@ -76,7 +76,7 @@ export function elementwiseWasm(
     [Slot.PARAM, floatBits(param)],
   ]);
   run(rt, 'ELEMENTWISE', kind, slots, count);
-  out.set(rt.floats(dstAt, count));
+  rt.takeOutput(out, dstAt, count);
   if (extra) extra.out2.set(rt.floats(dst2At, count));
   return true;
 }
@@ -110,10 +110,10 @@ export function normalizeWasm(
   const rows = src.length / plane;
   if (src.length === 0) return true;
   rt.resetArena();
-  const srcAt = rt.allocate(src.length);
+  const srcAt = rt.allocateFor(src);
   const momentsAt = rt.allocate(regions * 6);
   const pairsAt = rt.allocate(rows * 2);
-  const dstAt = rt.allocate(src.length);
+  const dstAt = rt.allocateOutput(out, src.length);
   if (!rt.commit(op)) return false;
   rt.put(src, srcAt);
   run(rt, 'MOMENTS', op, new Map([[Slot.A, srcAt], [Slot.DST, momentsAt], [Slot.ROWS, regions], [Slot.LENGTH, src.length / regions]]), src.length);
@@ -125,7 +125,7 @@ export function normalizeWasm(
     [Slot.LENGTH, plane], [Slot.ROWS, rows], [Slot.R0, rows], [Slot.A_STRIDE0, plane], [Slot.B_STRIDE0, 2],
     [Slot.A_INNER, 1], [Slot.B_INNER, 0], [Slot.CHUNK, CHUNK], [Slot.ROWS_PER_TASK, rowsPerTask],
   ]), src.length);
-  out.set(rt.floats(dstAt, src.length));
+  rt.takeOutput(out, dstAt, src.length);
   return true;
 }
 

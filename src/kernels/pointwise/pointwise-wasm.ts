@@ -31,8 +31,8 @@ function runPointwise(rt: WasmRuntime, kind: keyof typeof KIND, src: Float32Arra
   const { rows, length } = layout;
   if (rows * length === 0) return true;
   rt.resetArena();
-  const srcAt = rt.allocate(src.length);
-  const dstAt = rt.allocate(rows * length);
+  const srcAt = rt.allocateFor(src);
+  const dstAt = rt.allocateOutput(out, rows * length);
   if (!rt.commit(kind)) return false;
   rt.put(src, srcAt);
   const chunk = Math.max(MIN_CHUNK, Math.ceil(length / Math.max(1, Math.ceil(TARGET_TASKS / rows)) / 4) * 4);
@@ -47,6 +47,6 @@ function runPointwise(rt: WasmRuntime, kind: keyof typeof KIND, src: Float32Arra
     if (error instanceof TaskFailure) throw new KernelError(kind, 'input', `the WASM pointwise kernel failed on ${rows}×${length} values: ${error.message}`);
     throw error;
   }
-  out.set(rt.floats(dstAt, rows * length));
+  rt.takeOutput(out, dstAt, rows * length);
   return true;
 }

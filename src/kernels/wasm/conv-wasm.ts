@@ -26,8 +26,8 @@ import { stageGeometry, type StagedGeometry } from './staged-geometry.js';
 import { cachedPanels } from './weight-panels.js';
 import { wasmRuntime, type WasmRuntime } from './wasm-runtime.js';
 import {
-  applyEpilogue, type ConvBackwardKernelOptions, type ConvBackwardKernelResult, type ConvEpilogue, type ConvForwardOptions,
-  type ConvGradientOptions, type EpilogueActivation,
+  type ConvBackwardKernelOptions, type ConvBackwardKernelResult, type ConvEpilogue, type ConvForwardOptions,
+  type ConvGradientOptions,
 } from '../epilogue.js';
 import { backwardRequest, separateBackward } from '../backend.js';
 import { ShapeError } from '../../errors.js';
@@ -150,18 +150,18 @@ function float32Bits(v: number): number {
 }
 
 /**
- * The epilogue as the forward kernels take it: the residual and the activations they apply in place (relu,
- * leakyRelu, clip) go into the parameter block; any other activation is returned to be applied after the copy out.
+ * The epilogue as the forward kernels take it: the residual and the activation (every kind; the tasks apply it to
+ * their rows while they are in cache) go into the parameter block.
  */
-function kernelEpilogue(rt: WasmRuntime, epilogue: ConvEpilogue | null | undefined, residualAt: number): { slots: [number, number][]; after: EpilogueActivation | null } {
+function kernelEpilogue(rt: WasmRuntime, epilogue: ConvEpilogue | null | undefined, residualAt: number): { slots: [number, number][] } {
   const slots: [number, number][] = [[Slot.RESIDUAL, epilogue?.residual ? rt.put(epilogue.residual, residualAt) : 0]];
   const activation = epilogue?.activation ?? null;
   if (activation?.kind === 'relu') slots.push([Slot.ACTIVATION, rt.activations.relu]);
   else if (activation?.kind === 'leakyRelu') slots.push([Slot.ACTIVATION, rt.activations.leakyRelu], [Slot.ACTIVATION_A, float32Bits(activation.alpha)]);
   else if (activation?.kind === 'clip') {
     slots.push([Slot.ACTIVATION, rt.activations.clip], [Slot.ACTIVATION_A, float32Bits(activation.min)], [Slot.ACTIVATION_B, float32Bits(activation.max)]);
-  } else return { slots, after: activation };
-  return { slots, after: null };
+  } else if (activation) slots.push([Slot.ACTIVATION, rt.activations[activation.kind]]);
+  return { slots };
 }
 
 /**
@@ -178,13 +178,13 @@ function forwardStaged(
   const Cogp = slots.get(Slot.COGP)!;
   const residual = options?.epilogue?.residual ?? null;
   rt.resetArena();
-  const source = rt.allocate(x.length);
+  const source = rt.allocateFor(x);
   const staged = rt.allocate(s.N * s.G * s.Cig * s.stagedPlane);
   const panels = s.depthwise ? w : cachedPanels(s, w, 'forward');
   const panelsAt = rt.allocate(panels.length);
   const biasAt = rt.allocate(bias?.length ?? 0);
   const yAt = rt.allocate(s.N * s.G * Cogp * s.densePlane);
-  const residualAt = rt.allocate(residual?.length ?? 0);
+  const residualAt = rt.allocateFor(residual);
   const rangesAt = rt.allocate(s.ranges.length);
   // Per-thread scratch for packed B panels (assembly/conv-forward.ts): K rows of one column chunk.
   const scratchFloats = s.depthwise ? 0 : s.Cig * chunkFor(s.Cig);
@@ -212,7 +212,6 @@ function forwardStaged(
       y.set(padded.subarray(from, from + s.P), (ng * s.Cog + co) * s.P);
     }
   }
-  applyEpilogue(y, { activation: epilogue.after });
   return y;
 }
 

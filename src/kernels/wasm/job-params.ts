@@ -16,4 +16,4 @@ export const PARAM_SLOTS = 48;
 export type JobKind = 'STAGE' | 'FORWARD' | 'BACKWARD_INPUT' | 'BACKWARD_WEIGHT' | 'DEPTHWISE_FORWARD' | 'DEPTHWISE_BACKWARD_INPUT' | 'POINTWISE' | 'ELEMENTWISE' | 'REDUCE_CHANNELS' | 'MOMENTS' | 'CHANNEL_MOMENTS' | 'CHANNEL_GRADIENT_SUMS' | 'SOFTMAX_CROSS_ENTROPY';
 
 /** Activations the forward kernels apply in place; the others run as a host pass (see assembly/epilogue.ts). */
-export type KernelActivation = 'relu' | 'leakyRelu' | 'clip';
+export type KernelActivation = 'relu' | 'leakyRelu' | 'clip' | 'hardSwish' | 'sigmoid' | 'tanh';

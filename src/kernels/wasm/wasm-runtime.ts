@@ -17,6 +17,8 @@ const PARAMS_BASE = CONTROL_BASE + CONTROL_SLOTS * CONTROL_BYTES;
 const ARENA_BASE = 131072;
 const PAGE = 65536;
 const PARALLEL_WORK = 1 << 21;
+/** Most memory resident buffers may take: half of what the module can address, the rest for the calls' arenas. */
+export const MAX_RESIDENT_BYTES = 1 << 30;
 
 export class WasmRuntime {
   readonly instance: WebAssembly.Instance;
@@ -29,6 +31,15 @@ export class WasmRuntime {
   private poolsCreated = 0;
   private threads = 1;
   private top = ARENA_BASE;
+  /**
+   * Resident buffers (see {@link takeResident}) fill [ARENA_BASE, residentTop); each call's arena starts above
+   * them. `residents` lists every allocation in address order (the top only grows), for {@link residentBase}.
+   */
+  private residentTop = ARENA_BASE;
+  private readonly residents: Float32Array[] = [];
+  private readonly residentFree = new Map<number, Float32Array[]>();
+  /** Every buffer object the shared memory has had: a view over any of them is a view of this memory. */
+  private readonly memoryBuffers = new WeakSet<ArrayBufferLike>();
   /** Jobs with fewer multiply-adds run on the calling thread alone (tests lower it to exercise the pool). */
   parallelThreshold = PARALLEL_WORK;
 
@@ -45,7 +56,9 @@ export class WasmRuntime {
       SOFTMAX_CROSS_ENTROPY: op('SOFTMAX_CROSS_ENTROPY'),
     };
     const code = (name: string): number => (exports[`ACTIVATION_${name}`] as WebAssembly.Global).value as number;
-    this.activations = { relu: code('RELU'), leakyRelu: code('LEAKY_RELU'), clip: code('CLIP') };
+    this.activations = {
+      relu: code('RELU'), leakyRelu: code('LEAKY_RELU'), clip: code('CLIP'), hardSwish: code('HARD_SWISH'), sigmoid: code('SIGMOID'), tanh: code('TANH'),
+    };
   }
 
   /** Threads that can run kernels: more than one only on shared memory with a worker pool (Node, isolated pages). */
@@ -77,9 +90,85 @@ export class WasmRuntime {
     await this.ensurePool()?.whenReady();
   }
 
-  /** Starts a new layout: every buffer of one call is allocated after this. */
+  /** Starts a new layout: every buffer of one call is allocated after this (above the resident buffers). */
   resetArena(): void {
-    this.top = ARENA_BASE;
+    this.top = this.residentTop;
+  }
+
+  /**
+   * A buffer of `length` floats that lives in the module's memory, for a runtime that keeps tensors there between
+   * kernel calls: the kernels read such an operand in place and write such an output directly, with no copy in
+   * or out. Only on shared memory (growing it never detaches a view; growing ordinary memory would); null there,
+   * past {@link MAX_RESIDENT_BYTES}, or when the memory cannot grow: the caller then uses an ordinary array.
+   * Its contents are unspecified. Give it back with {@link releaseResident}; the space is reused, never shrunk.
+   */
+  takeResident(length: number): Float32Array | null {
+    if (!this.kernel.shared || length === 0) return null;
+    const reused = this.residentFree.get(length)?.pop();
+    if (reused) return reused;
+    const at = Math.ceil(this.residentTop / 16) * 16, end = at + length * 4;
+    if (end - ARENA_BASE > MAX_RESIDENT_BYTES) return null;
+    const saved = this.top;
+    this.top = end;
+    let grown = false;
+    try {
+      grown = this.commit('resident buffer');
+    } catch {
+      // Over the memory budget: an ordinary array instead (the caller's allocation then meets the budget check).
+    } finally {
+      this.top = saved;
+    }
+    if (!grown) return null;
+    this.residentTop = end;
+    const buffer = this.kernel.memory.buffer;
+    this.memoryBuffers.add(buffer);
+    const view = new Float32Array(buffer, at, length);
+    this.residents.push(view);
+    return view;
+  }
+
+  /** Returns a buffer from {@link takeResident} (the whole of it) to the pool. */
+  releaseResident(view: Float32Array): void {
+    const list = this.residentFree.get(view.length) ?? [];
+    list.push(view);
+    this.residentFree.set(view.length, list);
+  }
+
+  /** True when `data` is a view of this module's memory (a resident buffer or part of one). */
+  isResident(data: Float32Array): boolean {
+    return this.memoryBuffers.has(data.buffer);
+  }
+
+  /** The resident allocation `data` views (a whole buffer from {@link takeResident}), or null. */
+  residentBase(data: Float32Array): Float32Array | null {
+    if (!this.isResident(data)) return null;
+    const address = data.byteOffset;
+    let lo = 0, hi = this.residents.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1, r = this.residents[mid];
+      if (address < r.byteOffset) hi = mid - 1;
+      else if (address >= r.byteOffset + r.byteLength) lo = mid + 1;
+      else return r;
+    }
+    return null;
+  }
+
+  /** Arena space for `data`, or its own address when it is resident (then {@link put} copies nothing). */
+  allocateFor(data: Float32Array | null): number {
+    if (data && data.length > 0 && this.isResident(data)) return data.byteOffset;
+    return this.allocate(data?.length ?? 0);
+  }
+
+  /** Where a result of `floats` values goes: `out` itself when it is resident, else arena space. */
+  allocateOutput(out: Float32Array | null | undefined, floats: number): number {
+    if (out && out.length === floats && this.isResident(out)) return out.byteOffset;
+    return this.allocate(floats);
+  }
+
+  /** Copies `floats` values at `address` into `out`, unless the kernel wrote them there in place. */
+  takeOutput(out: Float32Array, address: number, floats: number): void {
+    if (this.isResident(out) && out.byteOffset === address) return;
+    out.set(this.floats(address, floats));
   }
 
   /**
@@ -115,9 +204,13 @@ export class WasmRuntime {
     return new Float32Array(this.kernel.memory.buffer, address, length);
   }
 
-  /** Copies `data` into the arena and returns its address (0 for null, which the kernels read as "absent"). */
+  /**
+   * Copies `data` into the arena and returns its address (0 for null, which the kernels read as "absent"). A
+   * resident `data` placed by {@link allocateFor} is already there: nothing is copied.
+   */
   put(data: Float32Array | null, address: number): number {
     if (!data || data.length === 0) return 0;
+    if (data.byteOffset === address && this.isResident(data)) return address;
     this.floats(address, data.length).set(data);
     return address;
   }
