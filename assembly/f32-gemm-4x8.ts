@@ -63,16 +63,30 @@ export function f32_gemm_4x4(a: usize, b: usize, bStride: usize, K: i32, c: usiz
   }
 }
 
-/** One column: the 4 rows of C form one vector, multiplied by a splat of the B element. */
+/**
+ * One column: the 4 rows of C form one vector, multiplied by a splat of the B element. Four accumulators over
+ * consecutive k break the add's latency chain (one chain would cost 4 cycles per step, 4× the 4×8 tile's rate per
+ * column: 10% of DeepLabV3-ResNet50's time, whose 33-wide rows end in a 1-column tail).
+ */
 export function f32_gemm_4x1(a: usize, b: usize, bStride: usize, K: i32, c: usize, cStride: usize): void {
   for (let k0 = 0; k0 < K; k0 += K_BLOCK) {
     const kEnd = min(K, k0 + K_BLOCK);
-    let acc = f32x4.splat(0);
-    for (let k = k0; k < kEnd; k++) {
-      acc = madd(v128.load(a), v128.load32_splat(b), acc);
+    let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0), acc2 = f32x4.splat(0), acc3 = f32x4.splat(0);
+    let k = k0;
+    for (; k + 4 <= kEnd; k += 4) {
+      acc0 = madd(v128.load(a), v128.load32_splat(b), acc0);
+      acc1 = madd(v128.load(a, 16), v128.load32_splat(b + bStride), acc1);
+      acc2 = madd(v128.load(a, 32), v128.load32_splat(b + 2 * bStride), acc2);
+      acc3 = madd(v128.load(a, 48), v128.load32_splat(b + 3 * bStride), acc3);
+      a += 64;
+      b += 4 * bStride;
+    }
+    for (; k < kEnd; k++) {
+      acc0 = madd(v128.load(a), v128.load32_splat(b), acc0);
       a += 16;
       b += bStride;
     }
+    const acc = f32x4.add(f32x4.add(acc0, acc1), f32x4.add(acc2, acc3));
     store<f32>(c, load<f32>(c) + f32x4.extract_lane(acc, 0));
     store<f32>(c + cStride, load<f32>(c + cStride) + f32x4.extract_lane(acc, 1));
     store<f32>(c + 2 * cStride, load<f32>(c + 2 * cStride) + f32x4.extract_lane(acc, 2));
