@@ -127,16 +127,16 @@ export function traverseTaps(
             if (packed != 0) {
               // K rows of 8 columns, contiguous: the microkernel then streams its B operand instead of touching
               // K cache lines a plane apart, and every block of the task reuses the packed copy.
-              const groups = width >> 3;
-              packColumns(b, bStride, K, groups, packed);
-              const packedWidth = groups << 3;
+              const groups = width >> 3, packedWidth = groups << 3, tail = width - packedWidth;
+              packColumns(b, bStride, K, groups, tail, packed);
+              const tailPanel = packed + <usize>(groups * K) * 32;
               for (let block = blockBegin; block < blockEnd; block++) {
                 const a = panels + <usize>(block * T + t) * panelBytes;
                 const cBlock = c + <usize>(block * 4) * cStride;
                 for (let j = 0; j < groups; j++) {
                   f32_gemm_4x8(a, packed + <usize>(j * K) * 32, 32, K, cBlock + (<usize>j << 5), cStride);
                 }
-                if (packedWidth < width) gemmRow(a, b + (<usize>packedWidth << 2), bStride, K, cBlock + (<usize>packedWidth << 2), cStride, width - packedWidth);
+                if (tail > 0) gemmRow(a, tailPanel, <usize>tail << 2, K, cBlock + (<usize>packedWidth << 2), cStride, tail);
               }
               continue;
             }
@@ -151,8 +151,12 @@ export function traverseTaps(
   }
 }
 
-/** Copies `groups` groups of 8 columns of K rows (`stride` bytes apart) from b into `packed` as [groups][K][8]. */
-function packColumns(b: usize, stride: usize, K: i32, groups: i32, packed: usize): void {
+/**
+ * Copies `groups` groups of 8 columns of K rows (`stride` bytes apart) from b into `packed` as [groups][K][8], then
+ * the last `tail` (< 8) columns as [K][tail]: the row's remainder, which the 4-wide and 1-wide kernels then also
+ * read from contiguous memory instead of one cache line per k.
+ */
+function packColumns(b: usize, stride: usize, K: i32, groups: i32, tail: i32, packed: usize): void {
   for (let j = 0; j < groups; j++) {
     let from = b + (<usize>j << 5), to = packed + <usize>(j * K) * 32;
     for (let k = 0; k < K; k++) {
@@ -161,5 +165,12 @@ function packColumns(b: usize, stride: usize, K: i32, groups: i32, packed: usize
       from += stride;
       to += 32;
     }
+  }
+  if (tail == 0) return;
+  let from = b + (<usize>groups << 5), to = packed + <usize>(groups * K) * 32;
+  for (let k = 0; k < K; k++) {
+    for (let i = 0; i < tail; i++) store<f32>(to + (<usize>i << 2), load<f32>(from + (<usize>i << 2)));
+    from += stride;
+    to += <usize>tail << 2;
   }
 }
