@@ -99,7 +99,8 @@ export class BufferArena {
 
   /** What identifies `data`'s allocation: its resident buffer's whole view, or its ArrayBuffer. */
   private keyOf(data: Float32Array | Float64Array): object {
-    if (this.residents && data instanceof Float32Array) {
+    // An empty view may start where the next resident buffer begins: it must not count against that buffer.
+    if (this.residents && data instanceof Float32Array && data.length > 0) {
       const base = this.residents.rt.residentBase(data);
       if (base) return base;
     }

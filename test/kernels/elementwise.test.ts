@@ -15,7 +15,7 @@ import { onPool, relativeError, runtime } from './pool-helpers.js';
 /**
  * The memory-bound WASM kernels (assembly/elementwise.ts) against the JS loops they replace, through the public
  * ops with the `wasm` backend and then the `js` one: arithmetic, PRelu, relu and relu's gradient bit for bit;
- * the bias gradient's channel sums (float64 per row) bit for bit too; leaky relu within 1 ulp, and the tanh,
+ * the bias gradient's channel sums (float64 per row, lanes paired) within 1 ulp; leaky relu within 1 ulp, and the tanh,
  * sigmoid and gate gradients (float32 rounding after each operation, where JS rounds once) within 3 ulp of |dy|. Special values (±0, ±∞, NaN, subnormals) included.
  */
 function samples(n: number, seed: number, range = 4): Float32Array {
@@ -135,10 +135,10 @@ describe('WASM elementwise kernels equal the JS loops', { skip: !runtime }, () =
   });
 
   for (const [batch, channels, positions] of [[16, 16, 1000], [2, 5, 3], [3, 7, 1031], [1, 300, 17]]) {
-    it(`the bias gradient of [${batch}, ${channels}, ${positions}] bit for bit`, () => {
+    it(`the bias gradient of [${batch}, ${channels}, ${positions}] within 1 ulp`, () => {
       const dy = samples(batch * channels * positions, 9, 1).map((v) => (Number.isFinite(v) ? Math.max(-1, Math.min(1, v)) : 0.5));
       const result = bothBackends(() => [biasGradient(dy, batch, channels, positions).data]);
-      for (const wasm of result.wasm) assertBitEqual(wasm[0], result.js[0], 'biasGradient');
+      for (const wasm of result.wasm) assertWithinUlps(wasm[0], result.js[0], 1, 'biasGradient');
     });
   }
 

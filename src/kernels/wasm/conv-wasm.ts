@@ -199,7 +199,7 @@ function forwardStaged(
   const rangesAt = rt.allocate(s.ranges.length);
   // Per-thread scratch for packed B panels (assembly/conv-forward.ts): K rows of one column chunk.
   const scratchFloats = s.depthwise ? 0 : s.Cig * chunkFor(s.Cig);
-  const scratchAt = rt.allocate(scratchFloats * rt.threadCount);
+  const scratchAt = rt.allocate(scratchFloats * rt.scratchThreads);
   if (!rt.commit(g.op)) return null;
   rt.put(x, source);
   rt.put(panels, panelsAt);
@@ -301,7 +301,7 @@ function backwardStaged(g: ConvGeometry, x: Float32Array | null, dy: Float32Arra
   const stagedDx = rt.allocate(scatterInput ? s.N * s.G * Cigp * s.stagedPlane : 0);
   const dxAt = rt.allocate(scatterInput ? s.N * s.G * s.Cig * s.I : 0);
   const scratchFloats = scatterInput && !s.depthwise ? s.Cog * chunkFor(s.Cog) : 0; // packed dy panels, as forward
-  const scratchAt = rt.allocate(scratchFloats * rt.threadCount);
+  const scratchAt = rt.allocate(scratchFloats * rt.scratchThreads);
   if (!rt.commit(g.op)) return null;
   putChannels(rt, dy, s.P, dyAt, s.densePlane);
   rt.putInt32(s.ranges, rangesAt);

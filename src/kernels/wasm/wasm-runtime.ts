@@ -73,6 +73,11 @@ export class WasmRuntime {
     return this.threads;
   }
 
+  /** Threads that may run a task of the next job: every worker the pool has (it only grows), plus the caller. */
+  get scratchThreads(): number {
+    return Math.max(this.threads, (this.pool?.size ?? 0) + 1);
+  }
+
   /**
    * Uses `n` threads (the caller's plus n − 1 workers) from the next job on. The pool only grows: going back to
    * fewer threads leaves the extra workers asleep, so switching costs nothing.
