@@ -73,7 +73,7 @@ export const ACTIVATION = 42;
 export const ACTIVATION_A = 43;
 export const ACTIVATION_B = 44;
 /**
- * Forward: per-thread scratch for packed input panels (0 = run unpacked), SCRATCH_FLOATS floats per thread, thread
+ * Forward and backward input: per-thread scratch for packed B panels (0 = run unpacked), SCRATCH_FLOATS floats per thread, thread
  * t's at SCRATCH + t·SCRATCH_FLOATS·4 (t from {@link setThread}: 0 on the host's instance, 1… on the workers').
  */
 export const SCRATCH = 45;

@@ -52,3 +52,25 @@ describe('resident executor buffers', { skip: !runtime || !runtime.kernel.shared
     });
   }
 });
+
+describe('resident buffer reference counts', { skip: !runtime || !runtime.kernel.shared }, () => {
+  test('an empty view ending one buffer never counts against the next (which would free it twice)', async () => {
+    const { BufferArena } = await import('../../src/onnx/buffer-arena.js');
+    const previous = getBackend();
+    try {
+      setBackend('wasm');
+      const arena = new BufferArena();
+      const a = arena.take(4), b = arena.take(4);
+      assert.ok(runtime!.isResident(a) && runtime!.isResident(b));
+      const empty = a.subarray(4, 4);
+      arena.hold(b);
+      arena.release(b);
+      arena.hold(empty);
+      arena.release(empty);
+      const first = arena.take(4), second = arena.take(4);
+      assert.notEqual(first.byteOffset, second.byteOffset, 'two live values were given the same buffer');
+    } finally {
+      setBackend(previous);
+    }
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * Host side of assembly/elementwise.ts: the memory-bound pointwise ops (broadcasting arithmetic, relu, leaky relu
  * and the activation gradients) and the per-channel sum of the bias gradient. Copies the operands into the
- * module's memory, runs the job (over the worker pool when it is large) and copies the result out. Each function
+ * module's memory (a resident operand is read in place), runs the job (over the worker pool when it is large) and
+ * copies the result out (a resident output is written in place). Each function
  * returns false when the runtime cannot hold the operands; the caller then runs its JS loop.
  */
 import { KernelError } from '../kernel-error.js';
